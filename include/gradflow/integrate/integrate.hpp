@@ -1,0 +1,86 @@
+#pragma once
+// One front for every integration method: integrate(model, θ, options, observer).
+//
+// The driver steps an adaptive odeint stepper, shortening a step only to land exactly on the next
+// output sample time, and reports each accepted step and each sample to the observer. It never
+// prints; it returns an integration_summary.
+#include "gradflow/integrate/method.hpp"
+#include "gradflow/models/linear2.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace gradflow {
+
+/// What ended an integration.
+enum class stop_reason { t_end, max_steps, interrupted };
+
+/// Name written to summary.json (`stop_reason`).
+inline std::string_view stop_reason_name(stop_reason r) {
+  switch (r) {
+    case stop_reason::t_end: return "t_end";
+    case stop_reason::max_steps: return "max_steps";
+    case stop_reason::interrupted: return "interrupted";
+  }
+  return "unknown";
+}
+
+/// Settings of one integration; validated by integrate() (std::invalid_argument names the field).
+template <class Scalar>
+struct integrate_options {
+  gradflow::method method = gradflow::method::rk78;
+  Scalar tolerance;                 ///< absolute and relative local error tolerance, 0 < tolerance < 1
+  Scalar t_end;                     ///< final time, > 0
+  std::int64_t max_steps = 1000000; ///< accepted steps at most, >= 1
+  std::vector<Scalar> sample_times; ///< increasing, in [0, t_end]; the observer sees θ exactly there
+};
+
+/// Callbacks from the driver. Either may be empty.
+template <class Scalar>
+struct integrate_observer {
+  /// θ at a requested sample time.
+  std::function<void(const Scalar& t, std::span<const Scalar> theta)> on_sample;
+  /// θ after every accepted step; return false to stop (stop_reason::interrupted).
+  std::function<bool(const Scalar& t, std::span<const Scalar> theta, std::int64_t steps)> on_step;
+};
+
+/// Outcome of integrate(): why it stopped, where, and what it cost.
+template <class Scalar>
+struct integration_summary {
+  stop_reason reason = stop_reason::t_end;
+  Scalar t_final;
+  std::int64_t steps = 0;           ///< accepted steps
+  std::int64_t rejected_steps = 0;  ///< steps the error control refused
+  std::int64_t rhs_evals = 0;       ///< velocity() calls
+};
+
+/// A step could not be completed (step size underflow, non-finite state); carries where it happened.
+class integration_error : public std::runtime_error {
+ public:
+  integration_error(const std::string& what, std::string t, std::string h, std::int64_t step)
+      : std::runtime_error(what + " at t = " + t + ", h = " + h + ", step " + std::to_string(step)),
+        t(std::move(t)), h(std::move(h)), step(step) {}
+  std::string t, h;
+  std::int64_t step;
+};
+
+/// Integrates θ̇ = −∇L(θ) from t = 0 in place. Throws std::invalid_argument for bad options or a
+/// method this build lacks, std::logic_error for a Real below working precision, integration_error
+/// when a step fails.
+template <class Scalar, class Model>
+integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& theta,
+                                      const integrate_options<Scalar>& options,
+                                      const integrate_observer<Scalar>& observer);
+
+extern template integration_summary<double> integrate(const linear2<double>&, std::vector<double>&,
+                                                      const integrate_options<double>&,
+                                                      const integrate_observer<double>&);
+extern template integration_summary<Real> integrate(const linear2<Real>&, std::vector<Real>&,
+                                                    const integrate_options<Real>&,
+                                                    const integrate_observer<Real>&);
+
+}  // namespace gradflow

@@ -1,0 +1,148 @@
+#pragma once
+// Definition of integrate(); included only by src/instantiate/*.cpp (odeint is heavy to compile).
+#include "gradflow/integrate/integrate.hpp"
+#include "gradflow/integrate/odeint_shim.hpp"
+#include "gradflow/numeric/decimal.hpp"
+#include "gradflow/numeric/precision.hpp"
+
+#include <boost/numeric/odeint/stepper/bulirsch_stoer.hpp>
+#include <boost/numeric/odeint/stepper/controlled_runge_kutta.hpp>
+#include <boost/numeric/odeint/stepper/runge_kutta_dopri5.hpp>
+#include <boost/numeric/odeint/stepper/runge_kutta_fehlberg78.hpp>
+
+#include <cmath>
+
+namespace gradflow {
+
+namespace detail {
+
+namespace odeint = boost::numeric::odeint;
+
+// θ̇ = velocity(θ) in odeint's system signature, counting evaluations.
+template <class Scalar, class Model>
+struct odeint_system {
+  const Model* model;
+  std::int64_t* rhs_evals;
+  void operator()(const std::vector<Scalar>& theta, std::vector<Scalar>& dtheta, const Scalar&) const {
+    model->velocity(theta.data(), dtheta.data());
+    ++*rhs_evals;
+  }
+};
+
+template <class Scalar>
+void validate(const integrate_options<Scalar>& o) {
+  if (!(o.tolerance > 0 && o.tolerance < 1))
+    throw std::invalid_argument("integrate_options::tolerance = " + to_decimal(o.tolerance) +
+                                " violates 0 < tolerance < 1");
+  if (!(o.t_end > 0))
+    throw std::invalid_argument("integrate_options::t_end = " + to_decimal(o.t_end) + " violates t_end > 0");
+  if (o.max_steps < 1)
+    throw std::invalid_argument("integrate_options::max_steps = " + std::to_string(o.max_steps) +
+                                " violates max_steps >= 1");
+  for (std::size_t i = 0; i < o.sample_times.size(); ++i) {
+    const Scalar& s = o.sample_times[i];
+    if (s < 0 || s > o.t_end || (i > 0 && !(s > o.sample_times[i - 1])))
+      throw std::invalid_argument("integrate_options::sample_times[" + std::to_string(i) + "] = " +
+                                  to_decimal(s) + " violates 0 <= increasing sample times <= t_end");
+  }
+  if (!is_method_available(o.method))
+    throw std::invalid_argument("integrate_options::method = " + std::string(method_name(o.method)) +
+                                " is not available in this build");
+}
+
+template <class Scalar>
+bool is_finite_state(const std::vector<Scalar>& theta) {
+  using std::isfinite;
+  for (const Scalar& x : theta)
+    if (!isfinite(x)) return false;
+  return true;
+}
+
+// The stepping loop shared by every odeint stepper with try_step(system, x, t, dt).
+template <class Scalar, class Model, class Stepper>
+integration_summary<Scalar> drive(Stepper& stepper, const Model& model, std::vector<Scalar>& theta,
+                                  const integrate_options<Scalar>& o, const integrate_observer<Scalar>& observer) {
+  using std::abs;
+  using std::max;
+  integration_summary<Scalar> s;
+  odeint_system<Scalar, Model> system{&model, &s.rhs_evals};
+  const std::span<const Scalar> view(theta);
+  Scalar t(0);
+  std::size_t next = 0;
+  auto emit_samples_at_t = [&] {
+    while (next < o.sample_times.size() && o.sample_times[next] <= t) {
+      if (observer.on_sample) observer.on_sample(t, view);
+      ++next;
+    }
+  };
+  emit_samples_at_t();
+  // First trial step: a hundredth of the span; the error control adapts it from there.
+  Scalar dt = o.t_end / 100;
+  const Scalar tiny = 16 * eps<Scalar>();
+  while (true) {
+    if (t >= o.t_end) { s.reason = stop_reason::t_end; break; }
+    if (s.steps >= o.max_steps) { s.reason = stop_reason::max_steps; break; }
+    const Scalar& target = next < o.sample_times.size() ? o.sample_times[next] : o.t_end;
+    Scalar h = dt;
+    // Land exactly on the next sample: shorten the step, never lengthen it.
+    const bool clipped = t + h >= target;
+    if (clipped) h = target - t;
+    Scalar t_try = t;
+    if (stepper.try_step(system, theta, t_try, h) == odeint::fail) {
+      ++s.rejected_steps;
+      dt = h;
+      if (dt < tiny * max(Scalar(1), abs(t)))
+        throw integration_error("step size underflow", to_decimal(t), to_decimal(dt), s.steps);
+      continue;
+    }
+    ++s.steps;
+    // NOTE: t_try = t + (target − t) differs from target by at most one rounding; the step was taken
+    // with exactly that length, so placing t on the sample time is exact to working precision.
+    t = clipped ? target : t_try;
+    dt = clipped ? max(h, dt) : h;
+    if (!is_finite_state(theta))
+      throw integration_error("non-finite state", to_decimal(t), to_decimal(dt), s.steps);
+    emit_samples_at_t();
+    if (observer.on_step && !observer.on_step(t, view, s.steps)) { s.reason = stop_reason::interrupted; break; }
+  }
+  s.t_final = t;
+  return s;
+}
+
+}  // namespace detail
+
+template <class Scalar, class Model>
+integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& theta,
+                                      const integrate_options<Scalar>& options,
+                                      const integrate_observer<Scalar>& observer) {
+  namespace odeint = boost::numeric::odeint;
+  using state = std::vector<Scalar>;
+  detail::validate(options);
+  if (theta.size() != model.dimension())
+    throw std::invalid_argument("integrate: state has " + std::to_string(theta.size()) +
+                                " entries but the model has " + std::to_string(model.dimension()) + " parameters");
+  require_working_precision(theta, "initial state");
+  require_working_precision(options.sample_times, "sample times");
+  const Scalar& tol = options.tolerance;
+  switch (options.method) {
+    case method::rk78: {
+      odeint::controlled_runge_kutta<odeint::runge_kutta_fehlberg78<state, Scalar, state, Scalar>> stepper(
+          odeint::default_error_checker<Scalar, odeint::range_algebra, odeint::default_operations>(tol, tol));
+      return detail::drive(stepper, model, theta, options, observer);
+    }
+    case method::dopri5: {
+      odeint::controlled_runge_kutta<odeint::runge_kutta_dopri5<state, Scalar, state, Scalar>> stepper(
+          odeint::default_error_checker<Scalar, odeint::range_algebra, odeint::default_operations>(tol, tol));
+      return detail::drive(stepper, model, theta, options, observer);
+    }
+    case method::bulirsch_stoer: {
+      odeint::bulirsch_stoer<state, Scalar, state, Scalar> stepper(tol, tol);
+      return detail::drive(stepper, model, theta, options, observer);
+    }
+    case method::taylor:
+      break;
+  }
+  throw std::invalid_argument("integrate: method not available");
+}
+
+}  // namespace gradflow

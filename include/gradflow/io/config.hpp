@@ -1,0 +1,41 @@
+#pragma once
+// The run configuration (TOML, ARCHITECTURE.md §6): parsed, overridden by --set, validated, with
+// every number still a decimal string (the working precision is set only after validation).
+#include "gradflow/integrate/method.hpp"
+#include "gradflow/io/matrix_text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gradflow {
+
+/// A validated run configuration. Every rule is checked by load_config(); see README "Config".
+struct run_config {
+  std::string kind;                 ///< model.kind: "linear2"
+  std::string loss;                 ///< model.loss: "square"
+  text_matrix X, Y, U0, V0;         ///< model data and initial weights
+  bool is_float64 = false;          ///< precision.type = "float64" (else "mpfr")
+  unsigned digits = 0;              ///< precision.digits (mpfr only)
+  gradflow::method method = gradflow::method::rk78;
+  std::string tolerance;            ///< integrator.tolerance, decimal
+  std::string t_end;                ///< stop.t_end, decimal
+  std::int64_t max_steps = 0;       ///< stop.max_steps
+  std::int64_t samples = 0;         ///< output.samples
+  std::string spacing;              ///< output.spacing: "t"
+  nlohmann::json resolved;          ///< the whole config after --set and defaults (for manifest.json)
+  std::vector<std::filesystem::path> input_files;  ///< the config and every CSV it reads
+};
+
+/// Reads, overrides (`key=value` strings from --set) and validates a config file.
+/// Throws invalid_input with one message naming the field, the value and the rule.
+run_config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+
+/// Default integrator.tolerance for a precision: 1e-(2·digits/3) for mpfr, 1e-13 for float64.
+std::string default_tolerance(bool is_float64, unsigned digits);
+
+}  // namespace gradflow

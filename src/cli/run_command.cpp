@@ -1,0 +1,133 @@
+#include "run_command.hpp"
+
+#include "progress.hpp"
+#include "run_record.hpp"
+
+#include "gradflow/io/invalid_input.hpp"
+#include "gradflow/numeric/decimal.hpp"
+#include "gradflow/numeric/precision.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+namespace gradflow::cli {
+
+namespace {
+
+template <class Scalar>
+matrix<Scalar> numbers(const text_matrix& M, const std::string& field) {
+  try {
+    return to_matrix<Scalar>(M);
+  } catch (const std::invalid_argument& e) {
+    throw invalid_input("model." + field + ": " + e.what());
+  }
+}
+
+template <class Scalar>
+Scalar number(const std::string& text, const std::string& field) {
+  try {
+    return parse_decimal<Scalar>(text);
+  } catch (const std::invalid_argument& e) {
+    throw invalid_input(field + ": " + e.what());
+  }
+}
+
+// max_ij |A_ij − B_ij|
+template <class Scalar>
+Scalar max_abs_difference(const matrix<Scalar>& A, const matrix<Scalar>& B) {
+  return max_abs_entry<Scalar>(A - B);
+}
+
+template <class Scalar>
+int run(const run_config& c, const run_arguments& args, output_dir& out) {
+  run_record<Scalar> record;
+  record.config = &c;
+  record.command_line = args.command_line;
+  record.start_time = utc_now();
+
+  // Every number below is created after the working precision was set (run_command), so it carries it.
+  const linear2<Scalar> model(numbers<Scalar>(c.X, "X"), numbers<Scalar>(c.Y, "Y"),
+                              static_cast<Eigen::Index>(c.U0.n_cols()));
+  std::vector<Scalar> theta = model.pack(numbers<Scalar>(c.U0, "U0"), numbers<Scalar>(c.V0, "V0"));
+
+  integrate_options<Scalar> options;
+  options.method = c.method;
+  options.tolerance = number<Scalar>(c.tolerance, "integrator.tolerance");
+  options.t_end = number<Scalar>(c.t_end, "stop.t_end");
+  options.max_steps = c.max_steps;
+  for (std::int64_t k = 0; k < c.samples; ++k)
+    options.sample_times.push_back(k == c.samples - 1 ? options.t_end : options.t_end * k / (c.samples - 1));
+
+  std::vector<matrix<Scalar>> initial;
+  for (auto& inv : model.invariants(theta.data())) {
+    record.invariant_names.push_back(inv.name);
+    initial.push_back(std::move(inv.value));
+  }
+  record.max_drift.assign(initial.size(), Scalar(0));
+  std::vector<Scalar> drift(initial.size(), Scalar(0));
+  auto measure_drift = [&](const Scalar* th) {
+    const auto now = model.invariants(th);
+    for (std::size_t k = 0; k < now.size(); ++k) {
+      drift[k] = max_abs_difference<Scalar>(now[k].value, initial[k]);
+      if (drift[k] > record.max_drift[k]) record.max_drift[k] = drift[k];
+    }
+  };
+
+  progress_meter progress(args.quiet);
+  const double t_end_f64 = to_double(options.t_end);
+  integrate_observer<Scalar> observer;
+  observer.on_sample = [&](const Scalar& t, std::span<const Scalar> th) {
+    measure_drift(th.data());
+    record.rows.push_back({t, model.loss(th.data()), drift});
+  };
+  observer.on_step = [&](const Scalar& t, std::span<const Scalar> th, std::int64_t steps) {
+    measure_drift(th.data());
+    progress.update(to_double(t), t_end_f64, steps, [&] { return log10_as_double(model.loss(th.data())); });
+    return !interrupt_requested();
+  };
+
+  try {
+    record.summary = integrate(model, theta, options, observer);
+  } catch (const integration_error& e) {
+    std::fprintf(stderr, "gradflow: integration failed: %s (nothing written)\n", e.what());
+    return exit_failure;
+  }
+  require_working_precision(theta, "final state");
+
+  record.loss_final = model.loss(theta.data());
+  if (record.rows.empty() || record.rows.back().t != record.summary.t_final) {
+    measure_drift(theta.data());
+    record.rows.push_back({record.summary.t_final, record.loss_final, drift});
+  }
+  record.final_matrices = {{"U", model.U(theta.data())},
+                           {"V", model.V(theta.data())},
+                           {"product", model.product(theta.data())}};
+  record.wall_seconds = progress.elapsed();
+  record.end_time = utc_now();
+  write_outputs(out, record);
+  out.commit();
+
+  const auto reason = record.summary.reason;
+  std::printf("gradflow: wrote %s (stop_reason %s, t = %.6g, loss = %.6g, %lld steps, %.2f s)\n",
+              out.target().c_str(), std::string(stop_reason_name(reason)).c_str(), to_double(record.summary.t_final),
+              to_double(record.loss_final), static_cast<long long>(record.summary.steps), record.wall_seconds);
+  return reason == stop_reason::interrupted ? exit_interrupted : exit_success;
+}
+
+}  // namespace
+
+int run_command(const run_arguments& args) {
+  try {
+    const run_config c = load_config(args.config, args.overrides);
+    output_dir out(args.out.empty() ? std::filesystem::path("out") / args.config.stem() : args.out);
+    install_interrupt_handler();
+    if (c.is_float64) return run<double>(c, args, out);
+    set_working_digits(c.digits);
+    return run<Real>(c, args, out);
+  } catch (const invalid_input& e) {
+    std::fprintf(stderr, "gradflow: %s\n", e.what());
+    return exit_bad_input;
+  }
+}
+
+}  // namespace gradflow::cli

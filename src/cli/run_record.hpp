@@ -1,0 +1,46 @@
+#pragma once
+// Everything a finished run hands to the output writers.
+#include "gradflow/integrate/integrate.hpp"
+#include "gradflow/io/config.hpp"
+#include "gradflow/io/output_dir.hpp"
+#include "gradflow/numeric/matrix.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gradflow::cli {
+
+/// One row of trajectory.csv: time, loss, and the drift of each invariant since t = 0.
+template <class Scalar>
+struct trajectory_row {
+  Scalar t, loss;
+  std::vector<Scalar> drift;
+};
+
+/// A finished (or interrupted) run.
+template <class Scalar>
+struct run_record {
+  const run_config* config = nullptr;
+  std::vector<std::string> command_line;
+  std::vector<std::string> invariant_names;
+  std::vector<Scalar> max_drift;                 ///< max over the run of max_ij |I(t) − I(0)|, per invariant
+  std::vector<trajectory_row<Scalar>> rows;
+  integration_summary<Scalar> summary;
+  Scalar loss_final;
+  std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices;  ///< final/<name>.csv
+  double wall_seconds = 0;
+  std::string start_time, end_time;
+};
+
+/// Writes summary.json, trajectory.csv, final/*.csv and manifest.json into the staging directory.
+template <class Scalar>
+void write_outputs(output_dir& out, const run_record<Scalar>& record);
+
+extern template void write_outputs(output_dir&, const run_record<double>&);
+extern template void write_outputs(output_dir&, const run_record<Real>&);
+
+/// Current UTC time as ISO 8601 ("2026-11-23T20:19:00Z").
+std::string utc_now();
+
+}  // namespace gradflow::cli

@@ -1,0 +1,303 @@
+#include "gradflow/io/config.hpp"
+
+#include "gradflow/io/invalid_input.hpp"
+#include "gradflow/numeric/decimal.hpp"
+#include "gradflow/numeric/precision.hpp"
+
+#include <mpfr.h>
+#include <toml++/toml.h>
+
+#include <map>
+#include <sstream>
+
+namespace gradflow {
+
+namespace {
+
+// What each config key holds. The schema is the contract of ARCHITECTURE.md §6.
+enum class key_kind { text, decimal, integer, matrix };
+
+const std::map<std::string, std::map<std::string, key_kind>>& schema() {
+  static const std::map<std::string, std::map<std::string, key_kind>> s{
+      {"model", {{"kind", key_kind::text}, {"loss", key_kind::text}, {"X", key_kind::matrix},
+                 {"Y", key_kind::matrix}, {"U0", key_kind::matrix}, {"V0", key_kind::matrix}}},
+      {"precision", {{"type", key_kind::text}, {"digits", key_kind::integer}}},
+      {"integrator", {{"method", key_kind::text}, {"tolerance", key_kind::decimal}}},
+      {"stop", {{"t_end", key_kind::decimal}, {"loss_below", key_kind::decimal}, {"max_steps", key_kind::integer}}},
+      {"output", {{"samples", key_kind::integer}, {"spacing", key_kind::text}}},
+  };
+  return s;
+}
+
+template <class Map>
+std::string known_names(const Map& m) {
+  std::string out;
+  for (const auto& [name, unused] : m) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+std::string show(const toml::node& node) {
+  std::ostringstream os;
+  if (const auto* s = node.as_string()) os << '"' << s->get() << '"';
+  else node.visit([&os](const auto& value) { os << value; });
+  return os.str();
+}
+
+std::string float_message(const std::string& field, const toml::node& node) {
+  return field + " = " + show(node) + " is a TOML float: quote it (\"" + show(node) +
+         "\") so that it is read exactly at working precision";
+}
+
+// Decimal value compared at 64 bits: enough for range rules (sign, 0 < x < 1, x >= 10^-k) whatever
+// the exponent, and independent of the working precision, which is not set yet.
+class coarse_decimal {
+ public:
+  explicit coarse_decimal(const std::string& text) {
+    mpfr_init2(m_x, 64);
+    mpfr_set_str(m_x, text.c_str(), 10, MPFR_RNDN);
+  }
+  ~coarse_decimal() { mpfr_clear(m_x); }
+  coarse_decimal(const coarse_decimal&) = delete;
+  coarse_decimal& operator=(const coarse_decimal&) = delete;
+  int compare(const std::string& other) const {
+    coarse_decimal y(other);
+    return mpfr_cmp(m_x, y.m_x);
+  }
+  int sign() const { return mpfr_sgn(m_x); }
+
+ private:
+  mpfr_t m_x;
+};
+
+class config_reader {
+ public:
+  config_reader(toml::table table, std::filesystem::path base) : m_table(std::move(table)), m_base(std::move(base)) {}
+
+  toml::table& table() { return m_table; }
+
+  void check_known_keys() {
+    for (const auto& [section, node] : m_table) {
+      const std::string name(section.str());
+      const auto it = schema().find(name);
+      if (it == schema().end())
+        throw invalid_input("unknown table [" + name + "] (known tables: " + known_names(schema()) + ")");
+      const auto* sub = node.as_table();
+      if (!sub) throw invalid_input(name + " must be a table ([" + name + "])");
+      for (const auto& [key, unused] : *sub)
+        if (!it->second.count(std::string(key.str())))
+          throw invalid_input("unknown key " + name + "." + std::string(key.str()) + " (known keys in [" + name +
+                              "]: " + known_names(it->second) + ")");
+    }
+  }
+
+  const toml::node* find(const std::string& section, const std::string& key) const {
+    const auto* sub = m_table[section].as_table();
+    return sub ? sub->get(key) : nullptr;
+  }
+
+  void set_default(const std::string& section, const std::string& key, toml::node&& value) {
+    if (!m_table.contains(section)) m_table.insert(section, toml::table{});
+    auto* sub = m_table[section].as_table();
+    if (!sub->contains(key)) sub->insert(key, std::move(value));
+  }
+
+  std::string text(const std::string& section, const std::string& key) const {
+    const std::string field = section + "." + key;
+    const toml::node* node = find(section, key);
+    if (!node) throw invalid_input(field + " is required");
+    if (!node->is_string()) throw invalid_input(field + " = " + show(*node) + " must be a string");
+    return node->as_string()->get();
+  }
+
+  std::optional<std::string> decimal(const std::string& section, const std::string& key) const {
+    const std::string field = section + "." + key;
+    const toml::node* node = find(section, key);
+    if (!node) return std::nullopt;
+    if (node->is_floating_point()) throw invalid_input(float_message(field, *node));
+    if (node->is_integer()) return std::to_string(node->as_integer()->get());
+    if (!node->is_string()) throw invalid_input(field + " = " + show(*node) + " must be a decimal string");
+    const std::string value = node->as_string()->get();
+    if (!is_decimal(value)) throw invalid_input(field + " = \"" + value + "\" is not a finite decimal number");
+    return value;
+  }
+
+  std::int64_t integer(const std::string& section, const std::string& key, std::int64_t lo, std::int64_t hi) const {
+    const std::string field = section + "." + key;
+    const toml::node* node = find(section, key);
+    if (!node) throw invalid_input(field + " is required");
+    if (!node->is_integer()) throw invalid_input(field + " = " + show(*node) + " must be an integer");
+    const std::int64_t v = node->as_integer()->get();
+    if (v < lo || v > hi)
+      throw invalid_input(field + " = " + std::to_string(v) + " violates " + std::to_string(lo) + " <= " + key +
+                          " <= " + std::to_string(hi));
+    return v;
+  }
+
+  text_matrix matrix_value(const std::string& key, std::vector<std::filesystem::path>& inputs) const {
+    const std::string field = "model." + key;
+    const toml::node* node = find("model", key);
+    if (!node) throw invalid_input(field + " is required");
+    if (const auto* path = node->as_string()) {
+      const std::filesystem::path file = m_base / path->get();
+      inputs.push_back(file);
+      return read_csv_matrix(file, field);
+    }
+    const auto* rows = node->as_array();
+    if (!rows) throw invalid_input(field + " = " + show(*node) + " must be an array of rows or a CSV path");
+    if (rows->empty()) throw invalid_input(field + " is empty: a matrix needs at least one row");
+    text_matrix M;
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      const std::string where = field + "[" + std::to_string(i) + "]";
+      const auto* row = rows->get(i)->as_array();
+      if (!row) throw invalid_input(where + " = " + show(*rows->get(i)) + " must be an array (one matrix row)");
+      std::vector<std::string> entries;
+      for (std::size_t j = 0; j < row->size(); ++j) {
+        const toml::node& entry = *row->get(j);
+        const std::string at = where + "[" + std::to_string(j) + "]";
+        if (entry.is_floating_point()) throw invalid_input(float_message(at, entry));
+        if (entry.is_integer()) entries.push_back(std::to_string(entry.as_integer()->get()));
+        else if (entry.is_string()) entries.push_back(entry.as_string()->get());
+        else throw invalid_input(at + " = " + show(entry) + " must be a decimal string or an integer");
+      }
+      append_row(M, std::move(entries), where);
+    }
+    return M;
+  }
+
+ private:
+  toml::table m_table;
+  std::filesystem::path m_base;
+};
+
+// --set section.key=value: the value is read according to the key's kind, so that
+// `--set integrator.tolerance=1e-80` stays a decimal string rather than becoming a TOML float.
+void apply_override(toml::table& table, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  const auto dot = assignment.find('.');
+  if (eq == std::string::npos || dot == std::string::npos || dot > eq)
+    throw invalid_input("--set " + assignment + ": expected section.key=value (e.g. --set integrator.tolerance=1e-40)");
+  const std::string section = assignment.substr(0, dot), key = assignment.substr(dot + 1, eq - dot - 1);
+  std::string value = assignment.substr(eq + 1);
+  const auto sec = schema().find(section);
+  if (sec == schema().end() || !sec->second.count(key))
+    throw invalid_input("--set " + assignment + ": unknown key " + section + "." + key);
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+  if (!table.contains(section)) table.insert(section, toml::table{});
+  auto& target = *table[section].as_table();
+  const key_kind kind = sec->second.at(key);
+  if (kind == key_kind::integer || (kind == key_kind::matrix && !value.empty() && value.front() == '[')) {
+    toml::table parsed;
+    try {
+      parsed = toml::parse("v = " + value);
+    } catch (const toml::parse_error&) {
+      throw invalid_input("--set " + assignment + ": \"" + value + "\" is not a valid " +
+                          (kind == key_kind::integer ? "integer" : "TOML array"));
+    }
+    target.insert_or_assign(key, *parsed.get("v"));
+  } else {
+    target.insert_or_assign(key, value);
+  }
+}
+
+void check_shapes(const run_config& c) {
+  if (c.Y.n_rows() != c.X.n_rows())
+    throw invalid_input("model.Y has " + std::to_string(c.Y.n_rows()) + " rows but model.X has " +
+                        std::to_string(c.X.n_rows()) + ": one row per sample in both");
+  if (c.U0.n_rows() != c.X.n_cols())
+    throw invalid_input("model.U0 is " + c.U0.shape() + " but must be n×h with n = " + std::to_string(c.X.n_cols()) +
+                        " (the columns of model.X)");
+  if (c.V0.n_rows() != c.Y.n_cols() || c.V0.n_cols() != c.U0.n_cols())
+    throw invalid_input("model.V0 is " + c.V0.shape() + " but must be m×h = " + std::to_string(c.Y.n_cols()) + "×" +
+                        std::to_string(c.U0.n_cols()) + " (m = columns of model.Y, h = columns of model.U0)");
+}
+
+}  // namespace
+
+std::string default_tolerance(bool is_float64, unsigned digits) {
+  return is_float64 ? "1e-13" : "1e-" + std::to_string(2 * digits / 3);
+}
+
+run_config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  toml::table table;
+  try {
+    table = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw invalid_input(file.string() + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
+                        ": malformed TOML: " + std::string(e.description()));
+  }
+  for (const auto& assignment : overrides) apply_override(table, assignment);
+
+  config_reader r(std::move(table), file.parent_path());
+  r.check_known_keys();
+  run_config c;
+  c.input_files.push_back(file);
+
+  r.set_default("model", "loss", toml::value<std::string>("square"));
+  c.kind = r.text("model", "kind");
+  if (c.kind != "linear2")
+    throw invalid_input("model.kind = \"" + c.kind + "\" is not a known model (known: linear2)");
+  c.loss = r.text("model", "loss");
+  if (c.loss != "square")
+    throw invalid_input("model.loss = \"" + c.loss + "\" is not available for linear2 (available: square)");
+
+  r.set_default("precision", "type", toml::value<std::string>("mpfr"));
+  const std::string type = r.text("precision", "type");
+  if (type != "mpfr" && type != "float64")
+    throw invalid_input("precision.type = \"" + type + "\" must be \"mpfr\" or \"float64\"");
+  c.is_float64 = type == "float64";
+  r.set_default("precision", "digits", toml::value<std::int64_t>(50));
+  c.digits = static_cast<unsigned>(r.integer("precision", "digits", min_working_digits, max_working_digits));
+
+  r.set_default("integrator", "method", toml::value<std::string>("rk78"));
+  const std::string method_text = r.text("integrator", "method");
+  const auto m = parse_method(method_text);
+  if (!m) throw invalid_input("integrator.method = \"" + method_text + "\" is not a known method (known: " + method_names() + ")");
+  if (!is_method_available(*m))
+    throw invalid_input("integrator.method = \"" + method_text +
+                        "\" is not available in this version of gradflow (available: rk78, dopri5, bulirsch_stoer)");
+  c.method = *m;
+
+  r.set_default("integrator", "tolerance", toml::value<std::string>(default_tolerance(c.is_float64, c.digits)));
+  c.tolerance = *r.decimal("integrator", "tolerance");
+  const coarse_decimal tol(c.tolerance);
+  if (tol.sign() <= 0 || tol.compare("1") >= 0)
+    throw invalid_input("integrator.tolerance = \"" + c.tolerance + "\" violates 0 < tolerance < 1");
+  const std::string finest = c.is_float64 ? "1e-15" : "1e-" + std::to_string(c.digits - 1);
+  if (tol.compare(finest) < 0)
+    throw invalid_input("integrator.tolerance = \"" + c.tolerance + "\" is finer than " +
+                        (c.is_float64 ? std::string("float64") : std::to_string(c.digits) + " digits") +
+                        " can resolve: it must be >= " + finest);
+
+  const auto t_end = r.decimal("stop", "t_end");
+  if (!t_end) throw invalid_input("stop.t_end is required (the time to integrate to)");
+  c.t_end = *t_end;
+  if (coarse_decimal(c.t_end).sign() <= 0) throw invalid_input("stop.t_end = \"" + c.t_end + "\" violates t_end > 0");
+  if (const auto loss_below = r.decimal("stop", "loss_below"))
+    throw invalid_input("stop.loss_below = \"" + *loss_below + "\" is not supported by method " + method_text +
+                        " (stopping on a loss needs event location, which comes with method = \"taylor\")");
+  r.set_default("stop", "max_steps", toml::value<std::int64_t>(1000000));
+  c.max_steps = r.integer("stop", "max_steps", 1, std::int64_t{1} << 62);
+
+  r.set_default("output", "samples", toml::value<std::int64_t>(101));
+  c.samples = r.integer("output", "samples", 2, 10000000);
+  r.set_default("output", "spacing", toml::value<std::string>("t"));
+  c.spacing = r.text("output", "spacing");
+  if (c.spacing == "loss")
+    throw invalid_input("output.spacing = \"loss\" is not supported by method " + method_text +
+                        " (it needs stop.loss_below; use \"t\")");
+  if (c.spacing != "t") throw invalid_input("output.spacing = \"" + c.spacing + "\" must be \"t\" or \"loss\"");
+
+  c.X = r.matrix_value("X", c.input_files);
+  c.Y = r.matrix_value("Y", c.input_files);
+  c.U0 = r.matrix_value("U0", c.input_files);
+  c.V0 = r.matrix_value("V0", c.input_files);
+  check_shapes(c);
+
+  std::ostringstream json;
+  json << toml::json_formatter{r.table()};
+  c.resolved = nlohmann::json::parse(json.str());
+  return c;
+}
+
+}  // namespace gradflow

@@ -1,0 +1,58 @@
+#include "gradflow/io/output_dir.hpp"
+
+#include "gradflow/io/invalid_input.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <system_error>
+
+namespace gradflow {
+
+namespace fs = std::filesystem;
+
+output_dir::output_dir(fs::path target) : m_target(fs::absolute(std::move(target)).lexically_normal()) {
+  if (m_target.filename().empty()) m_target = m_target.parent_path();
+  const std::string shown = "--out = \"" + m_target.string() + "\"";
+  std::error_code ec;
+  if (fs::exists(m_target, ec)) {
+    if (!fs::is_directory(m_target))
+      throw invalid_input(shown + " is an existing file: the output must be a directory");
+    if (!fs::is_empty(m_target) && !fs::exists(m_target / "manifest.json"))
+      throw invalid_input(shown + " exists and is not a gradflow output directory (no manifest.json): refusing to replace it");
+  }
+  // The nearest existing ancestor must let us create entries.
+  fs::path ancestor = m_target.parent_path();
+  while (!ancestor.empty() && !fs::exists(ancestor, ec)) ancestor = ancestor.parent_path();
+  if (ancestor.empty() || !fs::is_directory(ancestor) || ::access(ancestor.c_str(), W_OK | X_OK) != 0)
+    throw invalid_input(shown + " is not writable: cannot create entries in \"" + ancestor.string() + "\"");
+  m_staging = m_target.parent_path() / ("." + m_target.filename().string() + ".partial-" + std::to_string(::getpid()));
+}
+
+output_dir::~output_dir() {
+  if (!m_committed && !m_staging.empty()) {
+    std::error_code ec;
+    fs::remove_all(m_staging, ec);
+  }
+}
+
+void output_dir::write(const fs::path& relative, std::string_view content) {
+  const fs::path file = m_staging / relative;
+  fs::create_directories(file.parent_path());
+  std::ofstream out(file, std::ios::binary);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+void output_dir::commit() {
+  fs::create_directories(m_staging);
+  const fs::path old = m_target.parent_path() / ("." + m_target.filename().string() + ".old-" + std::to_string(::getpid()));
+  const bool replace = fs::exists(m_target);
+  if (replace) fs::rename(m_target, old);
+  fs::rename(m_staging, m_target);
+  if (replace) fs::remove_all(old);
+  m_committed = true;
+}
+
+}  // namespace gradflow
