@@ -1,6 +1,7 @@
 #pragma once
 // Sets the working precision of a test process from its command line: `test -- --digits=D`
 // (ctest registers every numerical suite at two or more precisions).
+#include "gradflow/numeric/decimal.hpp"
 #include "gradflow/numeric/precision.hpp"
 
 #include <boost/test/unit_test.hpp>
