@@ -7,6 +7,7 @@
 #include <mpfr.h>
 #include <toml++/toml.h>
 
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -218,6 +219,8 @@ std::string default_tolerance(bool is_float64, unsigned digits) {
 }
 
 run_config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  if (std::error_code ec; !std::filesystem::is_regular_file(file, ec) || std::ifstream(file).fail())
+    throw invalid_input("config file \"" + file.string() + "\" cannot be read");
   toml::table table;
   try {
     table = toml::parse_file(file.string());
