@@ -215,7 +215,7 @@ void check_shapes(const run_config& c) {
 }  // namespace
 
 std::string default_tolerance(bool is_float64, unsigned digits) {
-  return is_float64 ? "1e-13" : "1e-" + std::to_string(2 * digits / 3);
+  return is_float64 ? "1e-13" : "1e-" + std::to_string(digits / 2);
 }
 
 run_config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {

@@ -35,7 +35,8 @@ struct run_config {
 /// Throws invalid_input with one message naming the field, the value and the rule.
 run_config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides);
 
-/// Default integrator.tolerance for a precision: 1e-(2·digits/3) for mpfr, 1e-13 for float64.
+/// Default integrator.tolerance: 1e-(digits/2) for mpfr (measured: about digits/2 correct digits in
+/// the state with rk78), 1e-13 for float64.
 std::string default_tolerance(bool is_float64, unsigned digits);
 
 }  // namespace gradflow
