@@ -35,8 +35,12 @@ int main(int argc, char** argv) {
   run->add_option("config", run_args.config, "TOML config (README: Config)")->required();
   run->add_option("--out", run_args.out, "Output directory (default: out/<config stem>)");
   run->add_option("--set", run_args.overrides, "Override a config key: --set integrator.tolerance=1e-40 (repeatable)")
-      ->take_all();
+      ->allow_extra_args(false);
   run->add_flag("--quiet", run_args.quiet, "No progress lines on stderr");
+  run->footer(
+      "Config keys: [model] kind, loss, X, Y, U0, V0; [precision] type, digits; [integrator] method, tolerance;\n"
+      "[stop] t_end, loss_below, max_steps; [output] samples, spacing. Numbers are decimal strings.\n"
+      "Methods: " + gradflow::method_names() + " (taylor: not in this version). Details: README.md.");
   auto* list = app.add_subcommand("list", "Show models, losses, methods and check ids");
 
   try {

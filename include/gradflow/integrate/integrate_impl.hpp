@@ -115,6 +115,7 @@ template <class Scalar, class Model>
 integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& theta,
                                       const integrate_options<Scalar>& options,
                                       const integrate_observer<Scalar>& observer) {
+  static_assert(is_supported_scalar_v<Scalar>, "gradflow: unsupported scalar; see numeric/real.hpp");
   namespace odeint = boost::numeric::odeint;
   using state = std::vector<Scalar>;
   detail::validate(options);
