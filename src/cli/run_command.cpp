@@ -19,7 +19,7 @@ matrix<Scalar> numbers(const text_matrix& M, const std::string& field) {
   try {
     return to_matrix<Scalar>(M);
   } catch (const std::invalid_argument& e) {
-    throw invalid_input("model." + field + ": " + e.what());
+    throw invalid_input("model." + field + e.what());
   }
 }
 

@@ -57,19 +57,27 @@ std::string summary_json(const run_record<Scalar>& r) {
   return s.dump(2) + "\n";
 }
 
+void append_csv_line(std::string& out, const std::vector<std::string>& fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i) out.append(i ? "," : "").append(fields[i]);
+  out.append("\n");
+}
+
 template <class Scalar>
 std::string trajectory_csv(const run_record<Scalar>& r) {
-  std::string out = "t,loss,log10_loss";
-  for (const auto& name : r.invariant_names) out += "," + name + "_drift";
-  out += ",t_f64,loss_f64,log10_loss_f64\n";
+  std::vector<std::string> header{"t", "loss", "log10_loss"};
+  for (const auto& name : r.invariant_names) header.push_back(name + "_drift");
+  for (const char* f64 : {"t_f64", "loss_f64", "log10_loss_f64"}) header.emplace_back(f64);
+  std::string out;
+  append_csv_line(out, header);
   for (const auto& row : r.rows) {
-    using std::abs;
     using std::log10;
-    const double log10_loss = log10_as_double(row.loss);
-    out += to_decimal(row.t) + "," + to_decimal(row.loss) + ",";
-    out += row.loss == 0 ? std::string("-inf") : to_decimal(Scalar(log10(row.loss)));
-    for (const auto& d : row.drift) out += "," + to_decimal(d);
-    out += "," + to_decimal(to_double(row.t)) + "," + to_decimal(to_double(row.loss)) + "," + to_decimal(log10_loss) + "\n";
+    std::vector<std::string> fields{to_decimal(row.t), to_decimal(row.loss),
+                                    row.loss == 0 ? std::string("-inf") : to_decimal(Scalar(log10(row.loss)))};
+    for (const auto& d : row.drift) fields.push_back(to_decimal(d));
+    fields.push_back(to_decimal(to_double(row.t)));
+    fields.push_back(to_decimal(to_double(row.loss)));
+    fields.push_back(to_decimal(log10_as_double(row.loss)));
+    append_csv_line(out, fields);
   }
   return out;
 }

@@ -7,6 +7,8 @@
 #include <mpfr.h>
 #include <toml++/toml.h>
 
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -44,8 +46,15 @@ std::string show(const toml::node& node) {
   return os.str();
 }
 
+// A TOML float has already lost digits to double; it is shown in its shortest round-trip form
+// (0.1, not 0.10000000000000001), which is what the user wrote whenever that fitted in a double.
 std::string float_message(const std::string& field, const toml::node& node) {
-  return field + " = " + show(node) + " is a TOML float: quote it (\"" + show(node) +
+  const double x = node.as_floating_point()->get();
+  if (!std::isfinite(x)) return field + " = " + show(node) + " is not a finite number";
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, x).ptr;
+  const std::string value(text, end);
+  return field + " = " + value + " is a TOML float: quote it (\"" + value +
          "\") so that it is read exactly at working precision";
 }
 
@@ -160,7 +169,7 @@ class config_reader {
         else if (entry.is_string()) entries.push_back(entry.as_string()->get());
         else throw invalid_input(at + " = " + show(entry) + " must be a decimal string or an integer");
       }
-      append_row(M, std::move(entries), where);
+      append_row(M, std::move(entries), where, [&](std::size_t j) { return where + "[" + std::to_string(j) + "]"; });
     }
     return M;
   }
@@ -180,8 +189,12 @@ void apply_override(toml::table& table, const std::string& assignment) {
   const std::string section = assignment.substr(0, dot), key = assignment.substr(dot + 1, eq - dot - 1);
   std::string value = assignment.substr(eq + 1);
   const auto sec = schema().find(section);
-  if (sec == schema().end() || !sec->second.count(key))
-    throw invalid_input("--set " + assignment + ": unknown key " + section + "." + key);
+  if (sec == schema().end())
+    throw invalid_input("--set " + assignment + ": unknown table [" + section + "] (known tables: " +
+                        known_names(schema()) + ")");
+  if (!sec->second.count(key))
+    throw invalid_input("--set " + assignment + ": unknown key " + section + "." + key + " (known keys in [" + section +
+                        "]: " + known_names(sec->second) + ")");
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
   if (!table.contains(section)) table.insert(section, toml::table{});
   auto& target = *table[section].as_table();

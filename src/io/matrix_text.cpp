@@ -10,12 +10,11 @@ std::string text_matrix::shape() const {
   return std::to_string(n_rows()) + "×" + std::to_string(n_cols());
 }
 
-void append_row(text_matrix& M, std::vector<std::string> row, const std::string& where) {
+void append_row(text_matrix& M, std::vector<std::string> row, const std::string& where,
+                const std::function<std::string(std::size_t)>& entry) {
   if (row.empty()) throw invalid_input(where + " is an empty row: a matrix row needs at least one entry");
   for (std::size_t j = 0; j < row.size(); ++j)
-    if (!is_decimal(row[j]))
-      throw invalid_input(where + ", entry " + std::to_string(j + 1) + " = \"" + row[j] +
-                          "\" is not a finite decimal number");
+    if (!is_decimal(row[j])) throw invalid_input(entry(j) + " = \"" + row[j] + "\" is not a finite decimal number");
   if (!M.rows.empty() && row.size() != M.n_cols())
     throw invalid_input(where + " has " + std::to_string(row.size()) + " entries but the first row has " +
                         std::to_string(M.n_cols()) + ": rows must have equal length");
@@ -46,7 +45,9 @@ text_matrix read_csv_matrix(const std::filesystem::path& file, const std::string
       if (comma == std::string::npos) break;
       start = comma + 1;
     }
-    append_row(M, std::move(row), field + " (" + file.string() + " line " + std::to_string(line_no) + ")");
+    // Files count lines and columns from 1, as editors do.
+    const std::string where = field + " (" + file.string() + " line " + std::to_string(line_no);
+    append_row(M, std::move(row), where + ")", [&](std::size_t j) { return where + ", column " + std::to_string(j + 1) + ")"; });
   }
   if (M.rows.empty()) throw invalid_input(field + " = \"" + file.string() + "\": the file holds no matrix rows");
   return M;

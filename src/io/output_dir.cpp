@@ -21,19 +21,26 @@ output_dir::output_dir(fs::path target) : m_target(fs::absolute(std::move(target
     if (!fs::is_empty(m_target) && !fs::exists(m_target / "manifest.json"))
       throw invalid_input(shown + " exists and is not a gradflow output directory (no manifest.json): refusing to replace it");
   }
-  // The nearest existing ancestor must let us create entries.
-  fs::path ancestor = m_target.parent_path();
-  while (!ancestor.empty() && !fs::exists(ancestor, ec)) ancestor = ancestor.parent_path();
-  if (ancestor.empty() || !fs::is_directory(ancestor) || ::access(ancestor.c_str(), W_OK | X_OK) != 0)
-    throw invalid_input(shown + " is not writable: cannot create entries in \"" + ancestor.string() + "\"");
-  m_staging = m_target.parent_path() / ("." + m_target.filename().string() + ".partial-" + std::to_string(::getpid()));
+  // Create the staging directory now (and any missing parents, removed again if the run writes
+  // nothing): permission checks such as access() say yes to root even where nothing can be created.
+  for (fs::path p = m_target.parent_path(); !p.empty() && !fs::exists(p, ec); p = p.parent_path())
+    m_created_parents.push_back(p);
+  m_staging = m_target.parent_path() / (std::string(".") + m_target.filename().string() + ".partial-" + std::to_string(::getpid()));
+  fs::create_directories(m_staging, ec);
+  if (ec) {
+    remove_created();
+    throw invalid_input(shown + " is not writable: " + ec.message());
+  }
+}
+
+void output_dir::remove_created() {
+  std::error_code ec;
+  fs::remove_all(m_staging, ec);
+  for (const fs::path& p : m_created_parents) fs::remove(p, ec);  // innermost first; only if still empty
 }
 
 output_dir::~output_dir() {
-  if (!m_committed && !m_staging.empty()) {
-    std::error_code ec;
-    fs::remove_all(m_staging, ec);
-  }
+  if (!m_committed) remove_created();
 }
 
 void output_dir::write(const fs::path& relative, std::string_view content) {
@@ -46,8 +53,7 @@ void output_dir::write(const fs::path& relative, std::string_view content) {
 }
 
 void output_dir::commit() {
-  fs::create_directories(m_staging);
-  const fs::path old = m_target.parent_path() / ("." + m_target.filename().string() + ".old-" + std::to_string(::getpid()));
+  const fs::path old = m_target.parent_path() / (std::string(".") + m_target.filename().string() + ".old-" + std::to_string(::getpid()));
   const bool replace = fs::exists(m_target);
   if (replace) fs::rename(m_target, old);
   fs::rename(m_staging, m_target);

@@ -5,6 +5,8 @@
 #include "gradflow/numeric/matrix.hpp"
 
 #include <filesystem>
+#include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,16 +25,23 @@ struct text_matrix {
 /// '#' skipped); throws invalid_input naming `field`, the file, the line and the rule.
 text_matrix read_csv_matrix(const std::filesystem::path& file, const std::string& field);
 
-/// Appends one row (as read) after checking entries and width; throws invalid_input naming `where`.
-void append_row(text_matrix& M, std::vector<std::string> row, const std::string& where);
+/// Appends one row (as read) after checking entries and width; throws invalid_input naming the row
+/// (`where`, e.g. "model.X[1]") or the entry (`entry(j)`, e.g. "model.X[1][2]").
+void append_row(text_matrix& M, std::vector<std::string> row, const std::string& where,
+                const std::function<std::string(std::size_t)>& entry);
 
-/// Numbers at working precision, each entry correctly rounded from its decimal string.
+/// Numbers at working precision, each entry correctly rounded from its decimal string; throws
+/// std::invalid_argument "[i][j] = \"text\" is outside …" when an entry overflows the scalar.
 template <class Scalar>
 matrix<Scalar> to_matrix(const text_matrix& M) {
   matrix<Scalar> A(static_cast<Eigen::Index>(M.n_rows()), static_cast<Eigen::Index>(M.n_cols()));
   for (std::size_t i = 0; i < M.n_rows(); ++i)
     for (std::size_t j = 0; j < M.n_cols(); ++j)
-      A(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = parse_decimal<Scalar>(M.rows[i][j]);
+      try {
+        A(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = parse_decimal<Scalar>(M.rows[i][j]);
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("[" + std::to_string(i) + "][" + std::to_string(j) + "] = " + e.what());
+      }
   return A;
 }
 

@@ -3,6 +3,7 @@
 // next to the target, which is renamed into place by commit().
 #include <filesystem>
 #include <string_view>
+#include <vector>
 
 namespace gradflow {
 
@@ -10,7 +11,9 @@ namespace gradflow {
 class output_dir {
  public:
   /// Checks that `target` can be created, or replaced when it holds an earlier gradflow output
-  /// (a manifest.json) or nothing; throws invalid_input naming --out otherwise. Writes nothing.
+  /// (a manifest.json) or nothing, and creates the (hidden) staging directory beside it; throws
+  /// invalid_input naming --out otherwise. Until commit() nothing is visible under `target`, and an
+  /// output_dir destroyed uncommitted removes what it created.
   explicit output_dir(std::filesystem::path target);
   ~output_dir();
   output_dir(const output_dir&) = delete;
@@ -23,7 +26,9 @@ class output_dir {
   const std::filesystem::path& target() const { return m_target; }
 
  private:
+  void remove_created();
   std::filesystem::path m_target, m_staging;
+  std::vector<std::filesystem::path> m_created_parents;  ///< missing parents we created, innermost first
   bool m_committed = false;
 };
 

@@ -1,0 +1,104 @@
+#pragma once
+// A model's vector field as a graph of matrix operations, recorded once from the model's own
+// definition (velocity_of(ops, …)) and then evaluated either plainly or in Taylor mode.
+//
+// Nodes are matrices. Operations: input (a block of the state), constant (data), add, sub,
+// mul (matrix product), transpose. Each node knows whether it is constant in t, so Taylor mode
+// can skip the Cauchy sum where one factor is constant.
+#include "gradflow/numeric/matrix.hpp"
+
+#include <stdexcept>
+#include <vector>
+
+namespace gradflow::taylor {
+
+/// Kind of a graph node.
+enum class op { input, constant, add, sub, mul, transpose };
+
+/// One node: its operation, operands (node indices, −1 when unused) and shape.
+struct node {
+  op kind;
+  int a = -1, b = -1;
+  Eigen::Index rows = 0, cols = 0;
+  bool is_constant = false;  ///< independent of t (only constants feed it)
+};
+
+/// Recorded graph; `inputs` are the state blocks in state order, `outputs` their time derivatives.
+template <class Scalar>
+struct graph {
+  std::vector<node> nodes;
+  std::vector<matrix<Scalar>> constants;  ///< value of each constant node, indexed by node
+  std::vector<int> inputs, outputs;
+};
+
+/// The "ops" a model's velocity_of() is written against, in recording mode: values are node ids.
+template <class Scalar>
+class recorder {
+ public:
+  using value = int;
+
+  /// A new state block of the given shape (call in state order).
+  value input(Eigen::Index rows, Eigen::Index cols) {
+    const int id = push({op::input, -1, -1, rows, cols, false});
+    m_graph.inputs.push_back(id);
+    return id;
+  }
+  value constant(const matrix<Scalar>& M) {
+    const int id = push({op::constant, -1, -1, M.rows(), M.cols(), true});
+    m_graph.constants[static_cast<std::size_t>(id)] = M;
+    return id;
+  }
+  value add(value a, value b) { return binary(op::add, a, b, shape(a).rows, shape(a).cols, same_shape(a, b)); }
+  value sub(value a, value b) { return binary(op::sub, a, b, shape(a).rows, shape(a).cols, same_shape(a, b)); }
+  value mul(value a, value b) {
+    if (shape(a).cols != shape(b).rows) throw std::logic_error("taylor::recorder::mul: inner dimensions differ");
+    return binary(op::mul, a, b, shape(a).rows, shape(b).cols, true);
+  }
+  value transpose(value a) {
+    return push({op::transpose, a, -1, shape(a).cols, shape(a).rows, shape(a).is_constant});
+  }
+
+  /// The finished graph; `outputs` are the derivatives of the inputs, in the same order.
+  graph<Scalar> finish(std::vector<value> outputs) {
+    if (outputs.size() != m_graph.inputs.size())
+      throw std::logic_error("taylor::recorder::finish: one output per input needed");
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+      const node& in = shape(m_graph.inputs[i]);
+      const node& out = shape(outputs[i]);
+      if (in.rows != out.rows || in.cols != out.cols)
+        throw std::logic_error("taylor::recorder::finish: output shape differs from its input's");
+    }
+    m_graph.outputs = std::move(outputs);
+    return std::move(m_graph);
+  }
+
+ private:
+  const node& shape(value id) const { return m_graph.nodes.at(static_cast<std::size_t>(id)); }
+  bool same_shape(value a, value b) const {
+    if (shape(a).rows != shape(b).rows || shape(a).cols != shape(b).cols)
+      throw std::logic_error("taylor::recorder: operands of add/sub differ in shape");
+    return true;
+  }
+  value binary(op kind, value a, value b, Eigen::Index rows, Eigen::Index cols, bool) {
+    return push({kind, a, b, rows, cols, shape(a).is_constant && shape(b).is_constant});
+  }
+  int push(node n) {
+    m_graph.nodes.push_back(n);
+    m_graph.constants.emplace_back();
+    return static_cast<int>(m_graph.nodes.size() - 1);
+  }
+  graph<Scalar> m_graph;
+};
+
+/// The same "ops" in plain mode: values are matrices (used to cross-check a recorded graph).
+template <class Scalar>
+struct plain_ops {
+  using value = matrix<Scalar>;
+  value constant(const matrix<Scalar>& M) const { return M; }
+  value add(const value& a, const value& b) const { return a + b; }
+  value sub(const value& a, const value& b) const { return a - b; }
+  value mul(const value& a, const value& b) const { return a * b; }
+  value transpose(const value& a) const { return a.transpose(); }
+};
+
+}  // namespace gradflow::taylor
