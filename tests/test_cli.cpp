@@ -302,14 +302,13 @@ BOOST_AUTO_TEST_CASE(loss_below_is_not_supported_by_rk78) {
   sandbox box;
   BOOST_TEST(box.reject(base_config + "loss_below = \"1e-10\"\n") ==
              "stop.loss_below = \"1e-10\" is not supported by method rk78 (stopping on a loss needs event "
-             "location, which comes with method = \"taylor\")");
+             "location: use method = \"taylor\")");
 }
 
-BOOST_AUTO_TEST_CASE(taylor_is_not_available) {
+BOOST_AUTO_TEST_CASE(loss_below_must_be_positive) {
   sandbox box;
-  BOOST_TEST(box.reject(edit("[integrator]", "[integrator]\nmethod = \"taylor\"")) ==
-             "integrator.method = \"taylor\" is not available in this version of gradflow (available: rk78, "
-             "dopri5, bulirsch_stoer)");
+  BOOST_TEST(box.reject(edit("[integrator]", "[integrator]\nmethod = \"taylor\"") + "loss_below = \"-1e-10\"\n") ==
+             "stop.loss_below = \"-1e-10\" violates loss_below > 0");
 }
 
 BOOST_AUTO_TEST_CASE(unknown_method) {

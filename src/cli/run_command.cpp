@@ -55,6 +55,7 @@ int run(const run_config& c, const run_arguments& args, output_dir& out) {
   options.tolerance = number<Scalar>(c.tolerance, "integrator.tolerance");
   options.t_end = number<Scalar>(c.t_end, "stop.t_end");
   options.max_steps = c.max_steps;
+  if (c.loss_below) options.loss_below = number<Scalar>(*c.loss_below, "stop.loss_below");
   for (std::int64_t k = 0; k < c.samples; ++k)
     options.sample_times.push_back(k == c.samples - 1 ? options.t_end : options.t_end * k / (c.samples - 1));
 

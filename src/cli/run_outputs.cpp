@@ -50,6 +50,7 @@ std::string summary_json(const run_record<Scalar>& r) {
       {"steps", r.summary.steps},
       {"rejected_steps", r.summary.rejected_steps},
       {"rhs_evals", r.summary.rhs_evals},
+      {"order", r.summary.order ? json(r.summary.order) : json(nullptr)},
       {"wall_seconds", r.wall_seconds},
       {"invariants", invariants},
       {"checks", json::array()},

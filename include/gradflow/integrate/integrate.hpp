@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -17,7 +18,7 @@
 namespace gradflow {
 
 /// What ended an integration.
-enum class stop_reason { t_end, max_steps, interrupted };
+enum class stop_reason { t_end, max_steps, interrupted, loss_below };
 
 /// Name written to summary.json (`stop_reason`).
 inline std::string_view stop_reason_name(stop_reason r) {
@@ -25,6 +26,7 @@ inline std::string_view stop_reason_name(stop_reason r) {
     case stop_reason::t_end: return "t_end";
     case stop_reason::max_steps: return "max_steps";
     case stop_reason::interrupted: return "interrupted";
+    case stop_reason::loss_below: return "loss_below";
   }
   return "unknown";
 }
@@ -37,6 +39,7 @@ struct integrate_options {
   Scalar t_end;                     ///< final time, > 0
   std::int64_t max_steps = 1000000; ///< accepted steps at most, >= 1
   std::vector<Scalar> sample_times; ///< increasing, in [0, t_end]; the observer sees θ exactly there
+  std::optional<Scalar> loss_below; ///< stop where L(θ(t)) = loss_below (method taylor only), > 0
 };
 
 /// Callbacks from the driver. Either may be empty.
@@ -55,7 +58,8 @@ struct integration_summary {
   Scalar t_final;
   std::int64_t steps = 0;           ///< accepted steps
   std::int64_t rejected_steps = 0;  ///< steps the error control refused
-  std::int64_t rhs_evals = 0;       ///< velocity() calls
+  std::int64_t rhs_evals = 0;       ///< velocity() calls (odeint) or Taylor jets (taylor)
+  int order = 0;                    ///< Taylor order (taylor only)
 };
 
 /// A step could not be completed (step size underflow, non-finite state); carries where it happened.

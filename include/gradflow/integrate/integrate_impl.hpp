@@ -45,6 +45,11 @@ void validate(const integrate_options<Scalar>& o) {
       throw std::invalid_argument("integrate_options::sample_times[" + std::to_string(i) + "] = " +
                                   to_decimal(s) + " violates 0 <= increasing sample times <= t_end");
   }
+  if (o.loss_below && !(*o.loss_below > 0))
+    throw std::invalid_argument("integrate_options::loss_below = " + to_decimal(*o.loss_below) + " violates loss_below > 0");
+  if (o.loss_below && o.method != method::taylor)
+    throw std::invalid_argument("integrate_options::loss_below is supported by method taylor only, not " +
+                                std::string(method_name(o.method)));
   if (!is_method_available(o.method))
     throw std::invalid_argument("integrate_options::method = " + std::string(method_name(o.method)) +
                                 " is not available in this build");
@@ -111,6 +116,12 @@ integration_summary<Scalar> drive(Stepper& stepper, const Model& model, std::vec
 
 }  // namespace detail
 
+}  // namespace gradflow
+
+#include "gradflow/taylor/drive.hpp"
+
+namespace gradflow {
+
 template <class Scalar, class Model>
 integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& theta,
                                       const integrate_options<Scalar>& options,
@@ -141,7 +152,7 @@ integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& t
       return detail::drive(stepper, model, theta, options, observer);
     }
     case method::taylor:
-      break;
+      return taylor::detail::drive(model, theta, options, observer);
   }
   throw std::invalid_argument("integrate: method not available");
 }

@@ -24,6 +24,7 @@ struct run_config {
   gradflow::method method = gradflow::method::rk78;
   std::string tolerance;            ///< integrator.tolerance, decimal
   std::string t_end;                ///< stop.t_end, decimal
+  std::optional<std::string> loss_below;  ///< stop.loss_below, decimal (method taylor only)
   std::int64_t max_steps = 0;       ///< stop.max_steps
   std::int64_t samples = 0;         ///< output.samples
   std::string spacing;              ///< output.spacing: "t"

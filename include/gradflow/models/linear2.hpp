@@ -55,6 +55,22 @@ class linear2 {
   Scalar loss(const Scalar* theta) const;
   /// θ̇ = −∇L(θ) written into dtheta (must not alias theta).
   void velocity(const Scalar* theta, Scalar* dtheta) const;
+
+  /// Shapes of the state blocks, in state order: U (n×h), V (m×h).
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> block_shapes() const { return {{n(), m_h}, {m(), m_h}}; }
+
+  /// The vector field written once against an "ops" (taylor::recorder records it as a graph for the
+  /// Taylor integrator, taylor::plain_ops evaluates it); velocity() is the same formula, hand-fused
+  /// for odeint, and tests/test_taylor_jet checks that the two agree.
+  template <class Ops>
+  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+    const auto& U = blocks[0];
+    const auto& V = blocks[1];
+    const auto X = ops.constant(m_X);
+    const auto XU = ops.mul(X, U);
+    const auto R = ops.sub(ops.constant(m_Y), ops.mul(XU, ops.transpose(V)));
+    return {ops.mul(ops.transpose(X), ops.mul(R, V)), ops.mul(ops.transpose(R), XU)};
+  }
   /// Quantities conserved by the flow: "imbalance" UᵀU − VᵀV, and "kernel_component" Φ2ᵀU when ker X ≠ {0}.
   std::vector<named_invariant<Scalar>> invariants(const Scalar* theta) const;
   /// Θ = U Vᵀ (n×m).

@@ -102,3 +102,16 @@ struct plain_ops {
 };
 
 }  // namespace gradflow::taylor
+
+namespace gradflow::taylor {
+
+/// Records a model's velocity_of() as a graph (inputs in the model's block order).
+template <class Scalar, class Model>
+graph<Scalar> record(const Model& model) {
+  recorder<Scalar> r;
+  std::vector<int> blocks;
+  for (const auto& [rows, cols] : model.block_shapes()) blocks.push_back(r.input(rows, cols));
+  return r.finish(model.velocity_of(r, blocks));
+}
+
+}  // namespace gradflow::taylor

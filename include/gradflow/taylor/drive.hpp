@@ -1,0 +1,94 @@
+#pragma once
+// The adaptive Taylor integrator's stepping loop: one jet per step, no rejected steps, samples and
+// the target-loss event read off the step polynomial (dense output) instead of extra steps.
+#include "gradflow/integrate/integrate.hpp"
+#include "gradflow/numeric/precision.hpp"
+#include "gradflow/taylor/step_control.hpp"
+
+namespace gradflow::taylor::detail {
+
+// Root of g(τ) = L(x(τ)) − target on [0, h], given g(0) > 0 ≥ g(h): Newton with
+// g'(τ) = ∇L(x(τ))·x'(τ) = −velocity(x(τ))·x'(τ), kept inside a shrinking bracket.
+template <class Scalar, class Model>
+Scalar locate_loss(const Model& model, const jet<Scalar>& J, const Scalar& h, const Scalar& target,
+                   std::vector<Scalar>& x, std::vector<Scalar>& dx, std::vector<Scalar>& v) {
+  using std::abs;
+  Scalar lo(0), hi = h, tau = h;
+  for (int iteration = 0; iteration < 500; ++iteration) {
+    evaluate_polynomial(J, tau, x);
+    const Scalar g = model.loss(x.data()) - target;
+    if (g == 0) return tau;
+    (g > 0 ? lo : hi) = tau;
+    evaluate_derivative(J, tau, dx);
+    model.velocity(x.data(), v.data());
+    Scalar dg(0);
+    for (std::size_t i = 0; i < x.size(); ++i) dg -= v[i] * dx[i];
+    Scalar next = dg < 0 ? Scalar(tau - g / dg) : Scalar((lo + hi) / 2);
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    if (abs(next - tau) <= 4 * eps<Scalar>() * abs(next)) return next;
+    tau = next;
+  }
+  return tau;  // NOTE: the bracket has shrunk below working precision long before 500 iterations
+}
+
+template <class Scalar, class Model>
+integration_summary<Scalar> drive(const Model& model, std::vector<Scalar>& theta, const integrate_options<Scalar>& o,
+                                  const integrate_observer<Scalar>& observer) {
+  using std::abs;
+  using std::max;
+  jet<Scalar> J(record<Scalar>(model), order_for(o.tolerance));
+  integration_summary<Scalar> s;
+  s.order = J.order();
+  const std::size_t dim = theta.size();
+  std::vector<Scalar> x_end(dim), x(dim), dx(dim), v(dim);
+  Scalar t(0);
+  std::size_t next = 0;
+  while (next < o.sample_times.size() && o.sample_times[next] <= 0) {
+    if (observer.on_sample) observer.on_sample(t, std::span<const Scalar>(theta));
+    ++next;
+  }
+  if (o.loss_below && model.loss(theta.data()) <= *o.loss_below) {
+    s.reason = stop_reason::loss_below;
+    s.t_final = t;
+    return s;
+  }
+  const Scalar tiny = 16 * eps<Scalar>();
+  while (true) {
+    if (t >= o.t_end) { s.reason = stop_reason::t_end; break; }
+    if (s.steps >= o.max_steps) { s.reason = stop_reason::max_steps; break; }
+    J.compute(theta.data());
+    ++s.rhs_evals;
+    const Scalar remaining = o.t_end - t;
+    const std::optional<Scalar> h_max = step_size(J);
+    const bool to_end = !h_max || *h_max >= remaining;
+    Scalar h = to_end ? remaining : *h_max;
+    if (h < tiny * max(Scalar(1), abs(t)))
+      throw integration_error("step size underflow", to_decimal(t), to_decimal(h), s.steps);
+    evaluate_polynomial(J, h, x_end);
+    if (!gradflow::detail::is_finite_state(x_end)) throw integration_error("non-finite state", to_decimal(t), to_decimal(h), s.steps);
+    bool event = false;
+    if (o.loss_below && model.loss(x_end.data()) <= *o.loss_below) {
+      h = locate_loss(model, J, h, *o.loss_below, x, dx, v);
+      evaluate_polynomial(J, h, x_end);
+      event = true;
+    }
+    // NOTE: on the last step t + (t_end − t) may differ from t_end by one rounding; t_end is exact.
+    const Scalar t_new = to_end && !event ? o.t_end : Scalar(t + h);
+    for (; next < o.sample_times.size() && o.sample_times[next] <= t_new; ++next) {
+      evaluate_polynomial(J, Scalar(o.sample_times[next] - t), x);
+      if (observer.on_sample) observer.on_sample(o.sample_times[next], std::span<const Scalar>(x));
+    }
+    theta.swap(x_end);
+    t = t_new;
+    ++s.steps;
+    if (event) { s.reason = stop_reason::loss_below; break; }
+    if (observer.on_step && !observer.on_step(t, std::span<const Scalar>(theta), s.steps)) {
+      s.reason = stop_reason::interrupted;
+      break;
+    }
+  }
+  s.t_final = t;
+  return s;
+}
+
+}  // namespace gradflow::taylor::detail

@@ -1,0 +1,52 @@
+#pragma once
+// Taylor coefficients of the solution of x' = f(x) through x0, with f recorded as a matrix graph.
+//
+// Notation: x(t0 + τ) = Σ_k x_k τ^k. For every node v of the graph, v(t0 + τ) = Σ_k v_k τ^k, and
+//   (v = a ± b)  v_k = a_k ± b_k          (v = aᵀ)  v_k = (a_k)ᵀ
+//   (v = a·b)    v_k = Σ_{j=0..k} a_j b_{k−j}   (a single product when a or b is constant)
+//   (x' = f)     x_{k+1} = f_k / (k + 1)
+// so order p costs, per full product node, Σ_k (k + 1) = (p + 1)(p + 2)/2 matrix products.
+// All coefficient storage is allocated once, in the constructor.
+#include "gradflow/taylor/graph.hpp"
+#include "gradflow/taylor/kernels.hpp"
+
+#include <vector>
+
+namespace gradflow::taylor {
+
+/// Taylor-mode evaluator of one recorded graph at a fixed order.
+template <class Scalar>
+class jet {
+ public:
+  /// Preallocates the coefficients 0..order of every node.
+  jet(graph<Scalar> g, int order);
+
+  int order() const { return m_order; }
+  /// Number of state entries (the inputs' sizes added).
+  std::size_t dimension() const { return m_dimension; }
+
+  /// Computes x_0 = x0, …, x_order.
+  void compute(const Scalar* x0);
+
+  /// Coefficient k of state entry i (flat, inputs in order, each column-major).
+  const Scalar& coefficient(int k, std::size_t i) const;
+
+  /// f(x0): the graph evaluated at order 0 (valid after compute(), which needs order >= 1).
+  void velocity(Scalar* out) const;
+
+ private:
+  const matrix<Scalar>& value(int node, int k) const;
+  void evaluate(int node, int k);
+
+  graph<Scalar> m_graph;
+  int m_order;
+  std::size_t m_dimension = 0;
+  std::vector<std::vector<matrix<Scalar>>> m_c;  // m_c[node][k]; constants hold k = 0 only
+  std::vector<std::pair<int, Eigen::Index>> m_flat;  // flat index i → (input number, offset)
+  Real m_tmp;
+};
+
+extern template class jet<double>;
+extern template class jet<Real>;
+
+}  // namespace gradflow::taylor

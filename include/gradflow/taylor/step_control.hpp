@@ -1,0 +1,74 @@
+#pragma once
+// Order and step size of the adaptive Taylor method (Jorba & Zou 2005, as in heyoka):
+//   order p = ⌈−½ ln ε⌉ + 1,
+//   ρ_k = (1/‖x_k‖∞)^(1/k)          when ‖x_0‖∞ ≤ 1 (absolute error control),
+//   ρ_k = (‖x_0‖∞/‖x_k‖∞)^(1/k)     otherwise (relative),
+//   h = min(ρ_{p−1}, ρ_p) · e^(−2) · e^(−0.7/(p−1)).
+// The truncation error of the order-p polynomial is then about (h/ρ)^p ≈ e^(−2p) ≤ ε, so no step
+// is ever rejected.
+#include "gradflow/numeric/decimal.hpp"
+#include "gradflow/taylor/jet.hpp"
+
+#include <cmath>
+#include <optional>
+
+namespace gradflow::taylor::detail {
+
+/// p = ⌈−½ ln ε⌉ + 1 for the tolerance ε (0 < ε < 1).
+template <class Scalar>
+int order_for(const Scalar& tolerance) {
+  const double ln_eps = log10_as_double(tolerance) * std::log(10.0);
+  return static_cast<int>(std::ceil(-ln_eps / 2)) + 1;
+}
+
+/// max_i |x_k,i|
+template <class Scalar>
+Scalar coefficient_norm(const jet<Scalar>& J, int k) {
+  using std::abs;
+  Scalar m(0);
+  for (std::size_t i = 0; i < J.dimension(); ++i)
+    if (abs(J.coefficient(k, i)) > m) m = abs(J.coefficient(k, i));
+  return m;
+}
+
+/// Step size from the last two coefficients; nullopt when both vanish (x is at an equilibrium to
+/// the order computed, so any step is exact).
+template <class Scalar>
+std::optional<Scalar> step_size(const jet<Scalar>& J) {
+  using std::exp;
+  using std::pow;
+  const int p = J.order();
+  const Scalar norm0 = coefficient_norm(J, 0);
+  std::optional<Scalar> rho;
+  for (int k : {p - 1, p}) {
+    const Scalar norm_k = coefficient_norm(J, k);
+    if (norm_k == 0) continue;
+    const Scalar base = norm0 > 1 ? Scalar(norm0 / norm_k) : Scalar(1 / norm_k);
+    const Scalar rho_k = pow(base, Scalar(1) / k);
+    if (!rho || rho_k < *rho) rho = rho_k;
+  }
+  if (!rho) return std::nullopt;
+  return *rho * exp(Scalar(-2) - Scalar(7) / (10 * (p - 1)));
+}
+
+/// x(τ) = Σ_k x_k τ^k by Horner's rule.
+template <class Scalar>
+void evaluate_polynomial(const jet<Scalar>& J, const Scalar& tau, std::vector<Scalar>& x) {
+  for (std::size_t i = 0; i < J.dimension(); ++i) {
+    Scalar v = J.coefficient(J.order(), i);
+    for (int k = J.order() - 1; k >= 0; --k) v = v * tau + J.coefficient(k, i);
+    x[i] = v;
+  }
+}
+
+/// x'(τ) = Σ_k k x_k τ^(k−1).
+template <class Scalar>
+void evaluate_derivative(const jet<Scalar>& J, const Scalar& tau, std::vector<Scalar>& dx) {
+  for (std::size_t i = 0; i < J.dimension(); ++i) {
+    Scalar v = J.order() * J.coefficient(J.order(), i);
+    for (int k = J.order() - 1; k >= 1; --k) v = v * tau + k * J.coefficient(k, i);
+    dx[i] = v;
+  }
+}
+
+}  // namespace gradflow::taylor::detail
