@@ -300,7 +300,7 @@ BOOST_AUTO_TEST_CASE(absurdly_many_digits) {
 
 BOOST_AUTO_TEST_CASE(loss_below_is_not_supported_by_rk78) {
   sandbox box;
-  BOOST_TEST(box.reject(base_config + "loss_below = \"1e-10\"\n") ==
+  BOOST_TEST(box.reject(edit("[integrator]", "[integrator]\nmethod = \"rk78\"") + "loss_below = \"1e-10\"\n") ==
              "stop.loss_below = \"1e-10\" is not supported by method rk78 (stopping on a loss needs event "
              "location: use method = \"taylor\")");
 }

@@ -265,7 +265,7 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
   r.set_default("precision", "digits", toml::value<std::int64_t>(50));
   c.digits = static_cast<unsigned>(r.integer("precision", "digits", min_working_digits, max_working_digits));
 
-  r.set_default("integrator", "method", toml::value<std::string>("rk78"));
+  r.set_default("integrator", "method", toml::value<std::string>("taylor"));
   const std::string method_text = r.text("integrator", "method");
   const auto m = parse_method(method_text);
   if (!m) throw invalid_input("integrator.method = \"" + method_text + "\" is not a known method (known: " + method_names() + ")");
