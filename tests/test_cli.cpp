@@ -305,6 +305,13 @@ BOOST_AUTO_TEST_CASE(loss_below_is_not_supported_by_rk78) {
              "location: use method = \"taylor\")");
 }
 
+BOOST_AUTO_TEST_CASE(loss_spacing_needs_loss_below) {
+  sandbox box;
+  BOOST_TEST(box.reject(base_config + "[output]\nspacing = \"loss\"\n") ==
+             "output.spacing = \"loss\" needs stop.loss_below (samples are log-spaced in loss from L(0) down to it) "
+             "and so method = \"taylor\"");
+}
+
 BOOST_AUTO_TEST_CASE(loss_below_must_be_positive) {
   sandbox box;
   BOOST_TEST(box.reject(edit("[integrator]", "[integrator]\nmethod = \"taylor\"") + "loss_below = \"-1e-10\"\n") ==
@@ -428,6 +435,27 @@ BOOST_AUTO_TEST_CASE(example_run_writes_every_output_and_a_rerun_replaces_them) 
   BOOST_TEST(fs::is_regular_file(out / "summary.json"));
   BOOST_TEST(box.listing().count("out") == 1u);
   for (const auto& name : box.listing()) BOOST_TEST(!name.starts_with(".out."), name);
+}
+
+BOOST_AUTO_TEST_CASE(taylor_samples_log_spaced_in_loss) {
+  sandbox box;
+  const fs::path out = box.path("out");
+  const fs::path taylor_example = fs::path(GRADFLOW_SOURCE_DIR) / "examples/t1_5_taylor.toml";
+  const run_result r =
+      box.run("run " + quote(taylor_example) + " --out " + quote(out) + " --set output.spacing=loss --set output.samples=11 --quiet");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  json summary = json::parse(slurp(out / "summary.json"));
+  BOOST_TEST(summary["stop_reason"] == "loss_below");
+  // Rows at L(0)·(1e-100/L(0))^(k/10): log10 L evenly spaced from log10 L(0) to −100 (last column).
+  std::istringstream lines(slurp(out / "trajectory.csv"));
+  std::string line;
+  std::getline(lines, line);
+  std::vector<double> log10_loss;
+  while (std::getline(lines, line)) log10_loss.push_back(std::stod(line.substr(line.rfind(',') + 1)));
+  BOOST_TEST_REQUIRE(log10_loss.size() == 11u);
+  const double step = (-100 - log10_loss.front()) / 10;
+  for (std::size_t k = 0; k < log10_loss.size(); ++k)
+    BOOST_TEST(std::abs(log10_loss[k] - (log10_loss.front() + step * static_cast<double>(k))) < 1e-9, "row " << k);
 }
 
 BOOST_AUTO_TEST_CASE(float64_run) {

@@ -130,6 +130,28 @@ BOOST_AUTO_TEST_CASE(lands_on_the_target_loss) {
   for (std::size_t k = 1; k < sampled_loss.size(); ++k) BOOST_TEST(sampled_loss[k] <= sampled_loss[k - 1], "sample " << k);
 }
 
+BOOST_AUTO_TEST_CASE(samples_at_loss_levels) {
+  // Levels 10^(−2k); each sample must sit on its level (the same event location as loss_below).
+  using std::abs;
+  const linear2<Real> model = t1_5_model();
+  std::vector<Real> theta = t1_5_start(model);
+  integrate_options<Real> o;
+  o.method = method::taylor;
+  o.tolerance = test::eps_power(9, 10);
+  o.t_end = 1000;
+  for (int k = 1; k <= working_digits() / 4; ++k) o.sample_losses.push_back(pow(Real(10), -2 * k));
+  o.loss_below = o.sample_losses.back();
+  std::vector<std::pair<Real, Real>> samples;  // (t, L)
+  integrate_observer<Real> observer;
+  observer.on_sample = [&](const Real& t, std::span<const Real> th) { samples.emplace_back(t, model.loss(th.data())); };
+  integrate(model, theta, o, observer);
+  BOOST_REQUIRE(samples.size() == o.sample_losses.size());
+  for (std::size_t k = 0; k < samples.size(); ++k) {
+    BOOST_TEST(abs(samples[k].second / o.sample_losses[k] - 1) <= test::eps_power(1, 4), "level " << k);
+    if (k > 0) BOOST_TEST(samples[k].first > samples[k - 1].first);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(float64_taylor_agrees_with_float64_rk78) {
   matrix<double> X(2, 3), Y(2, 1);
   X << 1, 0, 0, 0, 2, 0;

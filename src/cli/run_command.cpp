@@ -56,8 +56,19 @@ int run(const run_config& c, const run_arguments& args, output_dir& out) {
   options.t_end = number<Scalar>(c.t_end, "stop.t_end");
   options.max_steps = c.max_steps;
   if (c.loss_below) options.loss_below = number<Scalar>(*c.loss_below, "stop.loss_below");
-  for (std::int64_t k = 0; k < c.samples; ++k)
-    options.sample_times.push_back(k == c.samples - 1 ? options.t_end : options.t_end * k / (c.samples - 1));
+  if (c.spacing == "loss") {
+    // Levels L(0)·(target/L(0))^(k/(samples−1)), from L(0) down to the target itself.
+    using std::pow;
+    const Scalar L0 = model.loss(theta.data()), target = *options.loss_below;
+    if (target < L0)
+      for (std::int64_t k = 0; k < c.samples; ++k)
+        options.sample_losses.push_back(k == 0 ? L0
+                                        : k == c.samples - 1 ? target
+                                                             : Scalar(L0 * pow(target / L0, Scalar(k) / (c.samples - 1))));
+  } else {
+    for (std::int64_t k = 0; k < c.samples; ++k)
+      options.sample_times.push_back(k == c.samples - 1 ? options.t_end : options.t_end * k / (c.samples - 1));
+  }
 
   std::vector<matrix<Scalar>> initial;
   for (auto& inv : model.invariants(theta.data())) {

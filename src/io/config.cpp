@@ -301,9 +301,11 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
   c.samples = r.integer("output", "samples", 2, 10000000);
   r.set_default("output", "spacing", toml::value<std::string>("t"));
   c.spacing = r.text("output", "spacing");
-  if (c.spacing == "loss")
-    throw invalid_input("output.spacing = \"loss\" is not supported in this version (use \"t\")");
-  if (c.spacing != "t") throw invalid_input("output.spacing = \"" + c.spacing + "\" must be \"t\" or \"loss\"");
+  if (c.spacing != "t" && c.spacing != "loss")
+    throw invalid_input("output.spacing = \"" + c.spacing + "\" must be \"t\" or \"loss\"");
+  if (c.spacing == "loss" && !c.loss_below)
+    throw invalid_input("output.spacing = \"loss\" needs stop.loss_below (samples are log-spaced in loss from L(0) "
+                        "down to it) and so method = \"taylor\"");
 
   c.X = r.matrix_value("X", c.input_files);
   c.Y = r.matrix_value("Y", c.input_files);

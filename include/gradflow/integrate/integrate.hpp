@@ -40,6 +40,9 @@ struct integrate_options {
   std::int64_t max_steps = 1000000; ///< accepted steps at most, >= 1
   std::vector<Scalar> sample_times; ///< increasing, in [0, t_end]; the observer sees θ exactly there
   std::optional<Scalar> loss_below; ///< stop where L(θ(t)) = loss_below (method taylor only), > 0
+  /// Decreasing loss levels; the observer sees θ exactly where L(θ(t)) crosses each (method taylor
+  /// only, instead of sample_times; levels the flow never reaches are not reported).
+  std::vector<Scalar> sample_losses;
 };
 
 /// Callbacks from the driver. Either may be empty.

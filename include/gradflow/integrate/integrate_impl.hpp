@@ -45,6 +45,12 @@ void validate(const integrate_options<Scalar>& o) {
       throw std::invalid_argument("integrate_options::sample_times[" + std::to_string(i) + "] = " +
                                   to_decimal(s) + " violates 0 <= increasing sample times <= t_end");
   }
+  for (std::size_t i = 0; i < o.sample_losses.size(); ++i)
+    if (!(o.sample_losses[i] > 0) || (i > 0 && !(o.sample_losses[i] < o.sample_losses[i - 1])))
+      throw std::invalid_argument("integrate_options::sample_losses[" + std::to_string(i) + "] = " +
+                                  to_decimal(o.sample_losses[i]) + " violates 0 < decreasing sample losses");
+  if (!o.sample_losses.empty() && (o.method != method::taylor || !o.sample_times.empty()))
+    throw std::invalid_argument("integrate_options::sample_losses needs method taylor and no sample_times");
   if (o.loss_below && !(*o.loss_below > 0))
     throw std::invalid_argument("integrate_options::loss_below = " + to_decimal(*o.loss_below) + " violates loss_below > 0");
   if (o.loss_below && o.method != method::taylor)
@@ -135,6 +141,7 @@ integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& t
                                 " entries but the model has " + std::to_string(model.dimension()) + " parameters");
   require_working_precision(theta, "initial state");
   require_working_precision(options.sample_times, "sample times");
+  require_working_precision(options.sample_losses, "sample losses");
   const Scalar& tol = options.tolerance;
   switch (options.method) {
     case method::rk78: {

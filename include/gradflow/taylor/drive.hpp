@@ -1,6 +1,8 @@
 #pragma once
-// The adaptive Taylor integrator's stepping loop: one jet per step, no rejected steps, samples and
-// the target-loss event read off the step polynomial (dense output) instead of extra steps.
+// The adaptive Taylor integrator's stepping loop: one jet per step, no rejected steps; samples (at
+// given times or at given loss levels) and the target-loss event are read off the step polynomial
+// (dense output) instead of extra steps. A loss level or target crossed inside a step is located
+// by locate_loss(), the one event mechanism: the root of L(x(τ)) − level on the step polynomial.
 #include "gradflow/integrate/integrate.hpp"
 #include "gradflow/numeric/precision.hpp"
 #include "gradflow/taylor/step_control.hpp"
@@ -47,7 +49,19 @@ integration_summary<Scalar> drive(const Model& model, std::vector<Scalar>& theta
     if (observer.on_sample) observer.on_sample(t, std::span<const Scalar>(theta));
     ++next;
   }
-  if (o.loss_below && model.loss(theta.data()) <= *o.loss_below) {
+  std::size_t next_level = 0;
+  const auto emit_levels_down_to = [&](const Scalar& loss_end, const Scalar& h, const Scalar& t_start) {
+    for (; next_level < o.sample_losses.size() && o.sample_losses[next_level] >= loss_end; ++next_level) {
+      const Scalar& level = o.sample_losses[next_level];
+      const Scalar tau = locate_loss(model, J, h, level, x, dx, v);
+      evaluate_polynomial(J, tau, x);
+      if (observer.on_sample) observer.on_sample(Scalar(t_start + tau), std::span<const Scalar>(x));
+    }
+  };
+  const Scalar loss_start = model.loss(theta.data());
+  for (; next_level < o.sample_losses.size() && o.sample_losses[next_level] >= loss_start; ++next_level)
+    if (observer.on_sample) observer.on_sample(t, std::span<const Scalar>(theta));
+  if (o.loss_below && loss_start <= *o.loss_below) {
     s.reason = stop_reason::loss_below;
     s.t_final = t;
     return s;
@@ -67,11 +81,14 @@ integration_summary<Scalar> drive(const Model& model, std::vector<Scalar>& theta
     evaluate_polynomial(J, h, x_end);
     if (!gradflow::detail::is_finite_state(x_end)) throw integration_error("non-finite state", to_decimal(t), to_decimal(h), s.steps);
     bool event = false;
-    if (o.loss_below && model.loss(x_end.data()) <= *o.loss_below) {
+    Scalar loss_end = model.loss(x_end.data());
+    if (o.loss_below && loss_end <= *o.loss_below) {
       h = locate_loss(model, J, h, *o.loss_below, x, dx, v);
       evaluate_polynomial(J, h, x_end);
+      loss_end = *o.loss_below;
       event = true;
     }
+    emit_levels_down_to(loss_end, h, t);
     // NOTE: on the last step t + (t_end − t) may differ from t_end by one rounding; t_end is exact.
     const Scalar t_new = to_end && !event ? o.t_end : Scalar(t + h);
     for (; next < o.sample_times.size() && o.sample_times[next] <= t_new; ++next) {
