@@ -6,6 +6,7 @@
 
 #include "gradflow/integrate/integrate.hpp"
 #include "gradflow/models/linear2.hpp"
+#include "support/instances.hpp"
 #include "support/working_precision.hpp"
 
 using namespace gradflow;
@@ -14,9 +15,6 @@ BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
 
 namespace {
 
-const char* const U0_text[3][2] = {{"1", "0.5"}, {"0.2", "-0.3"}, {"0", "0"}};
-const char* const V0_text[2] = {"0.1", "0.2"};
-
 struct result {
   std::vector<Real> loss;  // at the sample times, converted exactly from the run's scalar
   matrix<Real> product;
@@ -24,14 +22,8 @@ struct result {
 
 template <class Scalar>
 result run(const char* tolerance) {
-  matrix<Scalar> X(2, 3), Y(2, 1), U(3, 2), V(1, 2);
-  X << 1, 0, 0, 0, 2, 0;
-  Y << 1, 1;
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 2; ++j) U(i, j) = parse_decimal<Scalar>(U0_text[i][j]);
-  for (int j = 0; j < 2; ++j) V(0, j) = parse_decimal<Scalar>(V0_text[j]);
-  const linear2<Scalar> model(X, Y, 2);
-  std::vector<Scalar> theta = model.pack(U, V);
+  const linear2<Scalar> model = test::t1_5_model<Scalar>();
+  std::vector<Scalar> theta = test::t1_5_start(model);
   integrate_options<Scalar> o;
   o.tolerance = parse_decimal<Scalar>(tolerance);
   o.t_end = 2;

@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "gradflow/models/linear2.hpp"
+#include "support/instances.hpp"
 #include "support/working_precision.hpp"
 
 using namespace gradflow;
@@ -15,18 +16,9 @@ BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
 
 namespace {
 
-// Deterministic, unstructured entries from integer ratios (no double literals).
-matrix<Real> fill(Eigen::Index rows, Eigen::Index cols, int seed) {
-  matrix<Real> A(rows, cols);
-  for (Eigen::Index i = 0; i < rows; ++i)
-    for (Eigen::Index j = 0; j < cols; ++j)
-      A(i, j) = Real(static_cast<int>((seed * 37 + i * 11 + j * 23 + i * j * 7) % 19) - 9) / 7;
-  return A;
-}
-
 struct instance {
-  linear2<Real> model{fill(4, 3, 1), fill(4, 2, 2), 3};
-  std::vector<Real> theta = model.pack(fill(3, 3, 3), fill(2, 3, 4));
+  linear2<Real> model{test::deterministic_matrix(4, 3, 1), test::deterministic_matrix(4, 2, 2), 3};
+  std::vector<Real> theta = model.pack(test::deterministic_matrix(3, 3, 3), test::deterministic_matrix(2, 3, 4));
 };
 
 // max_k |v_k − (−∂L/∂θ_k)| / max_k |v_k|, the derivative by central differences.

@@ -8,6 +8,7 @@
 
 #include "gradflow/integrate/integrate.hpp"
 #include "gradflow/models/linear2.hpp"
+#include "support/instances.hpp"
 #include "support/working_precision.hpp"
 
 using namespace gradflow;
@@ -16,20 +17,8 @@ BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
 
 namespace {
 
-linear2<Real> t1_5_model() {
-  matrix<Real> X(2, 3), Y(2, 1);
-  X << 1, 0, 0, 0, 2, 0;
-  Y << 1, 1;
-  return linear2<Real>(X, Y, 2);
-}
-
-std::vector<Real> t1_5_start(const linear2<Real>& model) {
-  matrix<Real> U(3, 2), V(1, 2);
-  U << 1, parse_decimal<Real>("0.5"), parse_decimal<Real>("0.2"), parse_decimal<Real>("-0.3"),
-      parse_decimal<Real>("0.25"), parse_decimal<Real>("-0.125");
-  V << parse_decimal<Real>("0.1"), parse_decimal<Real>("0.2");
-  return model.pack(U, V);
-}
+// T1.5 with a component in ker X, so that both invariants are non-trivial.
+std::vector<Real> start_with_kernel_part(const linear2<Real>& model) { return test::t1_5_start(model, "0.25", "-0.125"); }
 
 struct drift_result {
   std::vector<Real> max_drift;  // per invariant, over every accepted step
@@ -37,7 +26,7 @@ struct drift_result {
 };
 
 drift_result run(const linear2<Real>& model, method m, const Real& tol) {
-  std::vector<Real> theta = t1_5_start(model);
+  std::vector<Real> theta = start_with_kernel_part(model);
   const auto initial = model.invariants(theta.data());
   drift_result r;
   r.max_drift.assign(initial.size(), Real(0));
@@ -61,8 +50,8 @@ drift_result run(const linear2<Real>& model, method m, const Real& tol) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(imbalance_and_kernel_component_conserved) {
-  const linear2<Real> model = t1_5_model();
-  BOOST_REQUIRE(model.invariants(t1_5_start(model).data()).size() == 2u);  // ker X ≠ {0}
+  const linear2<Real> model = test::t1_5_model<Real>();
+  BOOST_REQUIRE(model.invariants(start_with_kernel_part(model).data()).size() == 2u);  // ker X ≠ {0}
   // Orders 8, 16 and 5: tolerances chosen so each method takes a few thousand steps at most.
   const std::pair<method, Real> cases[] = {{method::rk78, test::eps_power(3, 8)},
                                            {method::bulirsch_stoer, test::eps_power(3, 8)},
@@ -80,8 +69,8 @@ BOOST_AUTO_TEST_CASE(imbalance_and_kernel_component_conserved) {
 
 BOOST_AUTO_TEST_CASE(drift_measure_sees_a_quantity_that_is_not_conserved) {
   // UᵀU alone changes by O(1) on the same run: the measure above is not blind.
-  const linear2<Real> model = t1_5_model();
-  std::vector<Real> theta = t1_5_start(model);
+  const linear2<Real> model = test::t1_5_model<Real>();
+  std::vector<Real> theta = start_with_kernel_part(model);
   const matrix<Real> G0 = model.U(theta.data()).transpose() * model.U(theta.data());
   integrate_options<Real> o;
   o.tolerance = test::eps_power(1, 4);

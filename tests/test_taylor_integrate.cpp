@@ -10,6 +10,7 @@
 
 #include "gradflow/integrate/integrate_impl.hpp"
 #include "gradflow/taylor/jet_impl.hpp"
+#include "support/instances.hpp"
 #include "support/working_precision.hpp"
 
 using namespace gradflow;
@@ -33,21 +34,6 @@ struct scalar_ode {
   void velocity(const Real* x, Real* dx) const { dx[0] = power == 1 ? Real(sign * x[0]) : Real(sign * x[0] * x[0]); }
   Real loss(const Real* x) const { return x[0] * x[0] / 2; }
 };
-
-linear2<Real> t1_5_model() {
-  matrix<Real> X(2, 3), Y(2, 1);
-  X << 1, 0, 0, 0, 2, 0;
-  Y << 1, 1;
-  return linear2<Real>(X, Y, 2);
-}
-
-template <class Scalar>
-std::vector<Scalar> t1_5_start(const linear2<Scalar>& model) {
-  matrix<Scalar> U(3, 2), V(1, 2);
-  U << 1, parse_decimal<Scalar>("0.5"), parse_decimal<Scalar>("0.2"), parse_decimal<Scalar>("-0.3"), 0, 0;
-  V << parse_decimal<Scalar>("0.1"), parse_decimal<Scalar>("0.2");
-  return model.pack(U, V);
-}
 
 }  // namespace
 
@@ -81,9 +67,9 @@ BOOST_AUTO_TEST_CASE(closed_forms_within_ten_tolerances) {
 }
 
 BOOST_AUTO_TEST_CASE(taylor_agrees_with_rk78_on_linear2) {
-  const linear2<Real> model = t1_5_model();
+  const linear2<Real> model = test::t1_5_model<Real>();
   const Real tol = test::eps_power(1, 4);  // rk78 needs ~tol^(−1/8) steps: keep it affordable
-  std::vector<Real> a = t1_5_start(model), b = a;
+  std::vector<Real> a = test::t1_5_start(model), b = a;
   integrate_options<Real> o;
   o.tolerance = tol;
   o.t_end = 3;
@@ -100,8 +86,8 @@ BOOST_AUTO_TEST_CASE(taylor_agrees_with_rk78_on_linear2) {
 
 BOOST_AUTO_TEST_CASE(lands_on_the_target_loss) {
   using std::abs;
-  const linear2<Real> model = t1_5_model();
-  std::vector<Real> theta = t1_5_start(model);
+  const linear2<Real> model = test::t1_5_model<Real>();
+  std::vector<Real> theta = test::t1_5_start(model);
   const auto D0 = model.invariants(theta.data())[0].value;
   integrate_options<Real> o;
   o.method = method::taylor;
@@ -133,8 +119,8 @@ BOOST_AUTO_TEST_CASE(lands_on_the_target_loss) {
 BOOST_AUTO_TEST_CASE(samples_at_loss_levels) {
   // Levels 10^(−2k); each sample must sit on its level (the same event location as loss_below).
   using std::abs;
-  const linear2<Real> model = t1_5_model();
-  std::vector<Real> theta = t1_5_start(model);
+  const linear2<Real> model = test::t1_5_model<Real>();
+  std::vector<Real> theta = test::t1_5_start(model);
   integrate_options<Real> o;
   o.method = method::taylor;
   o.tolerance = test::eps_power(9, 10);
@@ -153,11 +139,8 @@ BOOST_AUTO_TEST_CASE(samples_at_loss_levels) {
 }
 
 BOOST_AUTO_TEST_CASE(float64_taylor_agrees_with_float64_rk78) {
-  matrix<double> X(2, 3), Y(2, 1);
-  X << 1, 0, 0, 0, 2, 0;
-  Y << 1, 1;
-  const linear2<double> model(X, Y, 2);
-  std::vector<double> a = t1_5_start(model), b = a;
+  const linear2<double> model = test::t1_5_model<double>();
+  std::vector<double> a = test::t1_5_start(model), b = a;
   integrate_options<double> o;
   o.tolerance = parse_decimal<double>("1e-14");
   o.t_end = 3;

@@ -9,6 +9,7 @@
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/taylor/graph.hpp"
 #include "gradflow/taylor/jet.hpp"
+#include "support/instances.hpp"
 #include "support/working_precision.hpp"
 
 using namespace gradflow;
@@ -36,14 +37,6 @@ struct riccati_ode {
   }
 };
 
-matrix<Real> fill(Eigen::Index rows, Eigen::Index cols, int seed) {
-  matrix<Real> M(rows, cols);
-  for (Eigen::Index i = 0; i < rows; ++i)
-    for (Eigen::Index j = 0; j < cols; ++j)
-      M(i, j) = Real(static_cast<int>((seed * 31 + i * 13 + j * 5 + i * j * 3) % 17) - 8) / 9;
-  return M;
-}
-
 Real relative_gap(const Real& a, const Real& b) {
   using std::abs;
   return b == 0 ? abs(a) : Real(abs(a - b) / abs(b));
@@ -52,10 +45,10 @@ Real relative_gap(const Real& a, const Real& b) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(linear_ode_coefficients_are_matrix_powers) {
-  const linear_ode ode{fill(3, 3, 1)};
+  const linear_ode ode{test::deterministic_matrix(3, 3, 1)};
   const int p = 30;
   taylor::jet<Real> J(taylor::record<Real>(ode), p);
-  const matrix<Real> x0 = fill(3, 1, 2);
+  const matrix<Real> x0 = test::deterministic_matrix(3, 1, 2);
   J.compute(x0.data());
   matrix<Real> expected = x0;  // A^k x0 / k!
   for (int k = 0; k <= p; ++k) {
@@ -77,8 +70,8 @@ BOOST_AUTO_TEST_CASE(riccati_coefficients_are_powers) {
 }
 
 BOOST_AUTO_TEST_CASE(linear2_graph_matches_velocity_and_its_derivative) {
-  const linear2<Real> model(fill(4, 3, 3), fill(4, 2, 4), 3);
-  const std::vector<Real> theta = model.pack(fill(3, 3, 5), fill(2, 3, 6));
+  const linear2<Real> model(test::deterministic_matrix(4, 3, 3), test::deterministic_matrix(4, 2, 4), 3);
+  const std::vector<Real> theta = model.pack(test::deterministic_matrix(3, 3, 5), test::deterministic_matrix(2, 3, 6));
   const std::size_t dim = theta.size();
   taylor::jet<Real> J(taylor::record<Real>(model), 2);
   J.compute(theta.data());
