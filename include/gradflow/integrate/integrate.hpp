@@ -1,9 +1,10 @@
 #pragma once
 // One front for every integration method: integrate(model, θ, options, observer).
 //
-// The driver steps an adaptive odeint stepper, shortening a step only to land exactly on the next
-// output sample time, and reports each accepted step and each sample to the observer. It never
-// prints; it returns an integration_summary.
+// method::taylor runs the adaptive Taylor integrator (taylor/drive.hpp): samples and the target-loss
+// event come from the step polynomial. The odeint methods step an adaptive odeint stepper,
+// shortening a step only to land exactly on the next sample time. Both report each accepted step
+// and each sample to the observer. Nothing here prints; integrate() returns an integration_summary.
 #include "gradflow/integrate/method.hpp"
 #include "gradflow/models/linear2.hpp"
 

@@ -48,11 +48,11 @@ class recorder {
     m_graph.constants[static_cast<std::size_t>(id)] = M;
     return id;
   }
-  value add(value a, value b) { return binary(op::add, a, b, shape(a).rows, shape(a).cols, same_shape(a, b)); }
-  value sub(value a, value b) { return binary(op::sub, a, b, shape(a).rows, shape(a).cols, same_shape(a, b)); }
+  value add(value a, value b) { return elementwise(op::add, a, b); }
+  value sub(value a, value b) { return elementwise(op::sub, a, b); }
   value mul(value a, value b) {
     if (shape(a).cols != shape(b).rows) throw std::logic_error("taylor::recorder::mul: inner dimensions differ");
-    return binary(op::mul, a, b, shape(a).rows, shape(b).cols, true);
+    return push({op::mul, a, b, shape(a).rows, shape(b).cols, shape(a).is_constant && shape(b).is_constant});
   }
   value transpose(value a) {
     return push({op::transpose, a, -1, shape(a).cols, shape(a).rows, shape(a).is_constant});
@@ -74,13 +74,10 @@ class recorder {
 
  private:
   const node& shape(value id) const { return m_graph.nodes.at(static_cast<std::size_t>(id)); }
-  bool same_shape(value a, value b) const {
+  value elementwise(op kind, value a, value b) {
     if (shape(a).rows != shape(b).rows || shape(a).cols != shape(b).cols)
       throw std::logic_error("taylor::recorder: operands of add/sub differ in shape");
-    return true;
-  }
-  value binary(op kind, value a, value b, Eigen::Index rows, Eigen::Index cols, bool) {
-    return push({kind, a, b, rows, cols, shape(a).is_constant && shape(b).is_constant});
+    return push({kind, a, b, shape(a).rows, shape(a).cols, shape(a).is_constant && shape(b).is_constant});
   }
   int push(node n) {
     m_graph.nodes.push_back(n);
