@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -227,8 +228,12 @@ void check_shapes(const run_config& c) {
 
 }  // namespace
 
-std::string default_tolerance(bool is_float64, unsigned digits) {
-  return is_float64 ? "1e-13" : "1e-" + std::to_string(digits / 2);
+std::string default_tolerance(method m, bool is_float64, unsigned digits) {
+  if (is_float64) return "1e-13";
+  // Taylor's cost grows only like the square of its order (∝ −ln tol), so it can afford to earn
+  // nearly every working digit; fixed-order methods pay tol^(−1/order) steps and get half of them.
+  const unsigned exponent = m == method::taylor ? std::max(digits - 10, digits / 2) : digits / 2;
+  return "1e-" + std::to_string(exponent);
 }
 
 run_config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
@@ -271,7 +276,7 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
   if (!m) throw invalid_input("integrator.method = \"" + method_text + "\" is not a known method (known: " + method_names() + ")");
   c.method = *m;
 
-  r.set_default("integrator", "tolerance", toml::value<std::string>(default_tolerance(c.is_float64, c.digits)));
+  r.set_default("integrator", "tolerance", toml::value<std::string>(default_tolerance(c.method, c.is_float64, c.digits)));
   c.tolerance = *r.decimal("integrator", "tolerance");
   const coarse_decimal tol(c.tolerance);
   if (tol.sign() <= 0 || tol.compare("1") >= 0)

@@ -36,8 +36,9 @@ struct run_config {
 /// Throws invalid_input with one message naming the field, the value and the rule.
 run_config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides);
 
-/// Default integrator.tolerance: 1e-(digits/2) for mpfr (measured: about digits/2 correct digits in
-/// the state with rk78), 1e-13 for float64.
-std::string default_tolerance(bool is_float64, unsigned digits);
+/// Default integrator.tolerance: with mpfr, 1e-(digits − 10) for taylor (at least 1e-(digits/2)) and
+/// 1e-(digits/2) for the odeint methods (measured: about digits/2 correct digits with rk78); 1e-13
+/// with float64.
+std::string default_tolerance(method m, bool is_float64, unsigned digits);
 
 }  // namespace gradflow
