@@ -3,8 +3,9 @@
 // definition (velocity_of(ops, …)) and then evaluated either plainly or in Taylor mode.
 //
 // Nodes are matrices. Operations: input (a block of the state), constant (data), add, sub,
-// mul (matrix product), transpose. Each node knows whether it is constant in t, so Taylor mode
-// can skip the Cauchy sum where one factor is constant.
+// mul (matrix product), transpose, and the elementwise hadamard (a∘b), scale (c·a for a constant
+// scalar c), exp, log and pow (a^α for a constant α; sqrt is pow ½). Each node knows whether it is
+// constant in t, so Taylor mode can skip the Cauchy sum where one factor is constant.
 #include "gradflow/numeric/matrix.hpp"
 
 #include <stdexcept>
@@ -13,7 +14,7 @@
 namespace gradflow::taylor {
 
 /// Kind of a graph node.
-enum class op { input, constant, add, sub, mul, transpose };
+enum class op { input, constant, add, sub, mul, transpose, hadamard, scale, exp, log, pow };
 
 /// One node: its operation, operands (node indices, −1 when unused) and shape.
 struct node {
@@ -27,7 +28,7 @@ struct node {
 template <class Scalar>
 struct graph {
   std::vector<node> nodes;
-  std::vector<matrix<Scalar>> constants;  ///< value of each constant node, indexed by node
+  std::vector<matrix<Scalar>> constants;  ///< value of each constant node (1×1 c or α for scale/pow), by node
   std::vector<int> inputs, outputs;
 };
 
@@ -57,6 +58,12 @@ class recorder {
   value transpose(value a) {
     return push({op::transpose, a, -1, shape(a).cols, shape(a).rows, shape(a).is_constant});
   }
+  value hadamard(value a, value b) { return elementwise(op::hadamard, a, b); }
+  value scale(const Scalar& c, value a) { return with_parameter(op::scale, a, c); }
+  value exp(value a) { return unary(op::exp, a); }
+  value log(value a) { return unary(op::log, a); }
+  value pow(value a, const Scalar& alpha) { return with_parameter(op::pow, a, alpha); }
+  value sqrt(value a) { return pow(a, Scalar(1) / 2); }
 
   /// The finished graph; `outputs` are the derivatives of the inputs, in the same order.
   graph<Scalar> finish(std::vector<value> outputs) {
@@ -79,6 +86,12 @@ class recorder {
       throw std::logic_error("taylor::recorder: operands of add/sub differ in shape");
     return push({kind, a, b, shape(a).rows, shape(a).cols, shape(a).is_constant && shape(b).is_constant});
   }
+  value unary(op kind, value a) { return push({kind, a, -1, shape(a).rows, shape(a).cols, shape(a).is_constant}); }
+  value with_parameter(op kind, value a, const Scalar& parameter) {
+    const int id = unary(kind, a);
+    m_graph.constants[static_cast<std::size_t>(id)] = matrix<Scalar>::Constant(1, 1, parameter);
+    return id;
+  }
   int push(node n) {
     m_graph.nodes.push_back(n);
     m_graph.constants.emplace_back();
@@ -96,6 +109,14 @@ struct plain_ops {
   value sub(const value& a, const value& b) const { return a - b; }
   value mul(const value& a, const value& b) const { return a * b; }
   value transpose(const value& a) const { return a.transpose(); }
+  value hadamard(const value& a, const value& b) const { return a.cwiseProduct(b); }
+  value scale(const Scalar& c, const value& a) const { return c * a; }
+  value exp(const value& a) const { return a.unaryExpr([](const Scalar& x) { using std::exp; return Scalar(exp(x)); }); }
+  value log(const value& a) const { return a.unaryExpr([](const Scalar& x) { using std::log; return Scalar(log(x)); }); }
+  value pow(const value& a, const Scalar& alpha) const {
+    return a.unaryExpr([&](const Scalar& x) { using std::pow; return Scalar(pow(x, alpha)); });
+  }
+  value sqrt(const value& a) const { return pow(a, Scalar(1) / 2); }
 };
 
 }  // namespace gradflow::taylor

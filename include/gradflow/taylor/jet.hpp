@@ -4,6 +4,7 @@
 // Notation: x(t0 + τ) = Σ_k x_k τ^k. For every node v of the graph, v(t0 + τ) = Σ_k v_k τ^k, and
 //   (v = a ± b)  v_k = a_k ± b_k          (v = aᵀ)  v_k = (a_k)ᵀ
 //   (v = a·b)    v_k = Σ_{j=0..k} a_j b_{k−j}   (a single product when a or b is constant)
+//   elementwise hadamard, scale, exp, log, pow: see evaluate_elementwise() in jet_impl.hpp
 //   (x' = f)     x_{k+1} = f_k / (k + 1)
 // so order p costs, per full product node, Σ_k (k + 1) = (p + 1)(p + 2)/2 matrix products.
 // All coefficient storage is allocated once, in the constructor.
@@ -37,6 +38,7 @@ class jet {
  private:
   const matrix<Scalar>& value(int node, int k) const;
   void evaluate(int node, int k);
+  void evaluate_elementwise(const node& v, int n, int k, matrix<Scalar>& out);
 
   graph<Scalar> m_graph;
   int m_order;

@@ -53,6 +53,13 @@ void jet<Scalar>::evaluate(int n, int k) {
     case op::transpose:
       detail::assign_transpose(out, value(v.a, k));
       return;
+    case op::hadamard:
+    case op::scale:
+    case op::exp:
+    case op::log:
+    case op::pow:
+      evaluate_elementwise(v, n, k, out);
+      return;
     case op::mul:
       detail::set_zero(out);
       if (is_const(v.a)) detail::multiply_add(out, value(v.a, 0), value(v.b, k), m_tmp);
@@ -60,6 +67,63 @@ void jet<Scalar>::evaluate(int n, int k) {
       else
         for (int j = 0; j <= k; ++j) detail::multiply_add(out, value(v.a, j), value(v.b, k - j), m_tmp);
       return;
+  }
+}
+
+// Elementwise recurrences (Griewank & Walther, ch. 13; Jorba & Zou 2005), entry by entry, for
+// v = f(a) with a(τ) = Σ a_j τ^j:
+//   v = a∘b   v_k = Σ_{j=0..k} a_j b_{k−j}            v = c·a   v_k = c a_k
+//   v = e^a   v_k = (1/k) Σ_{j=1..k} j a_j v_{k−j}
+//   v = ln a  v_k = (a_k − (1/k) Σ_{j=1..k−1} j v_j a_{k−j}) / a_0
+//   v = a^α   v_k = (1/(k a_0)) Σ_{j=0..k−1} (α(k − j) − j) a_{k−j} v_j
+// (order 0 is the function itself). These run on Real's operators, with temporaries: they are
+// not in linear2's hot loop; an in-place version comes when a model needs them at speed.
+template <class Scalar>
+void jet<Scalar>::evaluate_elementwise(const node& v, int n, int k, matrix<Scalar>& out) {
+  using std::exp;
+  using std::log;
+  using std::pow;
+  const auto& c = m_c[static_cast<std::size_t>(n)];
+  const Scalar parameter = (v.kind == op::scale || v.kind == op::pow) ? Scalar(m_graph.constants[static_cast<std::size_t>(n)](0, 0)) : Scalar(0);
+  const auto a = [&](int j) -> const matrix<Scalar>& { return value(v.a, j); };
+  const bool a_const = m_graph.nodes[static_cast<std::size_t>(v.a)].is_constant;
+  const auto a_at = [&](int j, Eigen::Index i) -> Scalar { return a_const && j > 0 ? Scalar(0) : Scalar(a(j).data()[i]); };
+  for (Eigen::Index i = 0; i < out.size(); ++i) {
+    Scalar r(0);
+    switch (v.kind) {
+      case op::hadamard: {
+        const bool b_const = m_graph.nodes[static_cast<std::size_t>(v.b)].is_constant;
+        for (int j = 0; j <= k; ++j) {
+          if ((a_const && j > 0) || (b_const && k - j > 0)) continue;
+          r += a(j).data()[i] * value(v.b, k - j).data()[i];
+        }
+        break;
+      }
+      case op::scale: r = parameter * a_at(k, i); break;
+      case op::exp:
+        if (k == 0) r = exp(a_at(0, i));
+        else {
+          for (int j = 1; j <= k; ++j) r += j * a_at(j, i) * c[static_cast<std::size_t>(k - j)].data()[i];
+          r /= k;
+        }
+        break;
+      case op::log:
+        if (k == 0) r = log(a_at(0, i));
+        else {
+          for (int j = 1; j < k; ++j) r += j * c[static_cast<std::size_t>(j)].data()[i] * a_at(k - j, i);
+          r = (a_at(k, i) - r / k) / a_at(0, i);
+        }
+        break;
+      case op::pow:
+        if (k == 0) r = pow(a_at(0, i), parameter);
+        else {
+          for (int j = 0; j < k; ++j) r += (parameter * (k - j) - j) * a_at(k - j, i) * c[static_cast<std::size_t>(j)].data()[i];
+          r /= k * a_at(0, i);
+        }
+        break;
+      default: break;
+    }
+    out.data()[i] = r;
   }
 }
 
