@@ -79,16 +79,19 @@ integration_summary<Scalar> drive(const Model& model, std::vector<Scalar>& theta
     if (h < tiny * max(Scalar(1), abs(t)))
       throw integration_error("step size underflow", to_decimal(t), to_decimal(h), s.steps);
     evaluate_polynomial(J, h, x_end);
-    if (!gradflow::detail::is_finite_state(x_end)) throw integration_error("non-finite state", to_decimal(t), to_decimal(h), s.steps);
+    if (!gradflow::detail::is_finite_state(x_end))
+      throw integration_error("non-finite state", to_decimal(t), to_decimal(h), s.steps);
     bool event = false;
-    Scalar loss_end = model.loss(x_end.data());
-    if (o.loss_below && loss_end <= *o.loss_below) {
-      h = locate_loss(model, J, h, *o.loss_below, x, dx, v);
-      evaluate_polynomial(J, h, x_end);
-      loss_end = *o.loss_below;
-      event = true;
+    if (o.loss_below || next_level < o.sample_losses.size()) {
+      Scalar loss_end = model.loss(x_end.data());
+      if (o.loss_below && loss_end <= *o.loss_below) {
+        h = locate_loss(model, J, h, *o.loss_below, x, dx, v);
+        evaluate_polynomial(J, h, x_end);
+        loss_end = *o.loss_below;
+        event = true;
+      }
+      emit_levels_down_to(loss_end, h, t);
     }
-    emit_levels_down_to(loss_end, h, t);
     // NOTE: on the last step t + (t_end − t) may differ from t_end by one rounding; t_end is exact.
     const Scalar t_new = to_end && !event ? o.t_end : Scalar(t + h);
     for (; next < o.sample_times.size() && o.sample_times[next] <= t_new; ++next) {
