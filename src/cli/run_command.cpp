@@ -32,12 +32,6 @@ Scalar number(const std::string& text, const std::string& field) {
   }
 }
 
-// max_ij |A_ij − B_ij|
-template <class Scalar>
-Scalar max_abs_difference(const matrix<Scalar>& A, const matrix<Scalar>& B) {
-  return max_abs_entry<Scalar>(A - B);
-}
-
 template <class Scalar>
 int run(const run_config& c, const run_arguments& args, output_dir& out) {
   run_record<Scalar> record;
@@ -80,7 +74,7 @@ int run(const run_config& c, const run_arguments& args, output_dir& out) {
   auto measure_drift = [&](const Scalar* th) {
     const auto now = model.invariants(th);
     for (std::size_t k = 0; k < now.size(); ++k) {
-      drift[k] = max_abs_difference<Scalar>(now[k].value, initial[k]);
+      drift[k] = max_abs_entry<Scalar>(now[k].value - initial[k]);
       if (drift[k] > record.max_drift[k]) record.max_drift[k] = drift[k];
     }
   };

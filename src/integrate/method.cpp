@@ -26,8 +26,6 @@ std::optional<method> parse_method(std::string_view name) {
   return std::nullopt;
 }
 
-bool is_method_available(method) { return true; }
-
 std::string method_names() {
   std::string out;
   for (const auto& [value, name] : names) {

@@ -76,8 +76,8 @@ class integration_error : public std::runtime_error {
   std::int64_t step;
 };
 
-/// Integrates θ̇ = −∇L(θ) from t = 0 in place. Throws std::invalid_argument for bad options or a
-/// method this build lacks, std::logic_error for a Real below working precision, integration_error
+/// Integrates θ̇ = −∇L(θ) from t = 0 in place. Throws std::invalid_argument for bad options (naming
+/// the field and the rule), std::logic_error for a Real below working precision, integration_error
 /// when a step fails.
 template <class Scalar, class Model>
 integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& theta,

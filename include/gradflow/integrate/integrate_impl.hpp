@@ -56,9 +56,6 @@ void validate(const integrate_options<Scalar>& o) {
   if (o.loss_below && o.method != method::taylor)
     throw std::invalid_argument("integrate_options::loss_below is supported by method taylor only, not " +
                                 std::string(method_name(o.method)));
-  if (!is_method_available(o.method))
-    throw std::invalid_argument("integrate_options::method = " + std::string(method_name(o.method)) +
-                                " is not available in this build");
 }
 
 template <class Scalar>
@@ -161,7 +158,7 @@ integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& t
     case method::taylor:
       return taylor::detail::drive(model, theta, options, observer);
   }
-  throw std::invalid_argument("integrate: method not available");
+  throw std::invalid_argument("integrate: unknown method value " + std::to_string(static_cast<int>(options.method)));
 }
 
 }  // namespace gradflow

@@ -11,7 +11,7 @@ enum class method {
   rk78,            ///< controlled Runge–Kutta–Fehlberg 7(8) (odeint)
   dopri5,          ///< controlled Dormand–Prince 5(4) (odeint)
   bulirsch_stoer,  ///< Bulirsch–Stoer extrapolation (odeint)
-  taylor,          ///< adaptive high-order Taylor series (not in this version)
+  taylor,          ///< adaptive high-order Taylor series (taylor/drive.hpp)
 };
 
 /// Config name of a method ("rk78", …).
@@ -19,9 +19,6 @@ std::string_view method_name(method m);
 
 /// Method for a config name; nullopt when the name is unknown.
 std::optional<method> parse_method(std::string_view name);
-
-/// True when this build can integrate with the method.
-bool is_method_available(method m);
 
 /// Names of every known method, comma separated (for messages and --help).
 std::string method_names();
