@@ -11,6 +11,14 @@ namespace gradflow {
 
 namespace fs = std::filesystem;
 
+namespace {
+// A hidden sibling of `target` owned by this process: ".<name>.<role>-<pid>".
+fs::path private_sibling(const fs::path& target, const char* role) {
+  return target.parent_path() /
+         (std::string(".") + target.filename().string() + "." + role + "-" + std::to_string(::getpid()));
+}
+}  // namespace
+
 output_dir::output_dir(fs::path target) : m_target(fs::absolute(std::move(target)).lexically_normal()) {
   if (m_target.filename().empty()) m_target = m_target.parent_path();
   const std::string shown = "--out = \"" + m_target.string() + "\"";
@@ -25,7 +33,7 @@ output_dir::output_dir(fs::path target) : m_target(fs::absolute(std::move(target
   // nothing): permission checks such as access() say yes to root even where nothing can be created.
   for (fs::path p = m_target.parent_path(); !p.empty() && !fs::exists(p, ec); p = p.parent_path())
     m_created_parents.push_back(p);
-  m_staging = m_target.parent_path() / (std::string(".") + m_target.filename().string() + ".partial-" + std::to_string(::getpid()));
+  m_staging = private_sibling(m_target, "partial");
   fs::create_directories(m_staging, ec);
   if (ec) {
     remove_created();
@@ -53,7 +61,7 @@ void output_dir::write(const fs::path& relative, std::string_view content) {
 }
 
 void output_dir::commit() {
-  const fs::path old = m_target.parent_path() / (std::string(".") + m_target.filename().string() + ".old-" + std::to_string(::getpid()));
+  const fs::path old = private_sibling(m_target, "old");
   const bool replace = fs::exists(m_target);
   if (replace) fs::rename(m_target, old);
   fs::rename(m_staging, m_target);

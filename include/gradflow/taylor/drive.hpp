@@ -5,6 +5,7 @@
 // by locate_loss(), the one event mechanism: the root of L(x(τ)) − level on the step polynomial.
 #include "gradflow/integrate/integrate.hpp"
 #include "gradflow/numeric/precision.hpp"
+#include "gradflow/taylor/dense_output.hpp"
 #include "gradflow/taylor/step_control.hpp"
 
 namespace gradflow::taylor::detail {

@@ -51,24 +51,4 @@ std::optional<Scalar> step_size(const jet<Scalar>& J) {
   return *rho * exp(Scalar(-2) - Scalar(7) / (10 * (p - 1)));
 }
 
-/// x(τ) = Σ_k x_k τ^k by Horner's rule.
-template <class Scalar>
-void evaluate_polynomial(const jet<Scalar>& J, const Scalar& tau, std::vector<Scalar>& x) {
-  for (std::size_t i = 0; i < J.dimension(); ++i) {
-    Scalar v = J.coefficient(J.order(), i);
-    for (int k = J.order() - 1; k >= 0; --k) v = v * tau + J.coefficient(k, i);
-    x[i] = v;
-  }
-}
-
-/// x'(τ) = Σ_k k x_k τ^(k−1).
-template <class Scalar>
-void evaluate_derivative(const jet<Scalar>& J, const Scalar& tau, std::vector<Scalar>& dx) {
-  for (std::size_t i = 0; i < J.dimension(); ++i) {
-    Scalar v = J.order() * J.coefficient(J.order(), i);
-    for (int k = J.order() - 1; k >= 1; --k) v = v * tau + k * J.coefficient(k, i);
-    dx[i] = v;
-  }
-}
-
 }  // namespace gradflow::taylor::detail
