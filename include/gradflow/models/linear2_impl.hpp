@@ -2,32 +2,11 @@
 // Definitions of linear2<Scalar>; included only by src/instantiate/*.cpp.
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/numeric/precision.hpp"
-
-#include <Eigen/SVD>
+#include "gradflow/numeric/rank_split.hpp"
 
 #include <stdexcept>
 
 namespace gradflow {
-
-namespace detail {
-
-// Orthonormal basis of ker X: the right singular vectors whose singular value is below
-// sqrt(eps)·σ_max·max(N, n). Data enter as decimal strings rounded at working precision, so an
-// exactly rank-deficient X has singular values of order eps·σ_max, far below this threshold.
-template <class Scalar>
-matrix<Scalar> kernel_basis_of(const matrix<Scalar>& X) {
-  using std::sqrt;
-  if (X.rows() == 0) return matrix<Scalar>::Identity(X.cols(), X.cols());
-  Eigen::JacobiSVD<matrix<Scalar>> svd(X, Eigen::ComputeFullV);
-  const Scalar sigma_max = svd.singularValues().size() ? Scalar(svd.singularValues()(0)) : Scalar(0);
-  const Scalar threshold = sqrt(eps<Scalar>()) * sigma_max * Scalar(std::max(X.rows(), X.cols()));
-  Eigen::Index rank = 0;
-  for (Eigen::Index i = 0; i < svd.singularValues().size(); ++i)
-    if (svd.singularValues()(i) > threshold) ++rank;
-  return svd.matrixV().rightCols(X.cols() - rank);
-}
-
-}  // namespace detail
 
 template <class Scalar>
 linear2<Scalar>::linear2(matrix<Scalar> X, matrix<Scalar> Y, Eigen::Index h)
@@ -36,7 +15,7 @@ linear2<Scalar>::linear2(matrix<Scalar> X, matrix<Scalar> Y, Eigen::Index h)
     throw std::invalid_argument("linear2: X has " + std::to_string(m_X.rows()) + " rows but Y has " +
                                 std::to_string(m_Y.rows()) + "; both need one row per sample");
   if (h < 1) throw std::invalid_argument("linear2: width h = " + std::to_string(h) + " violates h >= 1");
-  m_Phi2 = detail::kernel_basis_of(m_X);
+  m_Phi2 = split_by_rank(m_X).Phi2;
   m_XU.resize(N(), m_h);
   m_R.resize(N(), m());
   m_RV.resize(N(), m_h);
