@@ -58,6 +58,17 @@ std::string to_decimal(const Real& x) {
   return x.str(digits, std::ios_base::scientific);
 }
 
+std::string to_short_decimal(double x) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.6g", x);
+  return buffer;
+}
+
+std::string to_short_decimal(const Real& x) {
+  if (x == 0) return "0";
+  return x.str(6, std::ios_base::scientific);
+}
+
 double log10_as_double(double x) { return std::log10(std::fabs(x)); }
 
 double log10_as_double(const Real& x) {

@@ -26,6 +26,10 @@ Real parse_decimal<Real>(std::string_view text);
 std::string to_decimal(double x);
 std::string to_decimal(const Real& x);
 
+/// Six significant digits, any exponent ("3.22061e-33"): for messages and check details only.
+std::string to_short_decimal(double x);
+std::string to_short_decimal(const Real& x);
+
 /// log10|x| as a double (-inf for 0): a convenience for progress and float64 columns.
 double log10_as_double(double x);
 double log10_as_double(const Real& x);

@@ -1,0 +1,77 @@
+#pragma once
+// What a finished integration hands to the theorem checks: the sampled path and how it was computed.
+#include "gradflow/integrate/integrate.hpp"
+#include "gradflow/numeric/precision.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace gradflow {
+
+/// θ and θ̇ at one time of the path (θ̇ as integrated: the model's velocity at θ).
+template <class Scalar>
+struct trace_sample {
+  Scalar t;
+  std::vector<Scalar> theta, velocity;
+};
+
+/// The sampled path of one run, in increasing t, starting at t = 0 and ending at the final state.
+template <class Scalar>
+struct run_trace {
+  std::vector<trace_sample<Scalar>> samples;
+  stop_reason reason = stop_reason::t_end;
+  Scalar tolerance;           ///< integrator tolerance of the run
+  std::int64_t steps = 0;     ///< accepted steps
+
+  const trace_sample<Scalar>& initial() const { return samples.front(); }
+  const trace_sample<Scalar>& final() const { return samples.back(); }
+
+  /// Largest |θ_i| over all samples.
+  Scalar max_abs_state() const {
+    using std::abs;
+    Scalar m(0);
+    for (const auto& s : samples)
+      for (const auto& x : s.theta) m = std::max<Scalar>(m, abs(x));
+    return m;
+  }
+
+  /// How far a computed state may sit from the exact flow, per unit of state size:
+  /// 16·(steps + 1)·max(tolerance, eps). Each accepted step commits a local error below the
+  /// tolerance (relative to the state's size), and errors add at most linearly over the steps for
+  /// the conserved quantities checked here; the factor 16 absorbs the error estimate's own slack.
+  /// See proofs/README.md, "Tolerances".
+  Scalar state_allowance() const {
+    return Scalar(16) * Scalar(steps + 1) * std::max<Scalar>(tolerance, eps<Scalar>());
+  }
+};
+
+/// The sample of `model`'s path at (t, θ): θ̇ is the model's velocity there.
+template <class Scalar, class Model>
+trace_sample<Scalar> sample_at(const Model& model, const Scalar& t, std::span<const Scalar> theta) {
+  trace_sample<Scalar> s{t, {theta.begin(), theta.end()}, std::vector<Scalar>(theta.size())};
+  model.velocity(s.theta.data(), s.velocity.data());
+  return s;
+}
+
+/// Integrates from θ(0) = theta (see integrate()) and returns the sampled path: every sample the
+/// options ask for, plus t = 0 and the final state when they are not among them.
+template <class Scalar, class Model>
+run_trace<Scalar> integrate_traced(const Model& model, std::vector<Scalar> theta, const integrate_options<Scalar>& options) {
+  run_trace<Scalar> trace;
+  trace.tolerance = options.tolerance;
+  trace.samples.push_back(sample_at(model, Scalar(0), std::span<const Scalar>(theta)));
+  integrate_observer<Scalar> observer;
+  observer.on_sample = [&](const Scalar& t, std::span<const Scalar> th) {
+    if (t != trace.samples.back().t) trace.samples.push_back(sample_at(model, t, th));
+  };
+  const auto summary = integrate(model, theta, options, observer);
+  trace.reason = summary.reason;
+  trace.steps = summary.steps;
+  if (summary.t_final != trace.samples.back().t)
+    trace.samples.push_back(sample_at(model, summary.t_final, std::span<const Scalar>(theta)));
+  return trace;
+}
+
+}  // namespace gradflow

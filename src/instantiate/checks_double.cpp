@@ -1,0 +1,13 @@
+// Instantiates the theorem checks once for the scalar double (see STYLE.md rule 3).
+#include "gradflow/checks/min2021_impl.hpp"
+
+namespace gradflow {
+
+template check_result check_min2021_imbalance(const linear2<double>&, const run_trace<double>&);
+template check_result check_min2021_rate(const linear2<double>&, const run_trace<double>&);
+template check_result check_min2021_exp_bound(const linear2<double>&, const run_trace<double>&);
+template check_result check_min2021_minnorm(const linear2<double>&, const run_trace<double>&);
+template check_result check_min2021_kernel_identity(const linear2<double>&, const run_trace<double>&);
+template std::vector<check_result> min2021_checks(const linear2<double>&, const run_trace<double>&);
+
+}  // namespace gradflow
