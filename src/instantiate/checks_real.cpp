@@ -1,4 +1,5 @@
 // Instantiates the theorem checks once for the scalar Real (see STYLE.md rule 3).
+#include "gradflow/checks/deep_linear_impl.hpp"
 #include "gradflow/checks/min2021_impl.hpp"
 
 namespace gradflow {
@@ -9,5 +10,7 @@ template check_result check_min2021_exp_bound(const linear2<Real>&, const run_tr
 template check_result check_min2021_minnorm(const linear2<Real>&, const run_trace<Real>&);
 template check_result check_min2021_kernel_identity(const linear2<Real>&, const run_trace<Real>&);
 template std::vector<check_result> min2021_checks(const linear2<Real>&, const run_trace<Real>&);
+template check_result check_arora2018_balanced(const linear2<Real>&, const run_trace<Real>&);
+template check_result check_saxe2014_closed_form(const linear2<Real>&, const run_trace<Real>&);
 
 }  // namespace gradflow

@@ -75,6 +75,8 @@ class linear2 {
   std::vector<named_invariant<Scalar>> invariants(const Scalar* theta) const;
   /// Θ = U Vᵀ (n×m).
   matrix<Scalar> product(const Scalar* theta) const;
+  /// The network as layers W_1 = Uᵀ (h×n), W_2 = V (m×h), so that f(x) = W_2 W_1 x (checks/deep_linear.hpp).
+  std::vector<matrix<Scalar>> layers(const Scalar* theta) const { return {U(theta).transpose(), V(theta)}; }
 
  private:
   matrix<Scalar> m_X, m_Y, m_Phi2;
