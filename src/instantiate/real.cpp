@@ -1,13 +1,17 @@
 // Instantiates gradflow's templates once for the scalar Real (see STYLE.md rule 3).
 #include "gradflow/integrate/integrate_impl.hpp"
 #include "gradflow/models/linear2_impl.hpp"
+#include "gradflow/models/linear_deep_impl.hpp"
 #include "gradflow/taylor/jet_impl.hpp"
 
 namespace gradflow {
 
 template class linear2<Real>;
+template class linear_deep<Real>;
 template class taylor::jet<Real>;
 template integration_summary<Real> integrate(const linear2<Real>&, std::vector<Real>&, const integrate_options<Real>&,
                                               const integrate_observer<Real>&);
+template integration_summary<Real> integrate(const linear_deep<Real>&, std::vector<Real>&, const integrate_options<Real>&,
+                                             const integrate_observer<Real>&);
 
 }  // namespace gradflow

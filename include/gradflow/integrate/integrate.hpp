@@ -7,6 +7,7 @@
 // and each sample to the observer. Nothing here prints; integrate() returns an integration_summary.
 #include "gradflow/integrate/method.hpp"
 #include "gradflow/models/linear2.hpp"
+#include "gradflow/models/linear_deep.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -88,6 +89,12 @@ extern template integration_summary<double> integrate(const linear2<double>&, st
                                                       const integrate_options<double>&,
                                                       const integrate_observer<double>&);
 extern template integration_summary<Real> integrate(const linear2<Real>&, std::vector<Real>&,
+                                                    const integrate_options<Real>&,
+                                                    const integrate_observer<Real>&);
+extern template integration_summary<double> integrate(const linear_deep<double>&, std::vector<double>&,
+                                                      const integrate_options<double>&,
+                                                      const integrate_observer<double>&);
+extern template integration_summary<Real> integrate(const linear_deep<Real>&, std::vector<Real>&,
                                                     const integrate_options<Real>&,
                                                     const integrate_observer<Real>&);
 
