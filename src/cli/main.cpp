@@ -1,6 +1,8 @@
 // gradflow: rigorous numerical experiments on gradient flows (command-line front end).
 #include "run_command.hpp"
+#include "verify_command.hpp"
 
+#include "gradflow/checks/catalogue.hpp"
 #include "gradflow/config.hpp"
 #include "gradflow/integrate/method.hpp"
 
@@ -16,7 +18,9 @@ void print_list() {
   std::printf("losses:   square\n");
   std::printf("methods:  taylor (adaptive high-order Taylor series; stop.loss_below), rk78, dopri5, bulirsch_stoer (odeint)\n");
   std::printf("scalars:  mpfr (precision.digits decimal digits), float64\n");
-  std::printf("checks:   none yet (the theorem catalogue comes with `gradflow verify`)\n");
+  std::printf("checks:   (statement; models; proofs/<id>.md)\n");
+  for (const auto& e : gradflow::check_catalogue())
+    std::printf("  %-24s %s [%s]\n", std::string(e.id).c_str(), std::string(e.statement).c_str(), std::string(e.models).c_str());
 }
 
 }  // namespace
@@ -24,7 +28,7 @@ void print_list() {
 int main(int argc, char** argv) {
   using namespace gradflow::cli;
   CLI::App app{"gradflow " GRADFLOW_VERSION ": gradient flows θ̇ = −∇L(θ) in arbitrary precision.\n"
-               "Exit codes: 0 success, 1 integration failed, 2 bad input or usage (nothing written),\n"
+               "Exit codes: 0 success, 1 integration failed or a check failed, 2 bad input or usage (nothing written),\n"
                "130 interrupted by Ctrl-C (complete files written, stop_reason = \"interrupted\")."};
   app.set_version_flag("--version", std::string("gradflow ") + GRADFLOW_VERSION + " (" + GRADFLOW_GIT_REVISION + ")");
   app.require_subcommand(1);
@@ -41,6 +45,14 @@ int main(int argc, char** argv) {
       "Config keys: [model] kind, loss, X, Y, U0, V0; [precision] type, digits; [integrator] method, tolerance;\n"
       "[stop] t_end, loss_below, max_steps; [output] samples, spacing. Numbers are decimal strings.\n"
       "Methods: " + gradflow::method_names() + " (stop.loss_below needs taylor). Details: README.md.");
+  verify_arguments verify_args;
+  auto* verify = app.add_subcommand("verify", "Run the theorem checks on built-in instances and print a table "
+                                              "(id, instance, digits, measured, bound, verdict, seconds)");
+  verify->add_option("ids", verify_args.ids, "Check ids to run (default: all; see gradflow list)");
+  verify->add_option("--suite", verify_args.suite, "quick (CI, under 2 minutes) or full (paper-scale sweeps, under 30 minutes)")
+      ->capture_default_str();
+  verify->add_option("--json", verify_args.json, "Also write {\"checks\": [{id, instance, verdict, measured, bound, detail, seconds}]}");
+  verify->footer("Exit codes: 0 no instance failed (pass or not_applicable), 1 an instance failed, 2 bad usage.");
   auto* list = app.add_subcommand("list", "Show models, losses, methods and check ids");
 
   try {
@@ -61,6 +73,7 @@ int main(int argc, char** argv) {
   }
   for (int i = 0; i < argc; ++i) run_args.command_line.emplace_back(argv[i]);
   try {
+    if (verify->parsed()) return verify_command(verify_args);
     return run_command(run_args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gradflow: internal error: %s\n", e.what());

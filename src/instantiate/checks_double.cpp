@@ -12,5 +12,7 @@ template check_result check_min2021_kernel_identity(const linear2<double>&, cons
 template std::vector<check_result> min2021_checks(const linear2<double>&, const run_trace<double>&);
 template check_result check_arora2018_balanced(const linear2<double>&, const run_trace<double>&);
 template check_result check_saxe2014_closed_form(const linear2<double>&, const run_trace<double>&);
+template check_result check_arora2018_balanced(const linear_deep<double>&, const run_trace<double>&);
+template check_result check_saxe2014_closed_form(const linear_deep<double>&, const run_trace<double>&);
 
 }  // namespace gradflow

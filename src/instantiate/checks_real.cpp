@@ -13,6 +13,8 @@ template check_result check_min2021_kernel_identity(const linear2<Real>&, const 
 template std::vector<check_result> min2021_checks(const linear2<Real>&, const run_trace<Real>&);
 template check_result check_arora2018_balanced(const linear2<Real>&, const run_trace<Real>&);
 template check_result check_saxe2014_closed_form(const linear2<Real>&, const run_trace<Real>&);
+template check_result check_arora2018_balanced(const linear_deep<Real>&, const run_trace<Real>&);
+template check_result check_saxe2014_closed_form(const linear_deep<Real>&, const run_trace<Real>&);
 template check_result check_min2021_width(const width_sweep_options&, std::vector<width_run<Real>>*);
 template matrix<Real> reduced_limit_product(const matrix<Real>&, const matrix<Real>&, const matrix<Real>&,
                                             const matrix<Real>&, const Real&, std::int64_t*);

@@ -21,6 +21,21 @@ void set_working_digits(unsigned digits) {
   Real::default_precision(digits);
 }
 
+working_precision_scope::working_precision_scope(unsigned digits) : m_saved_digits(g_working_digits) {
+  g_working_digits = 0;
+  try {
+    set_working_digits(digits);
+  } catch (...) {
+    g_working_digits = m_saved_digits;
+    throw;
+  }
+}
+
+working_precision_scope::~working_precision_scope() {
+  g_working_digits = m_saved_digits;
+  if (m_saved_digits) Real::default_precision(m_saved_digits);
+}
+
 unsigned working_digits() { return g_working_digits; }
 
 long working_bits() {

@@ -5,6 +5,7 @@
 #include "gradflow/checks/check_result.hpp"
 #include "gradflow/checks/trace.hpp"
 #include "gradflow/models/linear2.hpp"
+#include "gradflow/models/linear_deep.hpp"
 
 namespace gradflow {
 
@@ -21,5 +22,9 @@ extern template check_result check_arora2018_balanced(const linear2<double>&, co
 extern template check_result check_arora2018_balanced(const linear2<Real>&, const run_trace<Real>&);
 extern template check_result check_saxe2014_closed_form(const linear2<double>&, const run_trace<double>&);
 extern template check_result check_saxe2014_closed_form(const linear2<Real>&, const run_trace<Real>&);
+extern template check_result check_arora2018_balanced(const linear_deep<double>&, const run_trace<double>&);
+extern template check_result check_arora2018_balanced(const linear_deep<Real>&, const run_trace<Real>&);
+extern template check_result check_saxe2014_closed_form(const linear_deep<double>&, const run_trace<double>&);
+extern template check_result check_saxe2014_closed_form(const linear_deep<Real>&, const run_trace<Real>&);
 
 }  // namespace gradflow

@@ -22,6 +22,19 @@ inline constexpr unsigned max_working_digits = 100000;
 /// different call (one precision per process) and std::invalid_argument outside the accepted range.
 void set_working_digits(unsigned digits);
 
+/// Runs a block at another working precision (gradflow verify runs each instance at its own digits),
+/// restoring the previous one on exit. No Real created inside may be used after the scope ends.
+class working_precision_scope {
+ public:
+  explicit working_precision_scope(unsigned digits);
+  ~working_precision_scope();
+  working_precision_scope(const working_precision_scope&) = delete;
+  working_precision_scope& operator=(const working_precision_scope&) = delete;
+
+ private:
+  unsigned m_saved_digits;
+};
+
 /// Decimal digits of the working precision (0 when never set).
 unsigned working_digits();
 

@@ -1,0 +1,30 @@
+#pragma once
+// The theorem catalogue: every check id with a one-line statement and the models it applies to.
+// The ids are a contract: code, tests, proofs/<id>.md and datasets use the same strings.
+#include <string_view>
+#include <vector>
+
+namespace gradflow {
+
+/// One catalogue entry.
+struct catalogue_entry {
+  std::string_view id, statement, models;
+};
+
+/// Every check, in the order `gradflow list`, `gradflow run` and `gradflow verify` report them.
+inline const std::vector<catalogue_entry>& check_catalogue() {
+  static const std::vector<catalogue_entry> entries{
+      {"min2021.imbalance", "UᵀU − VᵀV and Φ2ᵀU are constant along the flow", "linear2"},
+      {"min2021.rate", "Prop. 1: −(L − L*)'/(L − L*) ≥ λ_r(Σx)·[Δ₊, Δ₋, Δ, σ(U1Vᵀ) terms] at every sample", "linear2"},
+      {"min2021.exp_bound", "Thm 3: L(t) − L* ≤ exp(−λ_r(Σx) c(0) t)(L(0) − L*) when c(0) > 0", "linear2"},
+      {"min2021.minnorm", "Prop. 10: VU2ᵀ = 0 and U1U2ᵀ = 0 at t = 0 ⇒ U(∞)V(∞)ᵀ = Θ̂ (min-norm solution)", "linear2"},
+      {"min2021.kernel_identity", "Prop. 9: U(∞)V(∞)ᵀ = Θ̂ + Φ2U2(0)V(∞)ᵀ for any converging flow", "linear2"},
+      {"min2021.width", "Thm 12: init N(0, 1/h) ⇒ ‖U(∞)V(∞)ᵀ − Θ̂‖ = O(h^-1/2) (width sweep, verify only)", "linear2"},
+      {"arora2018.balanced", "W_{j+1}ᵀW_{j+1} − W_jW_jᵀ is constant along the flow for every j", "linear_deep"},
+      {"saxe2014.closed_form", "whitened inputs, balanced spectral start ⇒ each mode follows ȧ = L a^(2−2/L)(s − a) in closed form",
+       "linear2, linear_deep"},
+  };
+  return entries;
+}
+
+}  // namespace gradflow
