@@ -42,11 +42,27 @@ tolerance = "1e-20"
 t_end = "2"
 )";
 
+// The same data for a depth-3 linear_deep network: widths 3 → 2 → 2 → 1.
+const std::string deep_config = R"([model]
+kind = "linear_deep"
+X = [["1", "0", "0"], ["0", "2", "0"]]
+Y = [["1"], ["1"]]
+W0 = [[["0.18", "0", "0.24"], ["0.24", "0", "0.32"]], [["0.24", "0.32"], ["-0.18", "-0.24"]], [["0.4", "-0.3"]]]
+
+[precision]
+digits = 30
+
+[integrator]
+tolerance = "1e-20"
+
+[stop]
+t_end = "2"
+)";
+
 const fs::path example = fs::path(GRADFLOW_SOURCE_DIR) / "examples/t1_5.toml";
 
-// base_config with the first occurrence of `from` replaced by `to`.
-std::string edit(const std::string& from, const std::string& to) {
-  std::string text = base_config;
+// `text` (base_config unless given) with the first occurrence of `from` replaced by `to`.
+std::string edit(const std::string& from, const std::string& to, std::string text = base_config) {
   const auto at = text.find(from);
   BOOST_REQUIRE(at != std::string::npos);
   return text.replace(at, from.size(), to);
@@ -156,13 +172,15 @@ std::size_t line_count(const std::string& text) {
 
 BOOST_AUTO_TEST_SUITE(bad_input)
 
-BOOST_AUTO_TEST_CASE(the_base_config_is_accepted) {
-  sandbox box;
-  box.write("config.toml", base_config);
-  const run_result r = box.run("run " + quote(box.path("config.toml")) + " --out " + quote(box.path("out")) + " --quiet");
-  BOOST_TEST(r.exit_code == 0);
-  BOOST_TEST(r.err.empty());
-  BOOST_TEST(fs::exists(box.path("out/summary.json")));
+BOOST_AUTO_TEST_CASE(the_base_configs_are_accepted) {
+  for (const std::string& config : {base_config, deep_config}) {
+    sandbox box;
+    box.write("config.toml", config);
+    const run_result r = box.run("run " + quote(box.path("config.toml")) + " --out " + quote(box.path("out")) + " --quiet");
+    BOOST_TEST(r.exit_code == 0);
+    BOOST_TEST(r.err.empty());
+    BOOST_TEST(fs::exists(box.path("out/summary.json")));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(malformed_toml) {
@@ -194,7 +212,7 @@ BOOST_AUTO_TEST_CASE(unknown_table) {
 BOOST_AUTO_TEST_CASE(unknown_model_kind) {
   sandbox box;
   BOOST_TEST(box.reject(edit("\"linear2\"", "\"linear3\"")) ==
-             "model.kind = \"linear3\" is not a known model (known: linear2)");
+             "model.kind = \"linear3\" is not a known model (known: linear2, linear_deep)");
 }
 
 BOOST_AUTO_TEST_CASE(u0_rows_differ_from_x_columns) {
@@ -388,7 +406,111 @@ BOOST_AUTO_TEST_CASE(output_is_a_foreign_directory) {
   BOOST_TEST(slurp(box.path("mine/notes.txt")) == "keep");
 }
 
+BOOST_AUTO_TEST_CASE(w0_is_not_a_linear2_key) {
+  sandbox box;
+  BOOST_TEST(box.reject(edit("Y = [[\"1\"], [\"1\"]]", "Y = [[\"1\"], [\"1\"]]\nW0 = [[[\"1\"]], [[\"1\"]]]")) ==
+             "model.W0 is not used by model.kind = \"linear2\": its initial weights are model.U0 and model.V0");
+}
+
+BOOST_AUTO_TEST_CASE(u0_is_not_a_linear_deep_key) {
+  sandbox box;
+  BOOST_TEST(box.reject(edit("W0 = ", "U0 = [[\"1\"]]\nW0 = ", deep_config)) ==
+             "model.U0 is not used by model.kind = \"linear_deep\": its initial weights are model.W0 (one matrix per "
+             "layer, W_1 first)");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_lists_the_linear_deep_keys) {
+  sandbox box;
+  BOOST_TEST(box.reject(deep_config, "--set model.foo=1") ==
+             "--set model.foo=1: unknown key model.foo (known keys in [model]: W0, X, Y, kind, loss)");
+}
+
+BOOST_AUTO_TEST_CASE(w0_is_required_for_linear_deep) {
+  sandbox box;
+  const std::string text = deep_config.substr(0, deep_config.find("W0 = ")) + deep_config.substr(deep_config.find("\n[precision]"));
+  BOOST_TEST(box.reject(text) == "model.W0 is required (one initial matrix per layer, W_1 first)");
+}
+
+BOOST_AUTO_TEST_CASE(w0_of_depth_one) {
+  sandbox box;
+  BOOST_TEST(box.reject(deep_config, "--set 'model.W0=[[[\"1\", \"2\", \"3\"]]]'") ==
+             "model.W0 has 1 matrix but linear_deep needs depth >= 2: one matrix per layer, W_1 first");
+}
+
+BOOST_AUTO_TEST_CASE(w0_first_layer_columns_differ_from_x_columns) {
+  sandbox box;
+  BOOST_TEST(box.reject(edit("[[\"0.18\", \"0\", \"0.24\"], [\"0.24\", \"0\", \"0.32\"]]",
+                             "[[\"0.18\", \"0\"], [\"0.24\", \"0\"]]", deep_config)) ==
+             "model.W0[0] is 2×2 but must have 3 columns (= columns of model.X)");
+}
+
+BOOST_AUTO_TEST_CASE(w0_layer_columns_differ_from_previous_rows) {
+  sandbox box;
+  BOOST_TEST(box.reject(edit("[[\"0.24\", \"0.32\"], [\"-0.18\", \"-0.24\"]]",
+                             "[[\"0.24\", \"0.32\", \"1\"], [\"-0.18\", \"-0.24\", \"1\"]]", deep_config)) ==
+             "model.W0[1] is 2×3 but must have 2 columns (= rows of model.W0[0])");
+}
+
+BOOST_AUTO_TEST_CASE(w0_last_layer_rows_differ_from_y_columns) {
+  sandbox box;
+  BOOST_TEST(box.reject(edit("[[\"0.4\", \"-0.3\"]]", "[[\"0.4\", \"-0.3\"], [\"1\", \"1\"]]", deep_config)) ==
+             "model.W0[2] is 2×2 but must have 1 row (= columns of model.Y, the last layer's outputs)");
+}
+
+BOOST_AUTO_TEST_CASE(w0_entry_is_named_by_layer_row_and_column) {
+  sandbox box;
+  BOOST_TEST(box.reject(edit("\"-0.18\"", "\"abc\"", deep_config)) ==
+             "model.W0[1][1][0] = \"abc\" is not a finite decimal number");
+}
+
+BOOST_AUTO_TEST_CASE(w0_layer_from_a_csv_file) {
+  sandbox box;
+  const fs::path csv = box.write("w2.csv", "# W2\n0.24, 0.32\n-0.18, 1e\n");
+  BOOST_TEST(box.reject(edit("[[\"0.24\", \"0.32\"], [\"-0.18\", \"-0.24\"]]", "\"w2.csv\"", deep_config)) ==
+             "model.W0[1] (" + csv.string() + " line 3, column 2) = \"1e\" is not a finite decimal number");
+}
+
+BOOST_AUTO_TEST_CASE(w0_must_be_a_list_of_matrices) {
+  sandbox box;
+  BOOST_TEST(box.reject(deep_config, "--set model.W0=w.csv") ==
+             "model.W0 = \"w.csv\" must be an array of matrices (one per layer, W_1 first), each an array of rows or a "
+             "CSV path");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(linear_deep_example_writes_every_layer) {
+  // examples/deep3_balanced.toml (depth 3, balanced start, taylor, loss_below) as shipped.
+  sandbox box;
+  const fs::path out = box.path("out");
+  const fs::path deep_example = fs::path(GRADFLOW_SOURCE_DIR) / "examples/deep3_balanced.toml";
+  const run_result r = box.run("run " + quote(deep_example) + " --out " + quote(out) + " --quiet");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST(r.err.empty());
+  for (const char* file : {"summary.json", "trajectory.csv", "final/W1.csv", "final/W2.csv", "final/W3.csv",
+                           "final/product.csv", "manifest.json"})
+    BOOST_TEST(fs::is_regular_file(out / file), file);
+  BOOST_TEST(!fs::exists(out / "final/W4.csv"));
+  BOOST_TEST(!fs::exists(out / "final/U.csv"));
+  BOOST_TEST(line_count(slurp(out / "final/W1.csv")) == 2);  // W1 is 2×3
+  BOOST_TEST(line_count(slurp(out / "final/W3.csv")) == 1);
+  BOOST_TEST(line_count(slurp(out / "final/product.csv")) == 3);  // Θ = W1ᵀW2ᵀW3ᵀ is 3×1
+
+  json summary = json::parse(slurp(out / "summary.json"));
+  BOOST_TEST(summary["model"] == "linear_deep");
+  BOOST_TEST(summary["stop_reason"] == "loss_below");
+  BOOST_TEST_REQUIRE(summary["invariants"].is_object());
+  BOOST_TEST(summary["invariants"].size() == 3u);
+  for (const char* name : {"balance_1", "balance_2", "kernel_component"}) {
+    BOOST_TEST_REQUIRE(summary["invariants"].contains(name), name);
+    BOOST_TEST(std::stod(summary["invariants"][name].get<std::string>()) < 1e-45, name);  // tolerance 1e-50
+  }
+  const std::string trajectory = slurp(out / "trajectory.csv");
+  BOOST_TEST(trajectory.starts_with("t,loss,log10_loss,balance_1_drift,balance_2_drift,kernel_component_drift,t_f64,"
+                                    "loss_f64,log10_loss_f64\n"));
+  json manifest = json::parse(slurp(out / "manifest.json"));
+  BOOST_TEST(manifest["config"]["model"]["W0"].size() == 3u);
+}
 
 BOOST_AUTO_TEST_CASE(example_run_writes_every_output_and_a_rerun_replaces_them) {
   sandbox box;

@@ -4,6 +4,8 @@
 #include "run_record.hpp"
 
 #include "gradflow/io/invalid_input.hpp"
+#include "gradflow/models/linear2.hpp"
+#include "gradflow/models/linear_deep.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/numeric/precision.hpp"
 
@@ -32,17 +34,32 @@ Scalar number(const std::string& text, const std::string& field) {
   }
 }
 
+// final/<name>.csv of each model: its weights and the end-to-end product Θ (prediction X Θ).
 template <class Scalar>
-int run(const run_config& c, const run_arguments& args, output_dir& out) {
+std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const linear2<Scalar>& model, const Scalar* theta) {
+  return {{"U", model.U(theta)}, {"V", model.V(theta)}, {"product", model.product(theta)}};
+}
+
+template <class Scalar>
+std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const linear_deep<Scalar>& model, const Scalar* theta) {
+  std::vector<std::pair<std::string, matrix<Scalar>>> out;
+  for (int j = 1; j <= model.depth(); ++j) {
+    std::string name = std::to_string(j);  // "W" + to_string(j) trips GCC 12's false -Wrestrict (PR 105329)
+    name.insert(name.begin(), 'W');
+    out.emplace_back(std::move(name), model.W(theta, j));
+  }
+  out.emplace_back("product", model.product(theta));
+  return out;
+}
+
+// Integrates `model` from θ(0) = theta and writes every output; the same for every model.
+template <class Scalar, class Model>
+int run_model(const run_config& c, const run_arguments& args, output_dir& out, const Model& model,
+              std::vector<Scalar> theta) {
   run_record<Scalar> record;
   record.config = &c;
   record.command_line = args.command_line;
   record.start_time = utc_now();
-
-  // Every number below is created after the working precision was set (run_command), so it carries it.
-  const linear2<Scalar> model(numbers<Scalar>(c.X, "X"), numbers<Scalar>(c.Y, "Y"),
-                              static_cast<Eigen::Index>(c.U0.n_cols()));
-  std::vector<Scalar> theta = model.pack(numbers<Scalar>(c.U0, "U0"), numbers<Scalar>(c.V0, "V0"));
 
   integrate_options<Scalar> options;
   options.method = c.method;
@@ -82,6 +99,7 @@ int run(const run_config& c, const run_arguments& args, output_dir& out) {
   progress_meter progress(args.quiet);
   const double t_end_f64 = to_double(options.t_end);
   integrate_observer<Scalar> observer;
+  // Each sample (t, θ(t)): one trajectory.csv row. This is where per-sample traces hook in.
   observer.on_sample = [&](const Scalar& t, std::span<const Scalar> th) {
     measure_drift(th.data());
     record.rows.push_back({t, model.loss(th.data()), drift});
@@ -105,9 +123,7 @@ int run(const run_config& c, const run_arguments& args, output_dir& out) {
     measure_drift(theta.data());
     record.rows.push_back({record.summary.t_final, record.loss_final, drift});
   }
-  record.final_matrices = {{"U", model.U(theta.data())},
-                           {"V", model.V(theta.data())},
-                           {"product", model.product(theta.data())}};
+  record.final_matrices = final_matrices(model, theta.data());
   record.wall_seconds = progress.elapsed();
   record.end_time = utc_now();
   write_outputs(out, record);
@@ -118,6 +134,25 @@ int run(const run_config& c, const run_arguments& args, output_dir& out) {
               out.target().c_str(), std::string(stop_reason_name(reason)).c_str(), to_double(record.summary.t_final),
               to_double(record.loss_final), static_cast<long long>(record.summary.steps), record.wall_seconds);
   return reason == stop_reason::interrupted ? exit_interrupted : exit_success;
+}
+
+// Builds the configured model; every number is created after the working precision was set
+// (run_command), so it carries it.
+template <class Scalar>
+int run(const run_config& c, const run_arguments& args, output_dir& out) {
+  matrix<Scalar> X = numbers<Scalar>(c.X, "X"), Y = numbers<Scalar>(c.Y, "Y");
+  if (c.kind == "linear_deep") {
+    std::vector<Eigen::Index> widths{X.cols()};
+    std::vector<matrix<Scalar>> W;
+    for (std::size_t i = 0; i < c.W0.size(); ++i) {
+      W.push_back(numbers<Scalar>(c.W0[i], "W0[" + std::to_string(i) + "]"));
+      widths.push_back(W.back().rows());
+    }
+    const linear_deep<Scalar> model(std::move(X), std::move(Y), std::move(widths));
+    return run_model(c, args, out, model, model.pack(W));
+  }
+  const linear2<Scalar> model(std::move(X), std::move(Y), static_cast<Eigen::Index>(c.U0.n_cols()));
+  return run_model(c, args, out, model, model.pack(numbers<Scalar>(c.U0, "U0"), numbers<Scalar>(c.V0, "V0")));
 }
 
 }  // namespace

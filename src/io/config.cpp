@@ -19,12 +19,13 @@ namespace gradflow {
 namespace {
 
 // What each config key holds. The schema is the contract of ARCHITECTURE.md §6.
-enum class key_kind { text, decimal, integer, matrix };
+enum class key_kind { text, decimal, integer, matrix, matrix_list };
 
 const std::map<std::string, std::map<std::string, key_kind>>& schema() {
   static const std::map<std::string, std::map<std::string, key_kind>> s{
       {"model", {{"kind", key_kind::text}, {"loss", key_kind::text}, {"X", key_kind::matrix},
-                 {"Y", key_kind::matrix}, {"U0", key_kind::matrix}, {"V0", key_kind::matrix}}},
+                 {"Y", key_kind::matrix}, {"U0", key_kind::matrix}, {"V0", key_kind::matrix},
+                 {"W0", key_kind::matrix_list}}},
       {"precision", {{"type", key_kind::text}, {"digits", key_kind::integer}}},
       {"integrator", {{"method", key_kind::text}, {"tolerance", key_kind::decimal}}},
       {"stop", {{"t_end", key_kind::decimal}, {"loss_below", key_kind::decimal}, {"max_steps", key_kind::integer}}},
@@ -38,6 +39,45 @@ std::string known_names(const Map& m) {
   std::string out;
   for (const auto& [name, unused] : m) out += (out.empty() ? "" : ", ") + name;
   return out;
+}
+
+// The models, each with what it takes as initial weights; and the [model] keys that belong to one
+// model only (those weights). Every other [model] key is common to all models.
+const std::map<std::string, std::string>& model_weights() {
+  static const std::map<std::string, std::string> models{{"linear2", "model.U0 and model.V0"},
+                                                         {"linear_deep", "model.W0 (one matrix per layer, W_1 first)"}};
+  return models;
+}
+const std::map<std::string, std::string>& model_only_keys() {
+  static const std::map<std::string, std::string> keys{{"U0", "linear2"}, {"V0", "linear2"}, {"W0", "linear_deep"}};
+  return keys;
+}
+
+// model.kind as written, when it names a known model (the key lists below then show that model's keys).
+std::optional<std::string> known_kind(const toml::table& table) {
+  const auto kind = table["model"]["kind"].value<std::string>();
+  if (kind && model_weights().count(*kind)) return kind;
+  return std::nullopt;
+}
+
+bool is_key_of(const std::string& kind, const std::string& key) {
+  const auto it = model_only_keys().find(key);
+  return it == model_only_keys().end() || it->second == kind;
+}
+
+// The keys of one table, for "known keys in [...]" messages: in [model], those of the configured model.
+std::string known_keys(const std::string& section, const toml::table& table) {
+  const auto& keys = schema().at(section);
+  const auto kind = known_kind(table);
+  if (section != "model" || !kind) return known_names(keys);
+  std::string out;
+  for (const auto& [name, unused] : keys)
+    if (is_key_of(*kind, name)) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+std::string count_of(std::size_t n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 std::string show(const toml::node& node) {
@@ -94,10 +134,15 @@ class config_reader {
         throw invalid_input("unknown table [" + name + "] (known tables: " + known_names(schema()) + ")");
       const auto* sub = node.as_table();
       if (!sub) throw invalid_input(name + " must be a table ([" + name + "])");
-      for (const auto& [key, unused] : *sub)
-        if (!it->second.count(std::string(key.str())))
-          throw invalid_input("unknown key " + name + "." + std::string(key.str()) + " (known keys in [" + name +
-                              "]: " + known_names(it->second) + ")");
+      for (const auto& [key, unused] : *sub) {
+        const std::string k(key.str());
+        if (!it->second.count(k))
+          throw invalid_input("unknown key " + name + "." + k + " (known keys in [" + name +
+                              "]: " + known_keys(name, m_table) + ")");
+        if (const auto kind = known_kind(m_table); name == "model" && kind && !is_key_of(*kind, k))
+          throw invalid_input("model." + k + " is not used by model.kind = \"" + *kind + "\": its initial weights are " +
+                              model_weights().at(*kind));
+      }
     }
   }
 
@@ -148,13 +193,38 @@ class config_reader {
     const std::string field = "model." + key;
     const toml::node* node = find("model", key);
     if (!node) throw invalid_input(field + " is required");
-    if (const auto* path = node->as_string()) {
+    return matrix_at(*node, field, inputs);
+  }
+
+  // model.<key> = [ <matrix>, <matrix>, … ], each matrix rows or a CSV path, named model.<key>[i].
+  std::vector<text_matrix> matrix_list(const std::string& key, std::size_t min_size,
+                                       std::vector<std::filesystem::path>& inputs) const {
+    const std::string field = "model." + key;
+    const toml::node* node = find("model", key);
+    if (!node) throw invalid_input(field + " is required (one initial matrix per layer, W_1 first)");
+    const auto* list = node->as_array();
+    if (!list)
+      throw invalid_input(field + " = " + show(*node) +
+                          " must be an array of matrices (one per layer, W_1 first), each an array of rows or a CSV path");
+    if (list->size() < min_size)
+      throw invalid_input(field + " has " + count_of(list->size(), "matrix", "matrices") +
+                          " but linear_deep needs depth >= " + std::to_string(min_size) +
+                          ": one matrix per layer, W_1 first");
+    std::vector<text_matrix> out;
+    for (std::size_t i = 0; i < list->size(); ++i)
+      out.push_back(matrix_at(*list->get(i), field + "[" + std::to_string(i) + "]", inputs));
+    return out;
+  }
+
+  // One matrix: an array of rows or a CSV path (relative to the config); `field` names it in messages.
+  text_matrix matrix_at(const toml::node& node, const std::string& field, std::vector<std::filesystem::path>& inputs) const {
+    if (const auto* path = node.as_string()) {
       const std::filesystem::path file = m_base / path->get();
       inputs.push_back(file);
       return read_csv_matrix(file, field);
     }
-    const auto* rows = node->as_array();
-    if (!rows) throw invalid_input(field + " = " + show(*node) + " must be an array of rows or a CSV path");
+    const auto* rows = node.as_array();
+    if (!rows) throw invalid_input(field + " = " + show(node) + " must be an array of rows or a CSV path");
     if (rows->empty()) throw invalid_input(field + " is empty: a matrix needs at least one row");
     text_matrix M;
     for (std::size_t i = 0; i < rows->size(); ++i) {
@@ -195,12 +265,13 @@ void apply_override(toml::table& table, const std::string& assignment) {
                         known_names(schema()) + ")");
   if (!sec->second.count(key))
     throw invalid_input("--set " + assignment + ": unknown key " + section + "." + key + " (known keys in [" + section +
-                        "]: " + known_names(sec->second) + ")");
+                        "]: " + known_keys(section, table) + ")");
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
   if (!table.contains(section)) table.insert(section, toml::table{});
   auto& target = *table[section].as_table();
   const key_kind kind = sec->second.at(key);
-  if (kind == key_kind::integer || (kind == key_kind::matrix && !value.empty() && value.front() == '[')) {
+  const bool is_matrix = kind == key_kind::matrix || kind == key_kind::matrix_list;
+  if (kind == key_kind::integer || (is_matrix && !value.empty() && value.front() == '[')) {
     toml::table parsed;
     try {
       parsed = toml::parse("v = " + value);
@@ -214,16 +285,38 @@ void apply_override(toml::table& table, const std::string& assignment) {
   }
 }
 
-void check_shapes(const run_config& c) {
+void check_data_shapes(const run_config& c) {
   if (c.Y.n_rows() != c.X.n_rows())
     throw invalid_input("model.Y has " + std::to_string(c.Y.n_rows()) + " rows but model.X has " +
                         std::to_string(c.X.n_rows()) + ": one row per sample in both");
+}
+
+void check_linear2_shapes(const run_config& c) {
+  check_data_shapes(c);
   if (c.U0.n_rows() != c.X.n_cols())
     throw invalid_input("model.U0 is " + c.U0.shape() + " but must be n×h with n = " + std::to_string(c.X.n_cols()) +
                         " (the columns of model.X)");
   if (c.V0.n_rows() != c.Y.n_cols() || c.V0.n_cols() != c.U0.n_cols())
     throw invalid_input("model.V0 is " + c.V0.shape() + " but must be m×h = " + std::to_string(c.Y.n_cols()) + "×" +
                         std::to_string(c.U0.n_cols()) + " (m = columns of model.Y, h = columns of model.U0)");
+}
+
+// W_j is d_j×d_{j−1}: each layer's columns are the previous layer's rows (model.X's columns for W_1),
+// and the last layer's rows are model.Y's columns.
+void check_linear_deep_shapes(const run_config& c) {
+  check_data_shapes(c);
+  for (std::size_t i = 0; i < c.W0.size(); ++i) {
+    const std::string field = "model.W0[" + std::to_string(i) + "]";
+    const std::size_t cols = i == 0 ? c.X.n_cols() : c.W0[i - 1].n_rows();
+    if (c.W0[i].n_cols() != cols)
+      throw invalid_input(field + " is " + c.W0[i].shape() + " but must have " + count_of(cols, "column", "columns") +
+                          " (= " + (i == 0 ? std::string("columns of model.X") : "rows of model.W0[" + std::to_string(i - 1) + "]") +
+                          ")");
+  }
+  const text_matrix& last = c.W0.back();
+  if (last.n_rows() != c.Y.n_cols())
+    throw invalid_input("model.W0[" + std::to_string(c.W0.size() - 1) + "] is " + last.shape() + " but must have " +
+                        count_of(c.Y.n_cols(), "row", "rows") + " (= columns of model.Y, the last layer's outputs)");
 }
 
 }  // namespace
@@ -256,11 +349,11 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
 
   r.set_default("model", "loss", toml::value<std::string>("square"));
   c.kind = r.text("model", "kind");
-  if (c.kind != "linear2")
-    throw invalid_input("model.kind = \"" + c.kind + "\" is not a known model (known: linear2)");
+  if (!model_weights().count(c.kind))
+    throw invalid_input("model.kind = \"" + c.kind + "\" is not a known model (known: " + known_names(model_weights()) + ")");
   c.loss = r.text("model", "loss");
   if (c.loss != "square")
-    throw invalid_input("model.loss = \"" + c.loss + "\" is not available for linear2 (available: square)");
+    throw invalid_input("model.loss = \"" + c.loss + "\" is not available for " + c.kind + " (available: square)");
 
   r.set_default("precision", "type", toml::value<std::string>("mpfr"));
   const std::string type = r.text("precision", "type");
@@ -314,9 +407,14 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
 
   c.X = r.matrix_value("X", c.input_files);
   c.Y = r.matrix_value("Y", c.input_files);
-  c.U0 = r.matrix_value("U0", c.input_files);
-  c.V0 = r.matrix_value("V0", c.input_files);
-  check_shapes(c);
+  if (c.kind == "linear2") {
+    c.U0 = r.matrix_value("U0", c.input_files);
+    c.V0 = r.matrix_value("V0", c.input_files);
+    check_linear2_shapes(c);
+  } else {
+    c.W0 = r.matrix_list("W0", 2, c.input_files);
+    check_linear_deep_shapes(c);
+  }
 
   std::ostringstream json;
   json << toml::json_formatter{r.table()};

@@ -16,9 +16,11 @@ namespace gradflow {
 
 /// A validated run configuration. Every rule is checked by load_config(); see README "Config".
 struct run_config {
-  std::string kind;                 ///< model.kind: "linear2"
+  std::string kind;                 ///< model.kind: "linear2" or "linear_deep"
   std::string loss;                 ///< model.loss: "square"
-  text_matrix X, Y, U0, V0;         ///< model data and initial weights
+  text_matrix X, Y;                 ///< model data
+  text_matrix U0, V0;               ///< linear2: initial weights (empty for linear_deep)
+  std::vector<text_matrix> W0;      ///< linear_deep: initial layers W_1 … W_L, L >= 2 (empty for linear2)
   bool is_float64 = false;          ///< precision.type = "float64" (else "mpfr")
   unsigned digits = 0;              ///< precision.digits (mpfr only)
   gradflow::method method = gradflow::method::rk78;
