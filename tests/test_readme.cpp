@@ -29,9 +29,11 @@ std::string slurp(const fs::path& file) {
   return s.str();
 }
 
-std::string readme_toml_block() {
+// The README's k-th ```toml block (k = 0: the quickstart config).
+std::string readme_toml_block(int k = 0) {
   const std::string readme = slurp(fs::path(GRADFLOW_SOURCE_DIR) / "README.md");
-  const auto open = readme.find("```toml\n");
+  std::size_t open = readme.find("```toml\n");
+  for (int i = 0; i < k && open != std::string::npos; ++i) open = readme.find("```toml\n", open + 8);
   BOOST_REQUIRE(open != std::string::npos);
   const auto start = open + 8;
   return readme.substr(start, readme.find("```", start) - start);
@@ -41,6 +43,14 @@ std::string readme_toml_block() {
 
 BOOST_AUTO_TEST_CASE(readme_block_is_the_quickstart_example) {
   BOOST_TEST(readme_toml_block() == slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/t1_5_taylor.toml"));
+}
+
+BOOST_AUTO_TEST_CASE(readme_linear_deep_block_is_from_its_example) {
+  // The linear_deep [model] table in the README is quoted verbatim from examples/deep3_balanced.toml
+  // (which tests/test_cli runs).
+  const std::string block = readme_toml_block(1);
+  BOOST_TEST(block.starts_with("[model]\nkind = \"linear_deep\""), block);
+  BOOST_TEST(slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/deep3_balanced.toml").find(block) != std::string::npos, block);
 }
 
 BOOST_AUTO_TEST_CASE(readme_config_runs_and_matches_t1_5) {
