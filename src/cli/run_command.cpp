@@ -44,7 +44,7 @@ template <class Scalar>
 std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const linear_deep<Scalar>& model, const Scalar* theta) {
   std::vector<std::pair<std::string, matrix<Scalar>>> out;
   for (int j = 1; j <= model.depth(); ++j) {
-    std::string name = std::to_string(j);  // "W" + to_string(j) trips GCC 12's false -Wrestrict (PR 105329)
+    std::string name = std::to_string(j);  // "W" + to_string(j) trips a false -Wrestrict in GCC 12
     name.insert(name.begin(), 'W');
     out.emplace_back(std::move(name), model.W(theta, j));
   }
