@@ -3,6 +3,7 @@
 #include "progress.hpp"
 #include "run_record.hpp"
 
+#include "gradflow/checks/run_checks.hpp"
 #include "gradflow/io/invalid_input.hpp"
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/models/linear_deep.hpp"
@@ -110,8 +111,9 @@ int run_model(const run_config& c, const run_arguments& args, output_dir& out, c
     return !interrupt_requested();
   };
 
+  run_trace<Scalar> trace;
   try {
-    record.summary = integrate(model, theta, options, observer);
+    trace = integrate_traced(model, theta, options, observer, record.summary);
   } catch (const integration_error& e) {
     std::fprintf(stderr, "gradflow: integration failed: %s (nothing written)\n", e.what());
     return exit_failure;
@@ -124,16 +126,24 @@ int run_model(const run_config& c, const run_arguments& args, output_dir& out, c
     record.rows.push_back({record.summary.t_final, record.loss_final, drift});
   }
   record.final_matrices = final_matrices(model, theta.data());
+  record.checks = run_checks(model, trace);
   record.wall_seconds = progress.elapsed();
   record.end_time = utc_now();
   write_outputs(out, record);
   out.commit();
 
   const auto reason = record.summary.reason;
-  std::printf("gradflow: wrote %s (stop_reason %s, t = %.6g, loss = %.6g, %lld steps, %.2f s)\n",
+  int count[3] = {0, 0, 0};  // pass, fail, not_applicable
+  for (const auto& r : record.checks) ++count[static_cast<int>(r.verdict)];
+  std::printf("gradflow: wrote %s (stop_reason %s, t = %.6g, loss = %.6g, %lld steps, %.2f s; checks: %d pass, %d fail, "
+              "%d not_applicable)\n",
               out.target().c_str(), std::string(stop_reason_name(reason)).c_str(), to_double(record.summary.t_final),
-              to_double(record.loss_final), static_cast<long long>(record.summary.steps), record.wall_seconds);
-  return reason == stop_reason::interrupted ? exit_interrupted : exit_success;
+              to_double(record.loss_final), static_cast<long long>(record.summary.steps), record.wall_seconds, count[0],
+              count[1], count[2]);
+  for (const auto& r : record.checks)
+    if (r.verdict == verdict::fail) std::fprintf(stderr, "gradflow: check %s failed: %s\n", r.id.c_str(), r.detail.c_str());
+  if (reason == stop_reason::interrupted) return exit_interrupted;
+  return count[1] ? exit_failure : exit_success;
 }
 
 // Builds the configured model; every number is created after the working precision was set

@@ -35,6 +35,10 @@ std::string summary_json(const run_record<Scalar>& r) {
   json invariants = json::object();
   for (std::size_t k = 0; k < r.invariant_names.size(); ++k) invariants[r.invariant_names[k]] = to_decimal(r.max_drift[k]);
   const json precision = precision_json<Scalar>(c);
+  json checks = json::array();
+  for (const auto& k : r.checks)
+    checks.push_back({{"id", k.id}, {"verdict", verdict_name(k.verdict)}, {"measured", k.measured}, {"bound", k.bound},
+                      {"detail", k.detail}});
   json s = {
       {"model", c.kind},
       {"loss", c.loss},
@@ -53,7 +57,7 @@ std::string summary_json(const run_record<Scalar>& r) {
       {"order", r.summary.order ? json(r.summary.order) : json(nullptr)},
       {"wall_seconds", r.wall_seconds},
       {"invariants", invariants},
-      {"checks", json::array()},
+      {"checks", checks},
   };
   return s.dump(2) + "\n";
 }

@@ -1,5 +1,6 @@
 #pragma once
 // Everything a finished run hands to the output writers.
+#include "gradflow/checks/check_result.hpp"
 #include "gradflow/integrate/integrate.hpp"
 #include "gradflow/io/config.hpp"
 #include "gradflow/io/output_dir.hpp"
@@ -29,6 +30,7 @@ struct run_record {
   integration_summary<Scalar> summary;
   Scalar loss_final;
   std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices;  ///< final/<name>.csv
+  std::vector<check_result> checks;              ///< the theorem checks' verdicts (checks/run_checks.hpp)
   double wall_seconds = 0;
   std::string start_time, end_time;
 };

@@ -55,23 +55,34 @@ trace_sample<Scalar> sample_at(const Model& model, const Scalar& t, std::span<co
   return s;
 }
 
-/// Integrates from θ(0) = theta (see integrate()) and returns the sampled path: every sample the
-/// options ask for, plus t = 0 and the final state when they are not among them.
+/// Integrates θ in place (see integrate()) and returns the sampled path: every sample the options ask
+/// for, plus t = 0 and the final state when they are not among them. `also` sees every sample and
+/// step too (progress, trajectory rows); `summary` receives integrate()'s summary.
 template <class Scalar, class Model>
-run_trace<Scalar> integrate_traced(const Model& model, std::vector<Scalar> theta, const integrate_options<Scalar>& options) {
+run_trace<Scalar> integrate_traced(const Model& model, std::vector<Scalar>& theta, const integrate_options<Scalar>& options,
+                                   const integrate_observer<Scalar>& also, integration_summary<Scalar>& summary) {
   run_trace<Scalar> trace;
   trace.tolerance = options.tolerance;
   trace.samples.push_back(sample_at(model, Scalar(0), std::span<const Scalar>(theta)));
   integrate_observer<Scalar> observer;
   observer.on_sample = [&](const Scalar& t, std::span<const Scalar> th) {
     if (t != trace.samples.back().t) trace.samples.push_back(sample_at(model, t, th));
+    if (also.on_sample) also.on_sample(t, th);
   };
-  const auto summary = integrate(model, theta, options, observer);
+  observer.on_step = also.on_step;
+  summary = integrate(model, theta, options, observer);
   trace.reason = summary.reason;
   trace.steps = summary.steps;
   if (summary.t_final != trace.samples.back().t)
     trace.samples.push_back(sample_at(model, summary.t_final, std::span<const Scalar>(theta)));
   return trace;
+}
+
+/// The same from a copy of θ(0), for callers that need only the path.
+template <class Scalar, class Model>
+run_trace<Scalar> integrate_traced(const Model& model, std::vector<Scalar> theta, const integrate_options<Scalar>& options) {
+  integration_summary<Scalar> summary;
+  return integrate_traced(model, theta, options, integrate_observer<Scalar>{}, summary);
 }
 
 }  // namespace gradflow
