@@ -4,6 +4,8 @@
 // summary.json, trajectory.csv, final/*.csv and manifest.json, replacing an earlier output; Ctrl-C
 // exits 130 with complete files and stop_reason "interrupted".
 #define BOOST_TEST_MODULE cli
+#include "support/sandbox.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +24,10 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 namespace {
+
+using gradflow::test::quote;
+using gradflow::test::run_result;
+using gradflow::test::slurp;
 
 // A small instance that runs in well under a second, so that a case whose input is not rejected
 // still finishes quickly (and fails on its exit status).
@@ -68,69 +74,9 @@ std::string edit(const std::string& from, const std::string& to, std::string tex
   return text.replace(at, from.size(), to);
 }
 
-std::string slurp(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const fs::path& p) {
-  std::string quoted(1, '\'');
-  quoted += p.string();
-  quoted += '\'';
-  return quoted;
-}
-
-struct run_result {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-// A fresh directory per test case, removed afterwards; holds the config and the captured streams.
-class sandbox {
+// The shared scratch directory (support/sandbox.hpp) plus the bad-input contract of `gradflow run`.
+class sandbox : public gradflow::test::sandbox {
  public:
-  sandbox() {
-    static int counter = 0;
-    m_dir = fs::temp_directory_path() /
-            ("gradflow-test-cli-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(m_dir);
-    fs::create_directories(m_dir);
-  }
-  ~sandbox() {
-    std::error_code ec;
-    fs::remove_all(m_dir, ec);
-  }
-  sandbox(const sandbox&) = delete;
-  sandbox& operator=(const sandbox&) = delete;
-
-  fs::path path(const std::string& name) const { return m_dir / name; }
-
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(path(name), std::ios::binary) << text;
-    return path(name);
-  }
-
-  // `prefix` + " " + `args` through the shell, stdout and stderr captured in the sandbox.
-  run_result run(const std::string& args, const std::string& prefix = "") const {
-    const std::string command = prefix + (prefix.empty() ? "" : " ") + GRADFLOW_BINARY + " " + args + " > " +
-                                quote(path("stdout")) + " 2> " + quote(path("stderr"));
-    const int status = std::system(command.c_str());
-    BOOST_REQUIRE(status != -1 && WIFEXITED(status));
-    return {WEXITSTATUS(status), slurp(path("stdout")), slurp(path("stderr"))};
-  }
-
-  // Every entry below the sandbox except the captured streams.
-  std::set<std::string> listing() const {
-    std::set<std::string> entries;
-    for (const auto& entry : fs::recursive_directory_iterator(m_dir)) {
-      const std::string name = entry.path().lexically_relative(m_dir).string();
-      if (name != "stdout" && name != "stderr") entries.insert(name);
-    }
-    return entries;
-  }
-
   // Writes `config` to config.toml, runs `gradflow run config.toml --out OUT --quiet ARGS` (OUT
   // defaults to <sandbox>/out) and checks the bad-input contract: exit status 2, empty stdout, one
   // line "gradflow: <message>" on stderr, OUT not created and nothing else in the sandbox touched.
@@ -152,8 +98,6 @@ class sandbox {
     return r.err.substr(prefix.size(), r.err.size() - prefix.size() - 1);
   }
 
- private:
-  fs::path m_dir;
 };
 
 bool is_sha256(const json& value) {
