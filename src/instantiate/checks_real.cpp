@@ -17,6 +17,6 @@ template check_result check_arora2018_balanced(const linear_deep<Real>&, const r
 template check_result check_saxe2014_closed_form(const linear_deep<Real>&, const run_trace<Real>&);
 template check_result check_min2021_width(const width_sweep_options&, std::vector<width_run<Real>>*);
 template matrix<Real> reduced_limit_product(const matrix<Real>&, const matrix<Real>&, const matrix<Real>&,
-                                            const matrix<Real>&, const Real&, std::int64_t*);
+                                            const matrix<Real>&, const Real&, reduced_flow_report<Real>*);
 
 }  // namespace gradflow

@@ -43,14 +43,23 @@ struct width_run {
 template <class Scalar>
 check_result check_min2021_width(const width_sweep_options& options, std::vector<width_run<Scalar>>* runs = nullptr);
 
+/// What reduced_limit_product saw on the way: Taylor steps (−1 when the loss target was not reached)
+/// and Δ(0) = [λ_r(D)]₊ + [λ_m(−D)]₊ of the start.
+template <class Scalar>
+struct reduced_flow_report {
+  std::int64_t steps = 0;
+  Scalar imbalance_level;
+};
+
 /// The limit U(∞)V(∞)ᵀ of a two-layer linear flow, integrated in the exact reduced coordinates of
-/// proofs/min2021.width.md (width r + m instead of h), for tests of the reduction itself.
+/// proofs/min2021.width.md (width r + m instead of h) until L − L* < loss_below.
 template <class Scalar>
 matrix<Scalar> reduced_limit_product(const matrix<Scalar>& X, const matrix<Scalar>& Y, const matrix<Scalar>& U0,
-                                     const matrix<Scalar>& V0, const Scalar& loss_below, std::int64_t* steps = nullptr);
+                                     const matrix<Scalar>& V0, const Scalar& loss_below,
+                                     reduced_flow_report<Scalar>* report = nullptr);
 
 extern template check_result check_min2021_width(const width_sweep_options&, std::vector<width_run<Real>>*);
 extern template matrix<Real> reduced_limit_product(const matrix<Real>&, const matrix<Real>&, const matrix<Real>&,
-                                                   const matrix<Real>&, const Real&, std::int64_t*);
+                                                   const matrix<Real>&, const Real&, reduced_flow_report<Real>*);
 
 }  // namespace gradflow

@@ -55,21 +55,26 @@ Scalar imbalance_level(const matrix<Scalar>& D_reduced, Eigen::Index h, Eigen::I
 
 template <class Scalar>
 matrix<Scalar> reduced_limit_product(const matrix<Scalar>& X, const matrix<Scalar>& Y, const matrix<Scalar>& U0,
-                                     const matrix<Scalar>& V0, const Scalar& loss_below, std::int64_t* steps) {
+                                     const matrix<Scalar>& V0, const Scalar& loss_below, reduced_flow_report<Scalar>* report) {
   const auto split = split_by_rank(X);
   const matrix<Scalar> U1 = split.Phi1.transpose() * U0;
   matrix<Scalar> rows(U1.rows() + V0.rows(), U1.cols());
   rows << U1, V0;
   const matrix<Scalar> Q = detail::orthonormal_basis(matrix<Scalar>(rows.transpose()));
   const linear2<Scalar> reduced(X * split.Phi1, Y, Q.cols());
-  std::vector<Scalar> theta = reduced.pack(U1 * Q, V0 * Q);
+  const matrix<Scalar> U1r = U1 * Q, Vr = V0 * Q;
+  std::vector<Scalar> theta = reduced.pack(U1r, Vr);
   integrate_options<Scalar> o;
   o.method = method::taylor;
   o.tolerance = eps<Scalar>() * 10;
   o.t_end = parse_decimal<Scalar>("1e6");
   o.loss_below = loss_below;
   const auto summary = integrate(reduced, theta, o, integrate_observer<Scalar>{});
-  if (steps) *steps = summary.reason == stop_reason::loss_below ? summary.steps : -1;
+  if (report) {
+    report->steps = summary.reason == stop_reason::loss_below ? summary.steps : -1;
+    report->imbalance_level = detail::imbalance_level<Scalar>(U1r.transpose() * U1r - Vr.transpose() * Vr, U0.cols(),
+                                                              split.rank(), Y.cols());
+  }
   const matrix<Scalar> V = reduced.V(theta.data());
   return split.Phi1 * reduced.U(theta.data()) * V.transpose() + split.Phi2 * (split.Phi2.transpose() * (U0 * Q)) * V.transpose();
 }
@@ -105,16 +110,12 @@ check_result check_min2021_width(const width_sweep_options& o, std::vector<width
       width_run<Scalar> run;
       run.h = h;
       run.seed = s;
-      const matrix<Scalar> product = reduced_limit_product(X, Y, U0, V0, parse_decimal<Scalar>(o.loss_below), &run.steps);
+      reduced_flow_report<Scalar> report;
+      const matrix<Scalar> product = reduced_limit_product(X, Y, U0, V0, parse_decimal<Scalar>(o.loss_below), &report);
+      run.steps = report.steps;
+      run.imbalance_level = report.imbalance_level;
       run.distance = matrix<Scalar>(product - theta_hat).norm();
       run.rhs = rhs_numerator / sqrt(Scalar(h));
-      const matrix<Scalar> U1 = split.Phi1.transpose() * U0;
-      // Δ(0) from the h×h imbalance, through its (r+m)×(r+m) compression (see detail::imbalance_level).
-      matrix<Scalar> rows(r + m, h);
-      rows << U1, V0;
-      const matrix<Scalar> Q = detail::orthonormal_basis(matrix<Scalar>(rows.transpose()));
-      const matrix<Scalar> U1r = U1 * Q, Vr = V0 * Q;
-      run.imbalance_level = detail::imbalance_level<Scalar>(U1r.transpose() * U1r - Vr.transpose() * Vr, h, r, m);
       if (run.steps < 0) ++unconverged;
       if (run.distance > run.rhs) ++above_rhs;
       if (run.imbalance_level > 1) ++balanced_enough;
