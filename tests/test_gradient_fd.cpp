@@ -7,6 +7,7 @@
 
 #include "gradflow/models/linear2.hpp"
 #include "support/instances.hpp"
+#include "support/finite_differences.hpp"
 #include "support/working_precision.hpp"
 
 using namespace gradflow;
@@ -14,30 +15,14 @@ using namespace gradflow;
 using gradflow::test::working_precision_from_args;
 BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
 
+using gradflow::test::fd_relative_error;
+
 namespace {
 
 struct instance {
   linear2<Real> model{test::deterministic_matrix(4, 3, 1), test::deterministic_matrix(4, 2, 2), 3};
   std::vector<Real> theta = model.pack(test::deterministic_matrix(3, 3, 3), test::deterministic_matrix(2, 3, 4));
 };
-
-// max_k |v_k − (−∂L/∂θ_k)| / max_k |v_k|, the derivative by central differences.
-Real fd_relative_error(const linear2<Real>& model, const std::vector<Real>& theta, const std::vector<Real>& v) {
-  using std::abs;
-  using std::cbrt;
-  using std::max;
-  const Real delta = cbrt(eps<Real>());
-  Real worst(0), scale(0);
-  for (std::size_t k = 0; k < theta.size(); ++k) {
-    std::vector<Real> plus = theta, minus = theta;
-    plus[k] += delta;
-    minus[k] -= delta;
-    const Real fd = -(model.loss(plus.data()) - model.loss(minus.data())) / (2 * delta);
-    worst = max(worst, abs(v[k] - fd));
-    scale = max(scale, abs(v[k]));
-  }
-  return worst / scale;
-}
 
 }  // namespace
 

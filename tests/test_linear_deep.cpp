@@ -17,6 +17,7 @@
 #include "gradflow/taylor/graph.hpp"
 #include "gradflow/taylor/jet.hpp"
 #include "support/instances.hpp"
+#include "support/finite_differences.hpp"
 #include "support/working_precision.hpp"
 
 using namespace gradflow;
@@ -24,6 +25,8 @@ using gradflow::test::agreement_digits;
 using gradflow::test::eps_power;
 using gradflow::test::working_precision_from_args;
 BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
+
+using gradflow::test::fd_relative_error;
 
 namespace {
 
@@ -41,26 +44,6 @@ std::vector<Real> deep_start(const linear_deep<Real>& model, int seed, int scale
   for (int j = 1; j <= model.depth(); ++j)
     W.push_back(test::deterministic_matrix(model.widths()[j], model.widths()[j - 1], seed + j) / scale);
   return model.pack(W);
-}
-
-// max_k |v_k − (−∂L/∂θ_k)| / max_k |v_k|, the derivative by central differences of step eps^(1/3)
-// (truncation O(δ²) and cancellation O(eps/δ) both O(eps^(2/3))).
-template <class Model>
-Real fd_relative_error(const Model& model, const std::vector<Real>& theta, const std::vector<Real>& v) {
-  using std::abs;
-  using std::cbrt;
-  using std::max;
-  const Real delta = cbrt(eps<Real>());
-  Real worst(0), scale(0);
-  for (std::size_t k = 0; k < theta.size(); ++k) {
-    std::vector<Real> plus = theta, minus = theta;
-    plus[k] += delta;
-    minus[k] -= delta;
-    const Real fd = -(model.loss(plus.data()) - model.loss(minus.data())) / (2 * delta);
-    worst = max(worst, abs(v[k] - fd));
-    scale = max(scale, abs(v[k]));
-  }
-  return worst / scale;
 }
 
 Real max_abs(const std::vector<Real>& v) {
