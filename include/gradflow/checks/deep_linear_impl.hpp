@@ -68,24 +68,22 @@ check_result check_saxe2014_closed_form(const Model& model, const run_trace<Scal
   const matrix<Scalar>& Y = model.Y();
   const Eigen::Index n = X.cols(), m = Y.cols(), k = std::min(m, n);
   const Scalar size = 1 + trace.max_abs_state();
-  auto rounding = [](const Scalar& scale, Eigen::Index terms) { return Scalar(64) * Scalar(terms + 1) * eps<Scalar>() * scale; };
 
   // Hypotheses, each up to the rounding of decimal inputs at working precision.
   const Scalar X_max = max_abs_entry<Scalar>(X);
   const Scalar white = max_abs_entry<Scalar>(matrix<Scalar>(X.transpose() * X - matrix<Scalar>::Identity(n, n)));
-  if (white > rounding(Scalar(1 + X_max * X_max), X.rows()))
+  if (white > rounding_allowance(Scalar(1 + X_max * X_max), X.rows()))
     return not_applicable(id, "inputs not whitened: max|XᵀX − I| = " + to_short_decimal(white));
   const auto W0 = model.layers(trace.initial().theta.data());
   const int L = static_cast<int>(W0.size());
   const auto [unbalanced, j] = detail::balance_deviation<Scalar>(W0, nullptr);
-  if (unbalanced > rounding(Scalar(size * size), detail::widest_pair(W0)))
+  if (unbalanced > rounding_allowance(Scalar(size * size), detail::widest_pair(W0)))
     return not_applicable(id, "not balanced at t = 0: max|W_{j+1}ᵀW_{j+1} − W_jW_jᵀ| = " + to_short_decimal(unbalanced) +
                                   " at j = " + std::to_string(j));
   Eigen::JacobiSVD<matrix<Scalar>> svd(matrix<Scalar>(Y.transpose() * X), Eigen::ComputeFullU | Eigen::ComputeFullV);
   const auto& s = svd.singularValues();
   const matrix<Scalar>& P = svd.matrixU();
   const matrix<Scalar>& Q = svd.matrixV();
-  using std::sqrt;
   for (Eigen::Index a = 0; a + 1 < k; ++a)
     if (s(a) - s(a + 1) <= sqrt(eps<Scalar>()) * s(0))
       return not_applicable(id, "Σyx = YᵀX has a repeated singular value " + to_short_decimal(Scalar(s(a))) +
@@ -98,7 +96,7 @@ check_result check_saxe2014_closed_form(const Model& model, const run_trace<Scal
   const matrix<Scalar> We0 = model.product(trace.initial().theta.data()).transpose();
   std::vector<Scalar> a0(k);
   for (Eigen::Index i = 0; i < k; ++i) a0[i] = P.col(i).dot(We0 * Q.col(i));
-  const Scalar tolerance0 = rounding(Scalar(pow(size, Scalar(L))), m + n + L);
+  const Scalar tolerance0 = rounding_allowance(Scalar(pow(size, Scalar(L))), m + n + L);
   const Scalar coupled = max_abs_entry<Scalar>(matrix<Scalar>(We0 - modes(a0)));
   if (coupled > tolerance0)
     return not_applicable(id, "W_e(0) is not diagonal in the singular vectors of Σyx: off-mode part " + to_short_decimal(coupled));

@@ -102,12 +102,6 @@ matrix<Scalar> reduced_imbalance(const min2021_geometry<Scalar>& g, const Scalar
   return U1.transpose() * U1 - g.model.V(theta).transpose() * g.model.V(theta);
 }
 
-// Rounding allowance for a quantity of magnitude `scale` assembled from `terms` products.
-template <class Scalar>
-Scalar rounding(const Scalar& scale, Eigen::Index terms) {
-  return Scalar(64) * Scalar(terms + 1) * eps<Scalar>() * scale;
-}
-
 // The limit checks (Props. 9, 10) need a run that stopped on stop.loss_below: the witnessed convergence.
 template <class Scalar>
 std::optional<std::string> convergence_hypothesis_fails(const run_trace<Scalar>& trace) {
@@ -188,7 +182,7 @@ check_result check_min2021_rate(const linear2<Scalar>& model, const run_trace<Sc
     const Scalar E_norm = E.norm();
     // Relative rounding error of E (and so of the measured rate): R = Y − XUVᵀ is formed with an
     // absolute error of order eps·(‖Y‖ + ‖X‖‖U‖‖V‖). Samples where it exceeds 1e-3 cannot resolve the rate.
-    const Scalar relative = E_norm == 0 ? Scalar(1) : detail::rounding(Scalar((Y_norm + X_norm * U.norm() * V.norm()) / E_norm), terms);
+    const Scalar relative = E_norm == 0 ? Scalar(1) : rounding_allowance(Scalar((Y_norm + X_norm * U.norm() * V.norm()) / E_norm), terms);
     if (relative > Scalar(1) / 1000) {
       ++skipped;
       continue;
@@ -202,7 +196,7 @@ check_result check_min2021_rate(const linear2<Scalar>& model, const run_trace<Sc
     const matrix<Scalar> P = U1 * V.transpose();
     const Scalar sm = detail::singular_value(P, model.m()), sr = detail::singular_value(P, g.r());
     const Scalar bound = g.lambda_r * detail::bracket(spread, Scalar(sm * sm), Scalar(sr * sr));
-    const Scalar allowed = bound * (1 - relative) - detail::rounding(Scalar(g.lambda_1 * (U.squaredNorm() + V.squaredNorm())), terms);
+    const Scalar allowed = bound * (1 - relative) - rounding_allowance(Scalar(g.lambda_1 * (U.squaredNorm() + V.squaredNorm())), terms);
     if (rate < allowed) failed = true;
     // The worst sample is the one with the smallest rate/bound (a zero bound holds trivially).
     const Scalar ratio = bound > 0 ? Scalar(rate / bound) : Scalar(0);
@@ -248,7 +242,7 @@ check_result check_min2021_exp_bound(const linear2<Scalar>& model, const run_tra
     const Scalar bound = exp(-g.lambda_r * c0 * s.t) * L0;
     // L̃ moves by about ‖E‖·‖X‖(‖U‖ + ‖V‖)·δθ·√dim under a state error δθ; plus rounding of L̃ itself.
     const Scalar allowance = 2 * E_norm * X_norm * (U.norm() + V.norm()) * state_error * sqrt(Scalar(model.dimension())) +
-                             detail::rounding(Scalar(model.Y().squaredNorm() + loss), terms);
+                             rounding_allowance(Scalar(model.Y().squaredNorm() + loss), terms);
     if (loss > bound + allowance) failed = true;
     // At t = 0 the two sides are equal by definition, so the worst sample is sought among t > 0.
     const Scalar ratio = loss / (bound + allowance);
@@ -271,7 +265,7 @@ check_result check_min2021_minnorm(const linear2<Scalar>& model, const run_trace
   const Scalar off_set = std::max(max_abs_entry<Scalar>(model.V(theta0) * U2.transpose()),
                                   max_abs_entry<Scalar>(g.U1(theta0) * U2.transpose()));
   const Scalar size = 1 + trace.max_abs_state();
-  const Scalar exact_zero = detail::rounding(Scalar(size * size), model.n() + model.h());
+  const Scalar exact_zero = rounding_allowance(Scalar(size * size), model.n() + model.h());
   if (off_set > exact_zero)
     return not_applicable(id, "outside the invariant set: max(|VU2ᵀ|, |U1U2ᵀ|) = " + to_short_decimal(off_set) +
                                   " at t = 0 (Prop. 10 needs both zero)");

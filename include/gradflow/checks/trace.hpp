@@ -47,6 +47,13 @@ struct run_trace {
   }
 };
 
+/// Rounding allowance 64·(terms + 1)·eps·scale for a quantity of magnitude `scale` assembled from
+/// `terms` products (proofs/README.md, "Tolerances").
+template <class Scalar>
+Scalar rounding_allowance(const Scalar& scale, long terms) {
+  return Scalar(64) * Scalar(terms + 1) * eps<Scalar>() * scale;
+}
+
 /// The sample of `model`'s path at (t, θ): θ̇ is the model's velocity there.
 template <class Scalar, class Model>
 trace_sample<Scalar> sample_at(const Model& model, const Scalar& t, std::span<const Scalar> theta) {
