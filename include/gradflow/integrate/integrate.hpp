@@ -6,6 +6,7 @@
 // shortening a step only to land exactly on the next sample time. Both report each accepted step
 // and each sample to the observer. Nothing here prints; integrate() returns an integration_summary.
 #include "gradflow/integrate/method.hpp"
+#include "gradflow/models/diagonal.hpp"
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/models/linear_deep.hpp"
 
@@ -97,5 +98,10 @@ extern template integration_summary<double> integrate(const linear_deep<double>&
 extern template integration_summary<Real> integrate(const linear_deep<Real>&, std::vector<Real>&,
                                                     const integrate_options<Real>&,
                                                     const integrate_observer<Real>&);
+
+extern template integration_summary<double> integrate(const diagonal<double>&, std::vector<double>&,
+                                                    const integrate_options<double>&, const integrate_observer<double>&);
+extern template integration_summary<Real> integrate(const diagonal<Real>&, std::vector<Real>&,
+                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
 
 }  // namespace gradflow
