@@ -65,6 +65,20 @@ tolerance = "1e-20"
 t_end = "2"
 )";
 
+// A depth-2 diagonal network on THEOREMS.md §4.3's data, started at w₊ = w₋ = alpha·1.
+const std::string diagonal_config = R"([model]
+kind = "diagonal"
+X = [["1", "1", "0"], ["0", "1", "1"]]
+Y = [["1"], ["1"]]
+alpha = "0.5"
+
+[precision]
+digits = 30
+
+[stop]
+t_end = "2"
+)";
+
 const fs::path example = fs::path(GRADFLOW_SOURCE_DIR) / "examples/t1_5.toml";
 
 // `text` (base_config unless given) with the first occurrence of `from` replaced by `to`.
@@ -156,7 +170,7 @@ BOOST_AUTO_TEST_CASE(unknown_table) {
 BOOST_AUTO_TEST_CASE(unknown_model_kind) {
   sandbox box;
   BOOST_TEST(box.reject(edit("\"linear2\"", "\"linear3\"")) ==
-             "model.kind = \"linear3\" is not a known model (known: linear2, linear_deep)");
+             "model.kind = \"linear3\" is not a known model (known: diagonal, linear2, linear_deep)");
 }
 
 BOOST_AUTO_TEST_CASE(u0_rows_differ_from_x_columns) {
@@ -421,7 +435,75 @@ BOOST_AUTO_TEST_CASE(w0_must_be_a_list_of_matrices) {
              "CSV path");
 }
 
+BOOST_AUTO_TEST_CASE(diagonal_alpha_must_be_positive) {
+  sandbox box;
+  BOOST_TEST(box.reject(edit("alpha = \"0.5\"", "alpha = \"-0.5\"", diagonal_config)) ==
+             "model.alpha = \"-0.5\" violates alpha > 0");
+}
+
+BOOST_AUTO_TEST_CASE(diagonal_needs_a_start) {
+  sandbox box;
+  BOOST_TEST(box.reject(edit("alpha = \"0.5\"\n", "", diagonal_config)) ==
+             "model.alpha is required for model.kind = \"diagonal\" (the start w₊ = w₋ = alpha·1), or model.W_plus0 "
+             "and model.W_minus0");
+}
+
+BOOST_AUTO_TEST_CASE(diagonal_start_is_alpha_or_explicit_not_both) {
+  sandbox box;
+  BOOST_TEST(box.reject(diagonal_config, "--set 'model.W_plus0=[[\"1\"],[\"1\"],[\"1\"]]'") ==
+             "model.alpha and model.W_plus0/W_minus0 both given: the start is either w₊ = w₋ = alpha·1 or the two "
+             "explicit columns, not both");
+}
+
+BOOST_AUTO_TEST_CASE(diagonal_explicit_start_is_a_column_of_length_d) {
+  sandbox box;
+  const std::string config = edit("alpha = \"0.5\"", "W_plus0 = [[\"1\", \"1\", \"1\"]]\nW_minus0 = [[\"1\"], [\"1\"], [\"1\"]]",
+                                  diagonal_config);
+  BOOST_TEST(box.reject(config) == "model.W_plus0 is 1×3 but must be d×1 = 3×1 (d = columns of model.X, one weight per line)");
+}
+
+BOOST_AUTO_TEST_CASE(diagonal_predicts_one_output) {
+  sandbox box;
+  BOOST_TEST(box.reject(edit("Y = [[\"1\"], [\"1\"]]", "Y = [[\"1\", \"0\"], [\"1\", \"0\"]]", diagonal_config)) ==
+             "model.Y is 2×2 but the diagonal model predicts one output: it must have 1 column");
+}
+
+BOOST_AUTO_TEST_CASE(diagonal_depth_is_at_least_two) {
+  sandbox box;
+  BOOST_TEST(box.reject(diagonal_config, "--set model.depth=1") == "model.depth = 1 violates 2 <= depth <= 64");
+}
+
+BOOST_AUTO_TEST_CASE(u0_is_not_a_diagonal_key) {
+  sandbox box;
+  BOOST_TEST(box.reject(edit("alpha", "U0 = [[\"1\"]]\nalpha", diagonal_config)) ==
+             "model.U0 is not used by model.kind = \"diagonal\": its initial weights are model.alpha, or model.W_plus0 "
+             "and model.W_minus0 (with model.depth)");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(diagonal_example_reaches_the_q_alpha_minimiser) {
+  // examples/diagonal_q_alpha.toml as shipped: β₁ = a(0.5) = 0.30007234787743522469… (THEOREMS.md §4.3,
+  // 20 published digits, mpmath), here read off final/beta.csv's first line.
+  sandbox box;
+  const fs::path out = box.path("out");
+  const run_result r = box.run("run " + quote(fs::path(GRADFLOW_SOURCE_DIR) / "examples/diagonal_q_alpha.toml") +
+                               " --out " + quote(out) + " --quiet");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST(slurp(out / "final/beta.csv").starts_with("3.0007234787743522469"), slurp(out / "final/beta.csv"));
+}
+
+BOOST_AUTO_TEST_CASE(diagonal_run_writes_beta_and_both_weight_columns) {
+  sandbox box;
+  box.write("config.toml", diagonal_config);
+  const fs::path out = box.path("out");
+  const run_result r = box.run("run " + quote(box.path("config.toml")) + " --out " + quote(out) + " --quiet --set model.depth=3");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  for (const char* file : {"final/beta.csv", "final/w_plus.csv", "final/w_minus.csv", "summary.json", "trajectory.csv"})
+    BOOST_TEST(fs::is_regular_file(out / file), file);
+  BOOST_TEST(line_count(slurp(out / "final/beta.csv")) == 3);  // one coefficient per line
+  BOOST_TEST(json::parse(slurp(out / "summary.json")).at("invariants").contains("conserved_power_sum"));
+}
 
 BOOST_AUTO_TEST_CASE(linear_deep_example_writes_every_layer) {
   // examples/deep3_balanced.toml (depth 3, balanced start, taylor, loss_below) as shipped.

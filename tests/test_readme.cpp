@@ -53,6 +53,14 @@ BOOST_AUTO_TEST_CASE(readme_linear_deep_block_is_from_its_example) {
   BOOST_TEST(slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/deep3_balanced.toml").find(block) != std::string::npos, block);
 }
 
+BOOST_AUTO_TEST_CASE(readme_diagonal_block_is_from_its_example) {
+  // The diagonal [model] table in the README is quoted verbatim from examples/diagonal_q_alpha.toml,
+  // which reaches the Q_α minimiser a(0.5) of THEOREMS.md §4.3 (tests/test_diagonal checks the flow).
+  const std::string block = readme_toml_block(2);
+  BOOST_TEST(block.starts_with("[model]\nkind = \"diagonal\""), block);
+  BOOST_TEST(slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/diagonal_q_alpha.toml").find(block) != std::string::npos, block);
+}
+
 BOOST_AUTO_TEST_CASE(readme_config_runs_and_matches_t1_5) {
   const fs::path dir = fs::temp_directory_path() / ("gradflow-readme-" + std::to_string(::getpid()));
   fs::remove_all(dir);

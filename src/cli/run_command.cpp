@@ -53,6 +53,11 @@ std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const linear_
   return out;
 }
 
+template <class Scalar>
+std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const diagonal<Scalar>& model, const Scalar* theta) {
+  return {{"beta", model.product(theta)}, {"w_plus", model.w_plus(theta)}, {"w_minus", model.w_minus(theta)}};
+}
+
 // Integrates `model` from θ(0) = theta and writes every output; the same for every model.
 template <class Scalar, class Model>
 int run_model(const run_config& c, const run_arguments& args, output_dir& out, const Model& model,
@@ -160,6 +165,13 @@ int run(const run_config& c, const run_arguments& args, output_dir& out) {
     }
     const linear_deep<Scalar> model(std::move(X), std::move(Y), std::move(widths));
     return run_model(c, args, out, model, model.pack(W));
+  }
+  if (c.kind == "diagonal") {
+    const diagonal<Scalar> model(std::move(X), std::move(Y), c.depth);
+    if (!c.alpha)
+      return run_model(c, args, out, model, model.pack(numbers<Scalar>(c.W_plus0, "W_plus0"), numbers<Scalar>(c.W_minus0, "W_minus0")));
+    const matrix<Scalar> w = matrix<Scalar>::Constant(model.d(), 1, number<Scalar>(*c.alpha, "model.alpha"));
+    return run_model(c, args, out, model, model.pack(w, w));
   }
   const linear2<Scalar> model(std::move(X), std::move(Y), static_cast<Eigen::Index>(c.U0.n_cols()));
   return run_model(c, args, out, model, model.pack(numbers<Scalar>(c.U0, "U0"), numbers<Scalar>(c.V0, "V0")));

@@ -25,7 +25,8 @@ const std::map<std::string, std::map<std::string, key_kind>>& schema() {
   static const std::map<std::string, std::map<std::string, key_kind>> s{
       {"model", {{"kind", key_kind::text}, {"loss", key_kind::text}, {"X", key_kind::matrix},
                  {"Y", key_kind::matrix}, {"U0", key_kind::matrix}, {"V0", key_kind::matrix},
-                 {"W0", key_kind::matrix_list}}},
+                 {"W0", key_kind::matrix_list}, {"depth", key_kind::integer}, {"alpha", key_kind::decimal},
+                 {"W_plus0", key_kind::matrix}, {"W_minus0", key_kind::matrix}}},
       {"precision", {{"type", key_kind::text}, {"digits", key_kind::integer}}},
       {"integrator", {{"method", key_kind::text}, {"tolerance", key_kind::decimal}}},
       {"stop", {{"t_end", key_kind::decimal}, {"loss_below", key_kind::decimal}, {"max_steps", key_kind::integer}}},
@@ -44,12 +45,17 @@ std::string known_names(const Map& m) {
 // The models, each with what it takes as initial weights; and the [model] keys that belong to one
 // model only (those weights). Every other [model] key is common to all models.
 const std::map<std::string, std::string>& model_weights() {
-  static const std::map<std::string, std::string> models{{"linear2", "model.U0 and model.V0"},
-                                                         {"linear_deep", "model.W0 (one matrix per layer, W_1 first)"}};
+  static const std::map<std::string, std::string> models{
+      {"linear2", "model.U0 and model.V0"},
+      {"linear_deep", "model.W0 (one matrix per layer, W_1 first)"},
+      {"diagonal", "model.alpha, or model.W_plus0 and model.W_minus0 (with model.depth)"}};
   return models;
 }
 const std::map<std::string, std::string>& model_only_keys() {
-  static const std::map<std::string, std::string> keys{{"U0", "linear2"}, {"V0", "linear2"}, {"W0", "linear_deep"}};
+  static const std::map<std::string, std::string> keys{{"U0", "linear2"},         {"V0", "linear2"},
+                                                       {"W0", "linear_deep"},     {"depth", "diagonal"},
+                                                       {"alpha", "diagonal"},     {"W_plus0", "diagonal"},
+                                                       {"W_minus0", "diagonal"}};
   return keys;
 }
 
@@ -319,6 +325,17 @@ void check_linear_deep_shapes(const run_config& c) {
                         count_of(c.Y.n_cols(), "row", "rows") + " (= columns of model.Y, the last layer's outputs)");
 }
 
+// β = w₊^D − w₋^D predicts one output: Y has one column; explicit starts are d×1 columns.
+void check_diagonal_shapes(const run_config& c) {
+  check_data_shapes(c);
+  if (c.Y.n_cols() != 1)
+    throw invalid_input("model.Y is " + c.Y.shape() + " but the diagonal model predicts one output: it must have 1 column");
+  for (const auto& [field, W] : {std::pair{"model.W_plus0", &c.W_plus0}, std::pair{"model.W_minus0", &c.W_minus0}})
+    if (W->n_rows() && (W->n_rows() != c.X.n_cols() || W->n_cols() != 1))
+      throw invalid_input(std::string(field) + " is " + W->shape() + " but must be d×1 = " + std::to_string(c.X.n_cols()) +
+                          "×1 (d = columns of model.X, one weight per line)");
+}
+
 }  // namespace
 
 std::string default_tolerance(method m, bool is_float64, unsigned digits) {
@@ -411,6 +428,24 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
     c.U0 = r.matrix_value("U0", c.input_files);
     c.V0 = r.matrix_value("V0", c.input_files);
     check_linear2_shapes(c);
+  } else if (c.kind == "diagonal") {
+    r.set_default("model", "depth", toml::value<std::int64_t>(2));
+    c.depth = static_cast<int>(r.integer("model", "depth", 2, 64));
+    c.alpha = r.decimal("model", "alpha");
+    const bool explicit_start = r.find("model", "W_plus0") || r.find("model", "W_minus0");
+    if (c.alpha && explicit_start)
+      throw invalid_input("model.alpha and model.W_plus0/W_minus0 both given: the start is either w₊ = w₋ = alpha·1 "
+                          "or the two explicit columns, not both");
+    if (c.alpha) {
+      if (coarse_decimal(*c.alpha).sign() <= 0) throw invalid_input("model.alpha = \"" + *c.alpha + "\" violates alpha > 0");
+    } else if (explicit_start) {
+      c.W_plus0 = r.matrix_value("W_plus0", c.input_files);
+      c.W_minus0 = r.matrix_value("W_minus0", c.input_files);
+    } else {
+      throw invalid_input("model.alpha is required for model.kind = \"diagonal\" (the start w₊ = w₋ = alpha·1), "
+                          "or model.W_plus0 and model.W_minus0");
+    }
+    check_diagonal_shapes(c);
   } else {
     c.W0 = r.matrix_list("W0", 2, c.input_files);
     check_linear_deep_shapes(c);

@@ -16,11 +16,14 @@ namespace gradflow {
 
 /// A validated run configuration. Every rule is checked by load_config(); see README "Config".
 struct run_config {
-  std::string kind;                 ///< model.kind: "linear2" or "linear_deep"
+  std::string kind;                 ///< model.kind: "linear2", "linear_deep" or "diagonal"
   std::string loss;                 ///< model.loss: "square"
   text_matrix X, Y;                 ///< model data
   text_matrix U0, V0;               ///< linear2: initial weights (empty for linear_deep)
   std::vector<text_matrix> W0;      ///< linear_deep: initial layers W_1 … W_L, L >= 2 (empty for linear2)
+  int depth = 0;                    ///< diagonal: D >= 2 in β = w₊^D − w₋^D
+  std::optional<std::string> alpha; ///< diagonal: start w₊ = w₋ = alpha·1, decimal > 0 ...
+  text_matrix W_plus0, W_minus0;    ///< ... or these explicit d×1 columns (empty when alpha is given)
   bool is_float64 = false;          ///< precision.type = "float64" (else "mpfr")
   unsigned digits = 0;              ///< precision.digits (mpfr only)
   gradflow::method method = gradflow::method::rk78;
