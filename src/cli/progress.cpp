@@ -23,12 +23,13 @@ bool interrupt_requested() { return g_interrupted != 0; }
 progress_meter::progress_meter(bool quiet)
     : m_quiet(quiet), m_start(clock::now()), m_next(m_start + std::chrono::seconds(1)) {}
 
-void progress_meter::update(double t, double t_end, std::int64_t steps, const std::function<double()>& log10_loss) {
+void progress_meter::update(const std::function<std::string()>& position, std::int64_t steps,
+                            const std::function<double()>& log10_loss) {
   if (m_quiet) return;
   const auto now = clock::now();
   if (now < m_next) return;
   m_next = now + std::chrono::seconds(1);
-  std::fprintf(stderr, "gradflow: t = %.6g / %.6g  log10 loss = %.3f  steps = %lld  %.1f s\n", t, t_end, log10_loss(),
+  std::fprintf(stderr, "gradflow: %s  log10 loss = %.3f  steps = %lld  %.1f s\n", position().c_str(), log10_loss(),
                static_cast<long long>(steps), elapsed());
 }
 

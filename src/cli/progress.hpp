@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <string>
 
 namespace gradflow::cli {
 
@@ -11,12 +12,14 @@ void install_interrupt_handler();
 /// True once SIGINT or SIGTERM arrived.
 bool interrupt_requested();
 
-/// Prints "t, log10 loss, steps, elapsed" to stderr at most once a second, from the first second on.
+/// Prints "position (t), log10 loss, steps, elapsed" to stderr at most once a second, from the first
+/// second on.
 class progress_meter {
  public:
   explicit progress_meter(bool quiet);
-  /// Called after every step; `log10_loss` is evaluated only when a line is printed.
-  void update(double t, double t_end, std::int64_t steps, const std::function<double()>& log10_loss);
+  /// Called after every step; `position` ("t = … / t_end") and `log10_loss` are evaluated only when a
+  /// line is printed.
+  void update(const std::function<std::string()>& position, std::int64_t steps, const std::function<double()>& log10_loss);
   /// Seconds since construction.
   double elapsed() const;
 

@@ -4,10 +4,12 @@
 #include "run_record.hpp"
 
 #include "gradflow/checks/run_checks.hpp"
+#include "gradflow/integrate/time_change.hpp"
 #include "gradflow/io/invalid_input.hpp"
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/models/linear_deep.hpp"
 #include "gradflow/numeric/decimal.hpp"
+#include "gradflow/numeric/orthogonal_transform.hpp"
 #include "gradflow/numeric/precision.hpp"
 
 #include <cstdio>
@@ -58,10 +60,107 @@ std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const diagona
   return {{"beta", model.product(theta)}, {"w_plus", model.w_plus(theta)}, {"w_minus", model.w_minus(theta)}};
 }
 
-// Integrates `model` from θ(0) = theta and writes every output; the same for every model.
+template <class Scalar>
+std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const tensor<Scalar>& model, const Scalar* theta) {
+  std::vector<std::pair<std::string, matrix<Scalar>>> out{{"rho", model.product(theta)}, {"beta", model.input_predictor(theta)}};
+  for (int l = 1; l <= model.depth(); ++l) {
+    std::string name = std::to_string(l);
+    name.insert(name.begin(), 'v');
+    out.emplace_back(std::move(name), model.v(theta, l));
+  }
+  return out;
+}
+
+// The linear predictor of the diagonal (β, predictions Xβ) and tensor (ρ, predictions Zρ) models,
+// for trajectory columns and summary entries: the predictor, and for the classification losses the
+// margin γ = min_n y_n p_n, β/‖β‖ and β/γ (THEOREMS.md §5.2).
+template <class Scalar>
+struct predictor_report {
+  std::string symbol;
+  const matrix<Scalar>* design = nullptr;
+  const matrix<Scalar>* labels = nullptr;
+  bool is_classification = false;
+
+  std::vector<std::string> names(Eigen::Index d) const {
+    std::vector<std::string> out;
+    const auto add = [&](const std::string& prefix) {
+      for (Eigen::Index j = 1; j <= d; ++j) out.push_back(prefix + "_" + std::to_string(j));
+    };
+    add(symbol);
+    if (!is_classification) return out;
+    out.emplace_back("margin");
+    add(symbol + "_normalised");
+    add(symbol + "_over_margin");
+    return out;
+  }
+  // The same quantities, in names() order.
+  std::vector<Scalar> values(const matrix<Scalar>& predictor) const {
+    using std::sqrt;
+    std::vector<Scalar> out(predictor.data(), predictor.data() + predictor.size());
+    if (!is_classification) return out;
+    const Scalar gamma = margin(predictor), norm = sqrt(predictor.squaredNorm());
+    out.push_back(gamma);
+    for (Eigen::Index j = 0; j < predictor.size(); ++j) out.push_back(norm > 0 ? Scalar(predictor(j) / norm) : Scalar(0));
+    for (Eigen::Index j = 0; j < predictor.size(); ++j) out.push_back(predictor(j) / gamma);
+    return out;
+  }
+  Scalar margin(const matrix<Scalar>& predictor) const {
+    return labels->cwiseProduct(*design * predictor).minCoeff();
+  }
+};
+
+template <class Scalar, class Model>
+std::optional<predictor_report<Scalar>> predictor_of(const Model&) {
+  return std::nullopt;
+}
+template <class Scalar>
+std::optional<predictor_report<Scalar>> predictor_of(const diagonal<Scalar>& model) {
+  return predictor_report<Scalar>{"beta", &model.X(), &model.Y(), is_classification(model.loss_type())};
+}
+template <class Scalar>
+std::optional<predictor_report<Scalar>> predictor_of(const tensor<Scalar>& model) {
+  return predictor_report<Scalar>{"rho", &model.Z(), &model.Y(), is_classification(model.loss_type())};
+}
+
+// The flow actually integrated: the model itself, or the model in the time s (dt/ds = 1/L).
+template <class Scalar, class Model>
+const Scalar& physical_time(const Model&, const Scalar& t, const Scalar*) {
+  return t;
+}
+template <class Scalar, class Model>
+Scalar physical_time(const time_changed<Scalar, Model>& flow, const Scalar&, const Scalar* x) {
+  return flow.time(x);
+}
+template <class Scalar, class Model>
+const run_trace<Scalar>& physical_trace(const Model&, const run_trace<Scalar>& trace) {
+  return trace;
+}
+template <class Scalar, class Model>
+run_trace<Scalar> physical_trace(const time_changed<Scalar, Model>& flow, const run_trace<Scalar>& trace) {
+  return flow.physical(trace);
+}
+
+template <class Scalar, class Model, class Flow>
+int run_flow(const run_config& c, const run_arguments& args, output_dir& out, const Model& model, const Flow& flow,
+             std::vector<Scalar> theta);
+
+// Integrates `model` from θ(0) = theta (in s when the config asks for the time change) and writes
+// every output; the same for every model.
 template <class Scalar, class Model>
 int run_model(const run_config& c, const run_arguments& args, output_dir& out, const Model& model,
               std::vector<Scalar> theta) {
+  if constexpr (std::is_same_v<Model, diagonal<Scalar>> || std::is_same_v<Model, tensor<Scalar>>) {  // config.cpp's rule
+    if (c.time_change) {
+      const time_changed<Scalar, Model> flow(model);
+      return run_flow(c, args, out, model, flow, flow.augment(std::move(theta)));
+    }
+  }
+  return run_flow(c, args, out, model, model, std::move(theta));
+}
+
+template <class Scalar, class Model, class Flow>
+int run_flow(const run_config& c, const run_arguments& args, output_dir& out, const Model& model, const Flow& flow,
+             std::vector<Scalar> theta) {
   run_record<Scalar> record;
   record.config = &c;
   record.command_line = args.command_line;
@@ -70,7 +169,8 @@ int run_model(const run_config& c, const run_arguments& args, output_dir& out, c
   integrate_options<Scalar> options;
   options.method = c.method;
   options.tolerance = number<Scalar>(c.tolerance, "integrator.tolerance");
-  options.t_end = number<Scalar>(c.t_end, "stop.t_end");
+  // With the time change t_end bounds s, which the loss_below event reaches first: s = ∫ L dt ≤ L(0)·t.
+  options.t_end = c.time_change ? parse_decimal<Scalar>("1e300") : number<Scalar>(c.t_end, "stop.t_end");
   options.max_steps = c.max_steps;
   if (c.loss_below) options.loss_below = number<Scalar>(*c.loss_below, "stop.loss_below");
   if (c.spacing == "loss") {
@@ -102,36 +202,70 @@ int run_model(const run_config& c, const run_arguments& args, output_dir& out, c
     }
   };
 
+  const auto predictor = predictor_of<Scalar>(model);
+  if (predictor) record.quantity_names = predictor->names(static_cast<Eigen::Index>(model.product(theta.data()).size()));
+  const auto quantities = [&](const Scalar* th) {
+    return predictor ? predictor->values(model.product(th)) : std::vector<Scalar>{};
+  };
+
   progress_meter progress(args.quiet);
-  const double t_end_f64 = to_double(options.t_end);
   integrate_observer<Scalar> observer;
   // Each sample (t, θ(t)): one trajectory.csv row. This is where per-sample traces hook in.
   observer.on_sample = [&](const Scalar& t, std::span<const Scalar> th) {
     measure_drift(th.data());
-    record.rows.push_back({t, model.loss(th.data()), drift});
+    record.rows.push_back({physical_time(flow, t, th.data()), model.loss(th.data()), drift, quantities(th.data())});
   };
   observer.on_step = [&](const Scalar& t, std::span<const Scalar> th, std::int64_t steps) {
     measure_drift(th.data());
-    progress.update(to_double(t), t_end_f64, steps, [&] { return log10_as_double(model.loss(th.data())); });
+    progress.update([&] {
+      char line[96];
+      if (c.time_change)
+        std::snprintf(line, sizeof line, "log10 t = %.6g (s = %.6g)", log10_as_double(physical_time(flow, t, th.data())), to_double(t));
+      else std::snprintf(line, sizeof line, "t = %.6g / %.6g", to_double(t), to_double(options.t_end));
+      return std::string(line);
+    }, steps, [&] { return log10_as_double(model.loss(th.data())); });
     return !interrupt_requested();
   };
 
   run_trace<Scalar> trace;
   try {
-    trace = integrate_traced(model, theta, options, observer, record.summary);
+    trace = integrate_traced(flow, theta, options, observer, record.summary);
   } catch (const integration_error& e) {
     std::fprintf(stderr, "gradflow: integration failed: %s (nothing written)\n", e.what());
     return exit_failure;
   }
   require_working_precision(theta, "final state");
 
+  record.summary.t_final = physical_time(flow, record.summary.t_final, theta.data());
   record.loss_final = model.loss(theta.data());
   if (record.rows.empty() || record.rows.back().t != record.summary.t_final) {
     measure_drift(theta.data());
-    record.rows.push_back({record.summary.t_final, record.loss_final, drift});
+    record.rows.push_back({record.summary.t_final, record.loss_final, drift, quantities(theta.data())});
   }
   record.final_matrices = final_matrices(model, theta.data());
-  record.checks = run_checks(model, trace);
+  {
+    using std::log10;
+    const Scalar& t = record.summary.t_final;
+    record.final_summary["log10_t_final"] = t > 0 ? nlohmann::json(to_decimal(Scalar(log10(t)))) : nlohmann::json(nullptr);
+  }
+  if (predictor) {
+    const std::vector<std::string> names = record.quantity_names;
+    const std::vector<Scalar> values = quantities(theta.data());
+    const Eigen::Index d = model.product(theta.data()).size();
+    const auto list = [&](std::size_t from) {
+      nlohmann::json a = nlohmann::json::array();
+      for (Eigen::Index j = 0; j < d; ++j) a.push_back(to_decimal(values[from + static_cast<std::size_t>(j)]));
+      return a;
+    };
+    record.final_summary["predictor"] = list(0);
+    if (predictor->is_classification) {
+      const std::size_t k = static_cast<std::size_t>(d);
+      record.final_summary["margin"] = to_decimal(values[k]);
+      record.final_summary["predictor_normalised"] = list(k + 1);
+      record.final_summary["predictor_over_margin"] = list(2 * k + 1);
+    }
+  }
+  record.checks = run_checks(model, physical_trace(flow, trace));
   record.wall_seconds = progress.elapsed();
   record.end_time = utc_now();
   write_outputs(out, record);
@@ -140,10 +274,11 @@ int run_model(const run_config& c, const run_arguments& args, output_dir& out, c
   const auto reason = record.summary.reason;
   int count[3] = {0, 0, 0};  // pass, fail, not_applicable
   for (const auto& r : record.checks) ++count[static_cast<int>(r.verdict)];
-  std::printf("gradflow: wrote %s (stop_reason %s, t = %.6g, loss = %.6g, %lld steps, %.2f s; checks: %d pass, %d fail, "
+  std::printf("gradflow: wrote %s (stop_reason %s, t = %s, loss = %s, %lld steps, %.2f s; checks: %d pass, %d fail, "
               "%d not_applicable)\n",
-              out.target().c_str(), std::string(stop_reason_name(reason)).c_str(), to_double(record.summary.t_final),
-              to_double(record.loss_final), static_cast<long long>(record.summary.steps), record.wall_seconds, count[0],
+              out.target().c_str(), std::string(stop_reason_name(reason)).c_str(),
+              to_short_decimal(record.summary.t_final).c_str(), to_short_decimal(record.loss_final).c_str(),
+              static_cast<long long>(record.summary.steps), record.wall_seconds, count[0],
               count[1], count[2]);
   for (const auto& r : record.checks)
     if (r.verdict == verdict::fail) std::fprintf(stderr, "gradflow: check %s failed: %s\n", r.id.c_str(), r.detail.c_str());
@@ -166,8 +301,18 @@ int run(const run_config& c, const run_arguments& args, output_dir& out) {
     const linear_deep<Scalar> model(std::move(X), std::move(Y), std::move(widths));
     return run_model(c, args, out, model, model.pack(W));
   }
+  const loss_kind loss = *parse_loss(c.loss);
+  if (c.kind == "tensor") {
+    const Eigen::Index d = X.cols();
+    matrix<Scalar> S = c.transform.empty() ? numbers<Scalar>(c.S, "S") : orthogonal_transform<Scalar>(c.transform, d);
+    const tensor<Scalar> model(std::move(X), std::move(Y), c.depth, std::move(S), loss);
+    std::vector<matrix<Scalar>> layers;
+    if (c.alpha) layers.assign(static_cast<std::size_t>(c.depth), matrix<Scalar>::Constant(d, 1, number<Scalar>(*c.alpha, "model.alpha")));
+    for (std::size_t l = 0; l < c.v0.size(); ++l) layers.push_back(numbers<Scalar>(c.v0[l], "v0[" + std::to_string(l) + "]"));
+    return run_model(c, args, out, model, model.pack(layers));
+  }
   if (c.kind == "diagonal") {
-    const diagonal<Scalar> model(std::move(X), std::move(Y), c.depth);
+    const diagonal<Scalar> model(std::move(X), std::move(Y), c.depth, loss);
     if (!c.alpha)
       return run_model(c, args, out, model, model.pack(numbers<Scalar>(c.W_plus0, "W_plus0"), numbers<Scalar>(c.W_minus0, "W_minus0")));
     const matrix<Scalar> w = matrix<Scalar>::Constant(model.d(), 1, number<Scalar>(*c.alpha, "model.alpha"));

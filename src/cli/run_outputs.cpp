@@ -43,6 +43,7 @@ std::string summary_json(const run_record<Scalar>& r) {
       {"model", c.kind},
       {"loss", c.loss},
       {"method", method_name(c.method)},
+      {"time_change", c.time_change ? "loss" : "none"},
       {"precision", precision["type"]},
       {"digits", precision["digits"]},
       {"bits", precision["bits"]},
@@ -59,6 +60,7 @@ std::string summary_json(const run_record<Scalar>& r) {
       {"invariants", invariants},
       {"checks", checks},
   };
+  s.update(r.final_summary);
   return s.dump(2) + "\n";
 }
 
@@ -71,6 +73,7 @@ template <class Scalar>
 std::string trajectory_csv(const run_record<Scalar>& r) {
   std::vector<std::string> header{"t", "loss", "log10_loss"};
   for (const auto& name : r.invariant_names) header.push_back(name + "_drift");
+  for (const auto& name : r.quantity_names) header.push_back(name);
   for (const char* f64 : {"t_f64", "loss_f64", "log10_loss_f64"}) header.emplace_back(f64);
   std::string out;
   append_csv_line(out, header);
@@ -79,6 +82,7 @@ std::string trajectory_csv(const run_record<Scalar>& r) {
     std::vector<std::string> fields{to_decimal(row.t), to_decimal(row.loss),
                                     row.loss == 0 ? std::string("-inf") : to_decimal(Scalar(log10(row.loss)))};
     for (const auto& d : row.drift) fields.push_back(to_decimal(d));
+    for (const auto& q : row.quantities) fields.push_back(to_decimal(q));
     fields.push_back(to_decimal(to_double(row.t)));
     fields.push_back(to_decimal(to_double(row.loss)));
     fields.push_back(to_decimal(log10_as_double(row.loss)));

@@ -6,17 +6,21 @@
 #include "gradflow/io/output_dir.hpp"
 #include "gradflow/numeric/matrix.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace gradflow::cli {
 
-/// One row of trajectory.csv: time, loss, and the drift of each invariant since t = 0.
+/// One row of trajectory.csv: time, loss, the drift of each invariant since t = 0, and the model's
+/// sampled quantities (predictor, margin, …; run_record::quantity_names).
 template <class Scalar>
 struct trajectory_row {
   Scalar t, loss;
   std::vector<Scalar> drift;
+  std::vector<Scalar> quantities;
 };
 
 /// A finished (or interrupted) run.
@@ -26,6 +30,9 @@ struct run_record {
   std::vector<std::string> command_line;
   std::vector<std::string> invariant_names;
   std::vector<Scalar> max_drift;                 ///< max over the run of max_ij |I(t) − I(0)|, per invariant
+  std::vector<std::string> quantity_names;       ///< trajectory.csv columns after the drifts
+  /// summary.json entries beyond the common ones (log10_t_final, predictor, margin, …).
+  nlohmann::json final_summary = nlohmann::json::object();
   std::vector<trajectory_row<Scalar>> rows;
   integration_summary<Scalar> summary;
   Scalar loss_final;

@@ -26,9 +26,10 @@ const std::map<std::string, std::map<std::string, key_kind>>& schema() {
       {"model", {{"kind", key_kind::text}, {"loss", key_kind::text}, {"X", key_kind::matrix},
                  {"Y", key_kind::matrix}, {"U0", key_kind::matrix}, {"V0", key_kind::matrix},
                  {"W0", key_kind::matrix_list}, {"depth", key_kind::integer}, {"alpha", key_kind::decimal},
-                 {"W_plus0", key_kind::matrix}, {"W_minus0", key_kind::matrix}}},
+                 {"W_plus0", key_kind::matrix}, {"W_minus0", key_kind::matrix}, {"S", key_kind::matrix},
+                 {"v0", key_kind::matrix_list}}},
       {"precision", {{"type", key_kind::text}, {"digits", key_kind::integer}}},
-      {"integrator", {{"method", key_kind::text}, {"tolerance", key_kind::decimal}}},
+      {"integrator", {{"method", key_kind::text}, {"tolerance", key_kind::decimal}, {"time_change", key_kind::text}}},
       {"stop", {{"t_end", key_kind::decimal}, {"loss_below", key_kind::decimal}, {"max_steps", key_kind::integer}}},
       {"output", {{"samples", key_kind::integer}, {"spacing", key_kind::text}}},
   };
@@ -48,14 +49,15 @@ const std::map<std::string, std::string>& model_weights() {
   static const std::map<std::string, std::string> models{
       {"linear2", "model.U0 and model.V0"},
       {"linear_deep", "model.W0 (one matrix per layer, W_1 first)"},
-      {"diagonal", "model.alpha, or model.W_plus0 and model.W_minus0 (with model.depth)"}};
+      {"diagonal", "model.alpha, or model.W_plus0 and model.W_minus0 (with model.depth)"},
+      {"tensor", "model.alpha, or model.v0 (one column per layer, v_1 first; with model.depth and model.S)"}};
   return models;
 }
-const std::map<std::string, std::string>& model_only_keys() {
-  static const std::map<std::string, std::string> keys{{"U0", "linear2"},         {"V0", "linear2"},
-                                                       {"W0", "linear_deep"},     {"depth", "diagonal"},
-                                                       {"alpha", "diagonal"},     {"W_plus0", "diagonal"},
-                                                       {"W_minus0", "diagonal"}};
+const std::map<std::string, std::vector<std::string>>& model_only_keys() {
+  static const std::map<std::string, std::vector<std::string>> keys{
+      {"U0", {"linear2"}},     {"V0", {"linear2"}},           {"W0", {"linear_deep"}},
+      {"depth", {"diagonal", "tensor"}}, {"alpha", {"diagonal", "tensor"}}, {"W_plus0", {"diagonal"}},
+      {"W_minus0", {"diagonal"}}, {"S", {"tensor"}},         {"v0", {"tensor"}}};
   return keys;
 }
 
@@ -68,7 +70,7 @@ std::optional<std::string> known_kind(const toml::table& table) {
 
 bool is_key_of(const std::string& kind, const std::string& key) {
   const auto it = model_only_keys().find(key);
-  return it == model_only_keys().end() || it->second == kind;
+  return it == model_only_keys().end() || std::find(it->second.begin(), it->second.end(), kind) != it->second.end();
 }
 
 // The keys of one table, for "known keys in [...]" messages: in [model], those of the configured model.
@@ -203,7 +205,7 @@ class config_reader {
   }
 
   // model.<key> = [ <matrix>, <matrix>, … ], each matrix rows or a CSV path, named model.<key>[i].
-  std::vector<text_matrix> matrix_list(const std::string& key, std::size_t min_size,
+  std::vector<text_matrix> matrix_list(const std::string& key, std::size_t min_size, const std::string& rule,
                                        std::vector<std::filesystem::path>& inputs) const {
     const std::string field = "model." + key;
     const toml::node* node = find("model", key);
@@ -214,8 +216,7 @@ class config_reader {
                           " must be an array of matrices (one per layer, W_1 first), each an array of rows or a CSV path");
     if (list->size() < min_size)
       throw invalid_input(field + " has " + count_of(list->size(), "matrix", "matrices") +
-                          " but linear_deep needs depth >= " + std::to_string(min_size) +
-                          ": one matrix per layer, W_1 first");
+                          " but " + rule + ": one matrix per layer, " + key.substr(0, 1) + "_1 first");
     std::vector<text_matrix> out;
     for (std::size_t i = 0; i < list->size(); ++i)
       out.push_back(matrix_at(*list->get(i), field + "[" + std::to_string(i) + "]", inputs));
@@ -336,6 +337,38 @@ void check_diagonal_shapes(const run_config& c) {
                           "×1 (d = columns of model.X, one weight per line)");
 }
 
+// Classification losses take labels y_n = ±1 (THEOREMS.md §5.2, §6.1).
+void check_labels(const run_config& c) {
+  if (c.Y.n_cols() != 1) return;  // the model's shape check names the column count
+  for (std::size_t n = 0; n < c.Y.n_rows(); ++n) {
+    const std::string& y = c.Y.rows[n][0];
+    const coarse_decimal v(y);
+    if (v.compare("1") != 0 && v.compare("-1") != 0)
+      throw invalid_input("model.Y[" + std::to_string(n) + "][0] = \"" + y + "\" violates y in {-1, 1} (labels of loss = \"" +
+                          c.loss + "\")");
+  }
+}
+
+// The tensor network: one output, S is d×d, v0 holds `depth` columns d×1.
+void check_tensor_shapes(const run_config& c) {
+  check_data_shapes(c);
+  const std::size_t d = c.X.n_cols();
+  if (c.Y.n_cols() != 1)
+    throw invalid_input("model.Y is " + c.Y.shape() + " but the tensor model predicts one output: it must have 1 column");
+  if (c.S.n_rows() && (c.S.n_rows() != d || c.S.n_cols() != d))
+    throw invalid_input("model.S is " + c.S.shape() + " but must be d×d = " + std::to_string(d) + "×" + std::to_string(d) +
+                        " (d = columns of model.X)");
+  if (c.transform == "hadamard" && (d & (d - 1)) != 0)
+    throw invalid_input("model.S = \"hadamard\" needs d a power of 2, but model.X has d = " + std::to_string(d) + " columns");
+  if (!c.v0.empty() && c.v0.size() != static_cast<std::size_t>(c.depth))
+    throw invalid_input("model.v0 has " + std::to_string(c.v0.size()) + " columns but model.depth = " +
+                        std::to_string(c.depth) + " needs one per layer");
+  for (std::size_t l = 0; l < c.v0.size(); ++l)
+    if (c.v0[l].n_rows() != d || c.v0[l].n_cols() != 1)
+      throw invalid_input("model.v0[" + std::to_string(l) + "] is " + c.v0[l].shape() + " but must be d×1 = " +
+                          std::to_string(d) + "×1");
+}
+
 }  // namespace
 
 std::string default_tolerance(method m, bool is_float64, unsigned digits) {
@@ -369,8 +402,10 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
   if (!model_weights().count(c.kind))
     throw invalid_input("model.kind = \"" + c.kind + "\" is not a known model (known: " + known_names(model_weights()) + ")");
   c.loss = r.text("model", "loss");
-  if (c.loss != "square")
-    throw invalid_input("model.loss = \"" + c.loss + "\" is not available for " + c.kind + " (available: square)");
+  const bool has_margin_losses = c.kind == "diagonal" || c.kind == "tensor";
+  if (c.loss != "square" && !(has_margin_losses && (c.loss == "exponential" || c.loss == "logistic")))
+    throw invalid_input("model.loss = \"" + c.loss + "\" is not available for " + c.kind + " (available: square" +
+                        (has_margin_losses ? ", exponential, logistic)" : ")"));
 
   r.set_default("precision", "type", toml::value<std::string>("mpfr"));
   const std::string type = r.text("precision", "type");
@@ -397,10 +432,29 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
                         (c.is_float64 ? std::string("float64") : std::to_string(c.digits) + " digits") +
                         " can resolve: it must be >= " + finest);
 
+  r.set_default("integrator", "time_change", toml::value<std::string>("none"));
+  const std::string time_change = r.text("integrator", "time_change");
+  if (time_change != "none" && time_change != "loss")
+    throw invalid_input("integrator.time_change = \"" + time_change + "\" must be \"none\" or \"loss\" (dt/ds = 1/L)");
+  c.time_change = time_change == "loss";
+  if (c.time_change && c.method != method::taylor)
+    throw invalid_input("integrator.time_change = \"loss\" needs method = \"taylor\" (not " + method_text + ")");
+  if (c.time_change && !has_margin_losses)
+    throw invalid_input("integrator.time_change = \"loss\" is available for model.kind = \"diagonal\" and \"tensor\", not " +
+                        c.kind);
+
   const auto t_end = r.decimal("stop", "t_end");
-  if (!t_end) throw invalid_input("stop.t_end is required (the time to integrate to)");
-  c.t_end = *t_end;
-  if (coarse_decimal(c.t_end).sign() <= 0) throw invalid_input("stop.t_end = \"" + c.t_end + "\" violates t_end > 0");
+  if (c.time_change) {
+    if (t_end)
+      throw invalid_input("stop.t_end = \"" + *t_end + "\" cannot be used with integrator.time_change = \"loss\": the run "
+                          "integrates in s (dt/ds = 1/L) and stops at stop.loss_below");
+    if (!r.find("stop", "loss_below"))
+      throw invalid_input("integrator.time_change = \"loss\" needs stop.loss_below (the loss to integrate down to)");
+  } else {
+    if (!t_end) throw invalid_input("stop.t_end is required (the time to integrate to)");
+    c.t_end = *t_end;
+    if (coarse_decimal(c.t_end).sign() <= 0) throw invalid_input("stop.t_end = \"" + c.t_end + "\" violates t_end > 0");
+  }
   if (const auto loss_below = r.decimal("stop", "loss_below")) {
     if (c.method != method::taylor)
       throw invalid_input("stop.loss_below = \"" + *loss_below + "\" is not supported by method " + method_text +
@@ -414,20 +468,42 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
 
   r.set_default("output", "samples", toml::value<std::int64_t>(101));
   c.samples = r.integer("output", "samples", 2, 10000000);
-  r.set_default("output", "spacing", toml::value<std::string>("t"));
+  r.set_default("output", "spacing", toml::value<std::string>(c.time_change ? "loss" : "t"));
   c.spacing = r.text("output", "spacing");
   if (c.spacing != "t" && c.spacing != "loss")
     throw invalid_input("output.spacing = \"" + c.spacing + "\" must be \"t\" or \"loss\"");
+  if (c.spacing == "t" && c.time_change)
+    throw invalid_input("output.spacing = \"t\" cannot be used with integrator.time_change = \"loss\": use \"loss\"");
   if (c.spacing == "loss" && !c.loss_below)
     throw invalid_input("output.spacing = \"loss\" needs stop.loss_below (samples are log-spaced in loss from L(0) "
                         "down to it) and so method = \"taylor\"");
 
   c.X = r.matrix_value("X", c.input_files);
   c.Y = r.matrix_value("Y", c.input_files);
+  if (c.loss != "square") check_labels(c);
   if (c.kind == "linear2") {
     c.U0 = r.matrix_value("U0", c.input_files);
     c.V0 = r.matrix_value("V0", c.input_files);
     check_linear2_shapes(c);
+  } else if (c.kind == "tensor") {
+    r.set_default("model", "depth", toml::value<std::int64_t>(2));
+    c.depth = static_cast<int>(r.integer("model", "depth", 1, 64));
+    r.set_default("model", "S", toml::value<std::string>("identity"));
+    const auto named = r.find("model", "S")->value<std::string>();
+    if (named && (*named == "identity" || *named == "hadamard" || *named == "dct")) c.transform = *named;
+    else c.S = r.matrix_value("S", c.input_files);
+    c.alpha = r.decimal("model", "alpha");
+    if (c.alpha && r.find("model", "v0"))
+      throw invalid_input("model.alpha and model.v0 both given: the start is either v_l = alpha·1 for every layer or "
+                          "the explicit columns, not both");
+    if (c.alpha) {
+      if (coarse_decimal(*c.alpha).sign() <= 0) throw invalid_input("model.alpha = \"" + *c.alpha + "\" violates alpha > 0");
+    } else if (r.find("model", "v0")) {
+      c.v0 = r.matrix_list("v0", static_cast<std::size_t>(c.depth), "model.depth = " + std::to_string(c.depth) + " needs one column per layer", c.input_files);
+    } else {
+      throw invalid_input("model.alpha is required for model.kind = \"tensor\" (the start v_l = alpha·1), or model.v0");
+    }
+    check_tensor_shapes(c);
   } else if (c.kind == "diagonal") {
     r.set_default("model", "depth", toml::value<std::int64_t>(2));
     c.depth = static_cast<int>(r.integer("model", "depth", 2, 64));
@@ -447,7 +523,7 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
     }
     check_diagonal_shapes(c);
   } else {
-    c.W0 = r.matrix_list("W0", 2, c.input_files);
+    c.W0 = r.matrix_list("W0", 2, "linear_deep needs depth >= 2", c.input_files);
     check_linear_deep_shapes(c);
   }
 

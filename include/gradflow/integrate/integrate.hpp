@@ -9,6 +9,7 @@
 #include "gradflow/models/diagonal.hpp"
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/models/linear_deep.hpp"
+#include "gradflow/models/tensor.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -102,6 +103,10 @@ extern template integration_summary<Real> integrate(const linear_deep<Real>&, st
 extern template integration_summary<double> integrate(const diagonal<double>&, std::vector<double>&,
                                                     const integrate_options<double>&, const integrate_observer<double>&);
 extern template integration_summary<Real> integrate(const diagonal<Real>&, std::vector<Real>&,
+                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
+extern template integration_summary<double> integrate(const tensor<double>&, std::vector<double>&,
+                                                    const integrate_options<double>&, const integrate_observer<double>&);
+extern template integration_summary<Real> integrate(const tensor<Real>&, std::vector<Real>&,
                                                     const integrate_options<Real>&, const integrate_observer<Real>&);
 
 }  // namespace gradflow

@@ -16,19 +16,23 @@ namespace gradflow {
 
 /// A validated run configuration. Every rule is checked by load_config(); see README "Config".
 struct run_config {
-  std::string kind;                 ///< model.kind: "linear2", "linear_deep" or "diagonal"
-  std::string loss;                 ///< model.loss: "square"
+  std::string kind;                 ///< model.kind: "linear2", "linear_deep", "diagonal" or "tensor"
+  std::string loss;                 ///< model.loss: "square" (all), "exponential" or "logistic" (diagonal, tensor)
   text_matrix X, Y;                 ///< model data
   text_matrix U0, V0;               ///< linear2: initial weights (empty for linear_deep)
   std::vector<text_matrix> W0;      ///< linear_deep: initial layers W_1 … W_L, L >= 2 (empty for linear2)
-  int depth = 0;                    ///< diagonal: D >= 2 in β = w₊^D − w₋^D
-  std::optional<std::string> alpha; ///< diagonal: start w₊ = w₋ = alpha·1, decimal > 0 ...
+  int depth = 0;                    ///< diagonal: D >= 2 in β = w₊^D − w₋^D; tensor: L >= 1 layers
+  std::optional<std::string> alpha; ///< diagonal/tensor: start w₊ = w₋ = alpha·1 (v_l = alpha·1), decimal > 0 ...
   text_matrix W_plus0, W_minus0;    ///< ... or these explicit d×1 columns (empty when alpha is given)
+  std::vector<text_matrix> v0;      ///< ... tensor: or one d×1 column per layer
+  std::string transform;            ///< tensor: model.S = "identity", "hadamard" or "dct" (empty when S is a matrix)
+  text_matrix S;                    ///< tensor: explicit orthogonal d×d transform
+  bool time_change = false;         ///< integrator.time_change = "loss": integrate in s with dt/ds = 1/L
   bool is_float64 = false;          ///< precision.type = "float64" (else "mpfr")
   unsigned digits = 0;              ///< precision.digits (mpfr only)
   gradflow::method method = gradflow::method::rk78;
   std::string tolerance;            ///< integrator.tolerance, decimal
-  std::string t_end;                ///< stop.t_end, decimal
+  std::string t_end;                ///< stop.t_end, decimal (empty with time_change)
   std::optional<std::string> loss_below;  ///< stop.loss_below, decimal (method taylor only)
   std::int64_t max_steps = 0;       ///< stop.max_steps
   std::int64_t samples = 0;         ///< output.samples

@@ -2,11 +2,13 @@
 // Diagonal linear network of depth D (Woodworth et al. 2020; THEOREMS.md §4.1–4.2).
 //
 // Notation: X ∈ ℝ^{N×d}, y ∈ ℝ^{N×1}; w₊, w₋ ∈ ℝ^{d×1}; β = w₊^{∘D} − w₋^{∘D} (elementwise powers);
-//   prediction Xβ, L = ½‖Xβ − y‖², residual r = Xβ − y, g = −Xᵀr;
+//   prediction p = Xβ, loss L(p) (models/loss.hpp: square ½‖p − y‖², exponential, logistic),
+//   g = −∇_β L = Xᵀ(−∂L/∂p) (= −Xᵀr with r = Xβ − y for the square loss);
 //   gradient flow: ẇ₊ = D w₊^{∘(D−1)} ∘ g,  ẇ₋ = −D w₋^{∘(D−1)} ∘ g.
 //   Conserved: w₊ ∘ w₋ for D = 2, w₊^{∘(2−D)} + w₋^{∘(2−D)} for D ≥ 3 (THEOREMS.md §10).
 // State layout: θ = [w₊; w₋].
 #include "gradflow/models/linear2.hpp"
+#include "gradflow/models/loss.hpp"
 #include "gradflow/numeric/matrix.hpp"
 
 #include <cstddef>
@@ -16,19 +18,21 @@
 
 namespace gradflow {
 
-/// Diagonal network β = w₊^D − w₋^D with the square loss L = ½‖Xβ − y‖².
+/// Diagonal network β = w₊^D − w₋^D with a square, exponential or logistic loss of the predictions Xβ.
 template <class Scalar>
 class diagonal {
   static_assert(is_supported_scalar_v<Scalar>, "gradflow: unsupported scalar; see numeric/real.hpp");
 
  public:
-  /// Takes the data (y one column) and the depth D ≥ 2; throws std::invalid_argument otherwise.
-  diagonal(matrix<Scalar> X, matrix<Scalar> y, int depth);
+  /// Takes the data (y one column; ±1 labels for the classification losses) and the depth D ≥ 2;
+  /// throws std::invalid_argument otherwise.
+  diagonal(matrix<Scalar> X, matrix<Scalar> y, int depth, loss_kind loss = loss_kind::square);
 
   std::size_t dimension() const { return static_cast<std::size_t>(2 * d()); }
   Eigen::Index N() const { return m_X.rows(); }
   Eigen::Index d() const { return m_X.cols(); }
   int depth() const { return m_depth; }
+  loss_kind loss_type() const { return m_loss; }
   const matrix<Scalar>& X() const { return m_X; }
   const matrix<Scalar>& Y() const { return m_y; }
 
@@ -52,8 +56,16 @@ class diagonal {
     const auto P_plus = power_of(ops, blocks[0], m_depth - 1), P_minus = power_of(ops, blocks[1], m_depth - 1);
     const auto beta = ops.sub(ops.hadamard(P_plus, blocks[0]), ops.hadamard(P_minus, blocks[1]));
     const auto X = ops.constant(m_X);
-    const auto g = ops.mul(ops.transpose(X), ops.sub(ops.constant(m_y), ops.mul(X, beta)));
+    const auto g = ops.mul(ops.transpose(X), loss_negative_gradient_of(ops, m_loss, ops.mul(X, beta), m_y));
     return {ops.scale(Scalar(m_depth), ops.hadamard(P_plus, g)), ops.scale(Scalar(-m_depth), ops.hadamard(P_minus, g))};
+  }
+
+  /// L(θ) as a 1×1 value against an "ops" (for the time change dt/ds = 1/L).
+  template <class Ops>
+  typename Ops::value loss_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+    const auto P_plus = power_of(ops, blocks[0], m_depth - 1), P_minus = power_of(ops, blocks[1], m_depth - 1);
+    const auto beta = ops.sub(ops.hadamard(P_plus, blocks[0]), ops.hadamard(P_minus, blocks[1]));
+    return gradflow::loss_of(ops, m_loss, ops.mul(ops.constant(m_X), beta), m_y);
   }
 
   /// "conserved_product" w₊∘w₋ (D = 2) or "conserved_power_sum" w₊^(2−D) + w₋^(2−D) (D ≥ 3).
@@ -69,6 +81,7 @@ class diagonal {
 
   matrix<Scalar> m_X, m_y;
   int m_depth;
+  loss_kind m_loss;
 };
 
 extern template class diagonal<double>;

@@ -8,13 +8,18 @@
 namespace gradflow {
 
 template <class Scalar>
-diagonal<Scalar>::diagonal(matrix<Scalar> X, matrix<Scalar> y, int depth)
-    : m_X(std::move(X)), m_y(std::move(y)), m_depth(depth) {
+diagonal<Scalar>::diagonal(matrix<Scalar> X, matrix<Scalar> y, int depth, loss_kind loss)
+    : m_X(std::move(X)), m_y(std::move(y)), m_depth(depth), m_loss(loss) {
   if (m_X.rows() != m_y.rows() || m_y.cols() != 1)
     throw std::invalid_argument("diagonal: y must be a column with one row per row of X (X is " +
                                 std::to_string(m_X.rows()) + "×" + std::to_string(m_X.cols()) + ", y is " +
                                 std::to_string(m_y.rows()) + "×" + std::to_string(m_y.cols()) + ")");
   if (depth < 2) throw std::invalid_argument("diagonal: depth D = " + std::to_string(depth) + " violates D >= 2");
+  if (is_classification(loss))
+    for (Eigen::Index n = 0; n < m_y.rows(); ++n)
+      if (m_y(n, 0) != 1 && m_y(n, 0) != -1)
+        throw std::invalid_argument("diagonal: y[" + std::to_string(n) + "] = " + to_short_decimal(m_y(n, 0)) +
+                                    " violates y in {-1, 1} for loss = " + std::string(loss_name(loss)));
 }
 
 template <class Scalar>
@@ -40,12 +45,12 @@ matrix<Scalar> diagonal<Scalar>::product(const Scalar* theta) const {
 
 template <class Scalar>
 Scalar diagonal<Scalar>::loss(const Scalar* theta) const {
-  return (m_X * product(theta) - m_y).squaredNorm() / 2;
+  return loss_value(m_loss, matrix<Scalar>(m_X * product(theta)), m_y);
 }
 
 template <class Scalar>
 void diagonal<Scalar>::velocity(const Scalar* theta, Scalar* dtheta) const {
-  const matrix<Scalar> g = m_X.transpose() * (m_y - m_X * product(theta));
+  const matrix<Scalar> g = m_X.transpose() * loss_negative_gradient(m_loss, matrix<Scalar>(m_X * product(theta)), m_y);
   for (Eigen::Index i = 0; i < d(); ++i) {
     Scalar p = m_depth * g(i, 0), q = -m_depth * g(i, 0);
     for (int k = 1; k < m_depth; ++k) p *= theta[i], q *= theta[d() + i];

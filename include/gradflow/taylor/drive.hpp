@@ -11,7 +11,8 @@
 namespace gradflow::taylor::detail {
 
 // Root of g(τ) = L(x(τ)) − target on [0, h], given g(0) > 0 ≥ g(h): Newton with
-// g'(τ) = ∇L(x(τ))·x'(τ) = −velocity(x(τ))·x'(τ), kept inside a shrinking bracket.
+// g'(τ) = ∇L(x(τ))·x'(τ) = −velocity(x(τ))·x'(τ) (or the model's loss_slope()), kept inside a
+// shrinking bracket.
 template <class Scalar, class Model>
 Scalar locate_loss(const Model& model, const jet<Scalar>& J, const Scalar& h, const Scalar& target,
                    std::vector<Scalar>& x, std::vector<Scalar>& dx, std::vector<Scalar>& v) {
@@ -23,9 +24,13 @@ Scalar locate_loss(const Model& model, const jet<Scalar>& J, const Scalar& h, co
     if (g == 0) return tau;
     (g > 0 ? lo : hi) = tau;
     evaluate_derivative(J, tau, dx);
-    model.velocity(x.data(), v.data());
     Scalar dg(0);
-    for (std::size_t i = 0; i < x.size(); ++i) dg -= v[i] * dx[i];
+    if constexpr (requires { model.loss_slope(x.data(), dx.data()); }) {
+      dg = model.loss_slope(x.data(), dx.data());  // a time-changed model: its velocity is not −∇L
+    } else {
+      model.velocity(x.data(), v.data());
+      for (std::size_t i = 0; i < x.size(); ++i) dg -= v[i] * dx[i];
+    }
     Scalar next = dg < 0 ? Scalar(tau - g / dg) : Scalar((lo + hi) / 2);
     if (!(next > lo && next < hi)) next = (lo + hi) / 2;
     if (abs(next - tau) <= 4 * eps<Scalar>() * abs(next)) return next;

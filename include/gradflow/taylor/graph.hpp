@@ -4,7 +4,7 @@
 //
 // Nodes are matrices. Operations: input (a block of the state), constant (data), add, sub,
 // mul (matrix product), transpose, and the elementwise hadamard (a∘b), scale (c·a for a constant
-// scalar c), exp, log and pow (a^α for a constant α; sqrt is pow ½). Each node knows whether it is
+// scalar c), exp, log, log1p (ln(1 + a), exact for tiny a) and pow (a^α for a constant α; sqrt is pow ½). Each node knows whether it is
 // constant in t, so Taylor mode can skip the Cauchy sum where one factor is constant.
 #include "gradflow/numeric/matrix.hpp"
 
@@ -14,7 +14,7 @@
 namespace gradflow::taylor {
 
 /// Kind of a graph node.
-enum class op { input, constant, add, sub, mul, transpose, hadamard, scale, exp, log, pow };
+enum class op { input, constant, add, sub, mul, transpose, hadamard, scale, exp, log, log1p, pow };
 
 /// One node: its operation, operands (node indices, −1 when unused) and shape.
 struct node {
@@ -37,6 +37,7 @@ template <class Scalar>
 class recorder {
  public:
   using value = int;
+  using scalar = Scalar;
 
   /// A new state block of the given shape (call in state order).
   value input(Eigen::Index rows, Eigen::Index cols) {
@@ -62,6 +63,7 @@ class recorder {
   value scale(const Scalar& c, value a) { return with_parameter(op::scale, a, c); }
   value exp(value a) { return unary(op::exp, a); }
   value log(value a) { return unary(op::log, a); }
+  value log1p(value a) { return unary(op::log1p, a); }
   value pow(value a, const Scalar& alpha) { return with_parameter(op::pow, a, alpha); }
   value sqrt(value a) { return pow(a, Scalar(1) / 2); }
 
@@ -104,6 +106,7 @@ class recorder {
 template <class Scalar>
 struct plain_ops {
   using value = matrix<Scalar>;
+  using scalar = Scalar;
   value constant(const matrix<Scalar>& M) const { return M; }
   value add(const value& a, const value& b) const { return a + b; }
   value sub(const value& a, const value& b) const { return a - b; }
@@ -113,6 +116,9 @@ struct plain_ops {
   value scale(const Scalar& c, const value& a) const { return c * a; }
   value exp(const value& a) const { return a.unaryExpr([](const Scalar& x) { using std::exp; return Scalar(exp(x)); }); }
   value log(const value& a) const { return a.unaryExpr([](const Scalar& x) { using std::log; return Scalar(log(x)); }); }
+  value log1p(const value& a) const {
+    return a.unaryExpr([](const Scalar& x) { using std::log1p; return Scalar(log1p(x)); });
+  }
   value pow(const value& a, const Scalar& alpha) const {
     return a.unaryExpr([&](const Scalar& x) { using std::pow; return Scalar(pow(x, alpha)); });
   }

@@ -57,6 +57,7 @@ void jet<Scalar>::evaluate(int n, int k) {
     case op::scale:
     case op::exp:
     case op::log:
+    case op::log1p:
     case op::pow:
       evaluate_elementwise(v, n, k, out);
       return;
@@ -75,6 +76,7 @@ void jet<Scalar>::evaluate(int n, int k) {
 //   v = a∘b   v_k = Σ_{j=0..k} a_j b_{k−j}            v = c·a   v_k = c a_k
 //   v = e^a   v_k = (1/k) Σ_{j=1..k} j a_j v_{k−j}
 //   v = ln a  v_k = (a_k − (1/k) Σ_{j=1..k−1} j v_j a_{k−j}) / a_0
+//   v = ln(1 + a): the same with a_0 replaced by 1 + a_0, and v_0 = log1p(a_0) (exact for tiny a_0)
 //   v = a^α   v_k = (1/(k a_0)) Σ_{j=0..k−1} (α(k − j) − j) a_{k−j} v_j
 // (order 0 is the function itself). These run on Real's operators, with temporaries: they are
 // not in linear2's hot loop; an in-place version comes when a model needs them at speed.
@@ -82,6 +84,7 @@ template <class Scalar>
 void jet<Scalar>::evaluate_elementwise(const node& v, int n, int k, matrix<Scalar>& out) {
   using std::exp;
   using std::log;
+  using std::log1p;
   using std::pow;
   const auto& c = m_c[static_cast<std::size_t>(n)];
   const Scalar parameter = (v.kind == op::scale || v.kind == op::pow) ? Scalar(m_graph.constants[static_cast<std::size_t>(n)](0, 0)) : Scalar(0);
@@ -108,10 +111,11 @@ void jet<Scalar>::evaluate_elementwise(const node& v, int n, int k, matrix<Scala
         }
         break;
       case op::log:
-        if (k == 0) r = log(a_at(0, i));
+      case op::log1p:
+        if (k == 0) r = v.kind == op::log ? Scalar(log(a_at(0, i))) : Scalar(log1p(a_at(0, i)));
         else {
           for (int j = 1; j < k; ++j) r += j * c[static_cast<std::size_t>(j)].data()[i] * a_at(k - j, i);
-          r = (a_at(k, i) - r / k) / a_at(0, i);
+          r = (a_at(k, i) - r / k) / (v.kind == op::log ? a_at(0, i) : Scalar(1 + a_at(0, i)));
         }
         break;
       case op::pow:

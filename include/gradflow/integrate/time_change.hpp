@@ -1,0 +1,108 @@
+#pragma once
+// The path-preserving time change of ARCHITECTURE.md §4 for flows whose time to a target loss is
+// astronomically large (exponential/logistic losses: t ≈ 1/ε at loss ε, 10^996 at 1e-1000).
+//
+// Notation: θ̇ = −∇L(θ) in the physical time t; new parameter s with dt/ds = 1/L(θ), so
+//   dθ/ds = −∇L(θ)/L(θ)            (bounded for the exponential loss: a softmax-weighted gradient)
+//   dq/ds = e^{−q}/L(θ),  q = ln(1 + t)   (the clock, carried as one extra state component).
+// The path θ(·) is the same; only its parametrisation changes. The clock is carried as ln(1 + t)
+// rather than t because t(s) grows like e^s while ln(1 + t) grows like s, so the step control
+// (relative to the state's size) resolves it like the weights; t = expm1(q) and log10 t are then
+// exact to the working precision relative to q.
+#include "gradflow/checks/trace.hpp"
+#include "gradflow/models/diagonal.hpp"
+#include "gradflow/models/tensor.hpp"
+#include "gradflow/numeric/matrix.hpp"
+
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace gradflow {
+
+/// A model seen in the time s (dt/ds = 1/L): state [θ; ln(1 + t)]. Model needs loss_of(ops, blocks).
+template <class Scalar, class Model>
+class time_changed {
+ public:
+  explicit time_changed(const Model& model) : m_model(&model) {}
+
+  const Model& model() const { return *m_model; }
+  std::size_t dimension() const { return m_model->dimension() + 1; }
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> block_shapes() const {
+    auto shapes = m_model->block_shapes();
+    shapes.emplace_back(1, 1);
+    return shapes;
+  }
+
+  /// [θ; 0]: the start t = 0.
+  std::vector<Scalar> augment(std::vector<Scalar> theta) const {
+    theta.emplace_back(0);
+    return theta;
+  }
+  /// Physical time t = expm1(q) of an augmented state.
+  Scalar time(const Scalar* x) const {
+    using std::expm1;
+    return expm1(x[m_model->dimension()]);
+  }
+
+  Scalar loss(const Scalar* x) const { return m_model->loss(x); }
+  void velocity(const Scalar* x, Scalar* dx) const {
+    using std::exp;
+    const std::size_t n = m_model->dimension();
+    m_model->velocity(x, dx);
+    const Scalar L = m_model->loss(x);
+    for (std::size_t i = 0; i < n; ++i) dx[i] /= L;
+    dx[n] = exp(-x[n]) / L;
+  }
+  /// dL/ds at x given dx = dx/ds (the loss event's Newton slope): ∇L·dθ/ds = −L·(θ̇ · dθ/ds).
+  Scalar loss_slope(const Scalar* x, const Scalar* dx) const {
+    std::vector<Scalar> v(m_model->dimension());
+    m_model->velocity(x, v.data());
+    Scalar slope(0);
+    for (std::size_t i = 0; i < v.size(); ++i) slope -= v[i] * dx[i];
+    return slope;
+  }
+
+  template <class Ops>
+  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+    const std::vector<typename Ops::value> inner(blocks.begin(), blocks.end() - 1);
+    auto out = m_model->velocity_of(ops, inner);
+    const auto inverse_loss = ops.pow(m_model->loss_of(ops, inner), Scalar(-1));
+    const auto shapes = m_model->block_shapes();
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      // 1/L broadcast to the block's shape: 1_r · (1/L) · 1_cᵀ.
+      const auto [rows, cols] = shapes[i];
+      const auto column = ops.mul(ops.constant(matrix<Scalar>::Ones(rows, 1)), inverse_loss);
+      out[i] = ops.hadamard(out[i], ops.mul(column, ops.constant(matrix<Scalar>::Ones(1, cols))));
+    }
+    out.push_back(ops.hadamard(ops.exp(ops.scale(Scalar(-1), blocks.back())), inverse_loss));
+    return out;
+  }
+
+  auto invariants(const Scalar* x) const { return m_model->invariants(x); }
+
+  /// The path in physical time: t = expm1(q), θ without the clock, θ̇ = −∇L(θ).
+  run_trace<Scalar> physical(const run_trace<Scalar>& trace) const {
+    run_trace<Scalar> out = trace;
+    const std::size_t n = m_model->dimension();
+    for (auto& s : out.samples) {
+      const Scalar t = time(s.theta.data());
+      s = sample_at(*m_model, t, std::span<const Scalar>(s.theta.data(), n));
+    }
+    return out;
+  }
+
+ private:
+  const Model* m_model;
+};
+
+extern template integration_summary<double> integrate(const time_changed<double, diagonal<double>>&, std::vector<double>&,
+                                                      const integrate_options<double>&, const integrate_observer<double>&);
+extern template integration_summary<Real> integrate(const time_changed<Real, diagonal<Real>>&, std::vector<Real>&,
+                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
+extern template integration_summary<double> integrate(const time_changed<double, tensor<double>>&, std::vector<double>&,
+                                                      const integrate_options<double>&, const integrate_observer<double>&);
+extern template integration_summary<Real> integrate(const time_changed<Real, tensor<Real>>&, std::vector<Real>&,
+                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
+
+}  // namespace gradflow

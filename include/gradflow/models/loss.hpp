@@ -1,0 +1,99 @@
+#pragma once
+// The losses of the predictor models (diagonal, tensor), as functions of the predictions p ∈ ℝ^N
+// and the targets y (THEOREMS.md §5.2, §6.1):
+//   square       L = ½ Σ_n (p_n − y_n)²          −∂L/∂p = y − p
+//   exponential  L = Σ_n e^{−m_n}                −∂L/∂p = y ∘ e^{−m}           (m = y ∘ p, the margins)
+//   logistic     L = Σ_n ln(1 + e^{−m_n})        −∂L/∂p = y ∘ e^{−m} / (1 + e^{−m})
+// For the classification losses y_n = ±1. MPFR's exponent range (about 10^(±3·10^8)) holds e^{−m}
+// at every margin a run can reach, so e^{−m} is formed directly; the logistic loss uses log1p, and
+// loss_value() factors out the largest term (log-sum-exp) so that its double version does not
+// underflow to 0 before the sum does.
+#include "gradflow/numeric/matrix.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gradflow {
+
+/// model.loss
+enum class loss_kind { square, exponential, logistic };
+
+/// "square", "exponential" or "logistic".
+inline std::string_view loss_name(loss_kind k) {
+  switch (k) {
+    case loss_kind::square: return "square";
+    case loss_kind::exponential: return "exponential";
+    case loss_kind::logistic: return "logistic";
+  }
+  return "unknown";
+}
+
+/// The loss named `name`, or nullopt.
+inline std::optional<loss_kind> parse_loss(std::string_view name) {
+  for (loss_kind k : {loss_kind::square, loss_kind::exponential, loss_kind::logistic})
+    if (loss_name(k) == name) return k;
+  return std::nullopt;
+}
+
+/// True for the margin-based losses (labels ±1).
+inline bool is_classification(loss_kind k) { return k != loss_kind::square; }
+
+/// L(p) for predictions p (N×1) and targets y (N×1).
+template <class Scalar>
+Scalar loss_value(loss_kind kind, const matrix<Scalar>& p, const matrix<Scalar>& y) {
+  using std::exp;
+  using std::log1p;
+  if (kind == loss_kind::square) return (p - y).squaredNorm() / 2;
+  const matrix<Scalar> m = y.cwiseProduct(p);
+  if (kind == loss_kind::logistic) {
+    Scalar L(0);
+    for (Eigen::Index n = 0; n < m.size(); ++n) L += m(n) >= 0 ? Scalar(log1p(exp(-m(n)))) : Scalar(log1p(exp(m(n))) - m(n));
+    return L;
+  }
+  const Scalar gamma = m.minCoeff();
+  Scalar sum(0);
+  for (Eigen::Index n = 0; n < m.size(); ++n) sum += exp(gamma - m(n));
+  return exp(-gamma) * sum;
+}
+
+/// −∂L/∂p (N×1).
+template <class Scalar>
+matrix<Scalar> loss_negative_gradient(loss_kind kind, const matrix<Scalar>& p, const matrix<Scalar>& y) {
+  using std::exp;
+  if (kind == loss_kind::square) return y - p;
+  matrix<Scalar> g(p.rows(), 1);
+  for (Eigen::Index n = 0; n < p.rows(); ++n) {
+    const Scalar e = exp(-y(n) * p(n));
+    g(n) = kind == loss_kind::exponential ? Scalar(y(n) * e) : Scalar(y(n) / (1 + 1 / e));
+  }
+  return g;
+}
+
+/// −∂L/∂p against an "ops" (taylor/graph.hpp): p is an N×1 value, y the targets.
+template <class Ops>
+typename Ops::value loss_negative_gradient_of(Ops& ops, loss_kind kind, const typename Ops::value& p,
+                                              const matrix<typename Ops::scalar>& y) {
+  using Scalar = typename Ops::scalar;
+  if (kind == loss_kind::square) return ops.sub(ops.constant(y), p);
+  const auto Y = ops.constant(y);
+  const auto e = ops.exp(ops.scale(Scalar(-1), ops.hadamard(Y, p)));
+  if (kind == loss_kind::exponential) return ops.hadamard(Y, e);
+  const auto one_plus_e = ops.add(ops.constant(matrix<Scalar>::Ones(y.rows(), 1)), e);
+  return ops.hadamard(Y, ops.hadamard(e, ops.pow(one_plus_e, Scalar(-1))));
+}
+
+/// L as a 1×1 value against an "ops".
+template <class Ops>
+typename Ops::value loss_of(Ops& ops, loss_kind kind, const typename Ops::value& p, const matrix<typename Ops::scalar>& y) {
+  using Scalar = typename Ops::scalar;
+  const auto ones_row = ops.constant(matrix<Scalar>::Ones(1, y.rows()));
+  if (kind == loss_kind::square) {
+    const auto r = ops.sub(p, ops.constant(y));
+    return ops.scale(Scalar(1) / 2, ops.mul(ops.transpose(r), r));
+  }
+  const auto e = ops.exp(ops.scale(Scalar(-1), ops.hadamard(ops.constant(y), p)));
+  return ops.mul(ones_row, kind == loss_kind::exponential ? e : ops.log1p(e));
+}
+
+}  // namespace gradflow
