@@ -82,37 +82,11 @@ t_end = "2"
 const fs::path example = fs::path(GRADFLOW_SOURCE_DIR) / "examples/t1_5.toml";
 
 // `text` (base_config unless given) with the first occurrence of `from` replaced by `to`.
-std::string edit(const std::string& from, const std::string& to, std::string text = base_config) {
-  const auto at = text.find(from);
-  BOOST_REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
+std::string edit(const std::string& from, const std::string& to, const std::string& text = base_config) {
+  return gradflow::test::replace_first(text, from, to);
 }
 
-// The shared scratch directory (support/sandbox.hpp) plus the bad-input contract of `gradflow run`.
-class sandbox : public gradflow::test::sandbox {
- public:
-  // Writes `config` to config.toml, runs `gradflow run config.toml --out OUT --quiet ARGS` (OUT
-  // defaults to <sandbox>/out) and checks the bad-input contract: exit status 2, empty stdout, one
-  // line "gradflow: <message>" on stderr, OUT not created and nothing else in the sandbox touched.
-  // Returns the message.
-  std::string reject(const std::string& config, const std::string& args = "", fs::path out = {}) const {
-    write("config.toml", config);
-    if (out.empty()) out = path("out");
-    const bool out_existed = fs::exists(out);
-    const auto before = listing();
-    const run_result r = run("run " + quote(path("config.toml")) + " --out " + quote(out) + " --quiet " + args);
-    BOOST_TEST(r.exit_code == 2);
-    BOOST_TEST(r.out.empty());
-    if (!out_existed) BOOST_TEST(!fs::exists(out));
-    BOOST_TEST((listing() == before), "the sandbox changed");
-    const std::string prefix = "gradflow: ";
-    BOOST_TEST_REQUIRE(r.err.starts_with(prefix), r.err);
-    BOOST_TEST_REQUIRE(r.err.ends_with("\n"), r.err);
-    BOOST_TEST_REQUIRE(r.err.find('\n') == r.err.size() - 1, r.err);
-    return r.err.substr(prefix.size(), r.err.size() - prefix.size() - 1);
-  }
-
-};
+using sandbox = gradflow::test::sandbox;
 
 bool is_sha256(const json& value) {
   if (!value.is_string()) return false;

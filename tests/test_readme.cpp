@@ -61,6 +61,14 @@ BOOST_AUTO_TEST_CASE(readme_diagonal_block_is_from_its_example) {
   BOOST_TEST(slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/diagonal_q_alpha.toml").find(block) != std::string::npos, block);
 }
 
+BOOST_AUTO_TEST_CASE(readme_time_change_block_is_from_its_example) {
+  // The exponential-loss [model] table is quoted verbatim from examples/moroshko_1e1000.toml
+  // (tests/test_time_change checks that flow against THEOREMS.md §5.3).
+  const std::string block = readme_toml_block(3);
+  BOOST_TEST(block.starts_with("[model]\nkind = \"diagonal\"\nloss = \"exponential\""), block);
+  BOOST_TEST(slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/moroshko_1e1000.toml").find(block) != std::string::npos, block);
+}
+
 BOOST_AUTO_TEST_CASE(readme_config_runs_and_matches_t1_5) {
   const fs::path dir = fs::temp_directory_path() / ("gradflow-readme-" + std::to_string(::getpid()));
   fs::remove_all(dir);

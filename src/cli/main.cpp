@@ -16,9 +16,12 @@ namespace {
 void print_list() {
   std::printf("models:   linear2   f(x) = V Uᵀ x, L = ½‖Y − X U Vᵀ‖²_F (Min, Tarmoun, Vidal, Mallada 2021)\n");
   std::printf("          linear_deep f(x) = W_L⋯W_1 x, L = ½‖Y − X W_1ᵀ⋯W_Lᵀ‖²_F, depth L >= 2 (Arora, Cohen, Hazan 2018; Saxe et al. 2014)\n");
-  std::printf("          diagonal  β = w₊^D − w₋^D, f(x) = ⟨β, x⟩, L = ½‖Xβ − y‖², depth D >= 2 (Woodworth et al. 2020)\n");
-  std::printf("losses:   square\n");
-  std::printf("methods:  taylor (adaptive high-order Taylor series; stop.loss_below), rk78, dopri5, bulirsch_stoer (odeint)\n");
+  std::printf("          diagonal  β = w₊^D − w₋^D, f(x) = ⟨β, x⟩, depth D >= 2 (Woodworth et al. 2020; Moroshko et al. 2020)\n");
+  std::printf("          tensor    f(x) = ⟨Sx, v_1∘⋯∘v_L⟩, S identity/hadamard/dct/matrix, L >= 1 (Yun, Krishnan, Mobahi 2021;\n"
+              "                    L = 1: linear predictor, Soudry et al. 2018)\n");
+  std::printf("losses:   square ½Σ(ŷ − y)² (all models); exponential Σ exp(−yŷ), logistic Σ ln(1 + exp(−yŷ)) (diagonal, tensor)\n");
+  std::printf("methods:  taylor (adaptive high-order Taylor series; stop.loss_below; time_change = \"loss\"), rk78, dopri5,\n"
+              "          bulirsch_stoer (odeint)\n");
   std::printf("scalars:  mpfr (precision.digits decimal digits), float64\n");
   std::printf("checks:   (statement; models; proofs/<id>.md)\n");
   for (const auto& e : gradflow::check_catalogue())
@@ -45,8 +48,9 @@ int main(int argc, char** argv) {
   run->add_flag("--quiet", run_args.quiet, "No progress lines on stderr");
   run->footer(
       "Config keys: [model] kind, loss, X, Y, U0, V0 (linear2), W0 (linear_deep), depth, alpha, W_plus0, W_minus0\n"
-      "(diagonal); [precision] type, digits; "
-      "[integrator] method, tolerance; [stop] t_end, loss_below, max_steps; [output] samples, spacing. Numbers are decimal strings.\n"
+      "(diagonal), depth, alpha, v0, S (tensor); [precision] type, digits; [integrator] method, tolerance, time_change;\n"
+      "[stop] t_end, loss_below, max_steps; [output] samples, spacing. Numbers are decimal strings.\n"
+      "time_change = \"loss\" integrates in s with dt/ds = 1/L (classification losses to 1e-1000 at t ~ 1e996).\n"
       "summary.json carries the theorem checks' verdicts; exit 1 when one fails (files are still written).\n"
       "Methods: " + gradflow::method_names() + " (stop.loss_below needs taylor). Details: README.md.");
   verify_arguments verify_args;

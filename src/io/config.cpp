@@ -499,7 +499,7 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
     if (c.alpha) {
       if (coarse_decimal(*c.alpha).sign() <= 0) throw invalid_input("model.alpha = \"" + *c.alpha + "\" violates alpha > 0");
     } else if (r.find("model", "v0")) {
-      c.v0 = r.matrix_list("v0", static_cast<std::size_t>(c.depth), "model.depth = " + std::to_string(c.depth) + " needs one column per layer", c.input_files);
+      c.v0 = r.matrix_list("v0", 1, "the tensor network needs at least one layer", c.input_files);
     } else {
       throw invalid_input("model.alpha is required for model.kind = \"tensor\" (the start v_l = alpha·1), or model.v0");
     }

@@ -2,6 +2,8 @@
 // Every number enters as an integer or a decimal string, parsed at the case's working precision.
 #include "gradflow/verify/cases.hpp"
 
+#include "case_support.hpp"
+
 #include "gradflow/checks/catalogue.hpp"
 #include "gradflow/checks/deep_linear.hpp"
 #include "gradflow/checks/min2021.hpp"
@@ -23,46 +25,7 @@ namespace gradflow {
 
 namespace {
 
-Real dec(const char* text) { return parse_decimal<Real>(text); }
-
-matrix<Real> rows(std::initializer_list<std::initializer_list<const char*>> entries) {
-  matrix<Real> A(static_cast<Eigen::Index>(entries.size()), static_cast<Eigen::Index>(entries.begin()->size()));
-  Eigen::Index i = 0;
-  for (const auto& row : entries) {
-    Eigen::Index j = 0;
-    for (const char* x : row) A(i, j++) = dec(x);
-    ++i;
-  }
-  return A;
-}
-
-// How a case integrates: Taylor to a loss target (samples at log-spaced loss levels), or any method
-// to t_end (evenly spaced samples).
-struct flow_settings {
-  gradflow::method method = method::taylor;
-  const char* t_end = "1e6";
-  const char* loss_below = nullptr;
-  const char* tolerance = nullptr;  // default: 10·eps for taylor, eps^(1/2) for odeint methods
-  int samples = 41;
-};
-
-template <class Model>
-run_trace<Real> flow(const Model& model, const std::vector<Real>& theta, const flow_settings& f) {
-  using std::pow;
-  using std::sqrt;
-  integrate_options<Real> o;
-  o.method = f.method;
-  o.tolerance = f.tolerance ? dec(f.tolerance) : f.method == method::taylor ? Real(eps<Real>() * 10) : Real(sqrt(eps<Real>()));
-  o.t_end = dec(f.t_end);
-  if (f.loss_below) {
-    o.loss_below = dec(f.loss_below);
-    const Real L0 = model.loss(theta.data());
-    for (int k = 0; k + 1 < f.samples; ++k) o.sample_losses.push_back(L0 * pow(*o.loss_below / L0, Real(k) / (f.samples - 1)));
-  } else {
-    for (int k = 0; k < f.samples; ++k) o.sample_times.push_back(o.t_end * k / (f.samples - 1));
-  }
-  return integrate_traced(model, theta, o);
-}
+using namespace verify_support;
 
 // THEOREMS.md T1.5: X = [[1,0,0],[0,2,0]], Y = (1,1)ᵀ, h = 2; u31, u32 the start's component in ker X.
 linear2<Real> t1_5_model() { return linear2<Real>(rows({{"1", "0", "0"}, {"0", "2", "0"}}), rows({{"1"}, {"1"}}), 2); }
@@ -252,6 +215,7 @@ std::vector<verify_case> all_cases() {
     const auto x = random_deep4(6);
     return check_saxe2014_closed_form(x.model, flow(x.model, x.theta, {.t_end = "1"}));
   });
+  for (auto& extra : implicit_bias_cases()) c.push_back(std::move(extra));
   return c;
 }
 

@@ -25,6 +25,13 @@ inline std::string slurp(const fs::path& file) {
 
 inline std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
 
+/// `text` with the first occurrence of `from` (which must occur) replaced by `to`.
+inline std::string replace_first(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  BOOST_REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
 /// Exit status and captured streams of one gradflow invocation.
 struct run_result {
   int exit_code;
@@ -62,6 +69,27 @@ class sandbox {
     const int status = std::system(command.c_str());
     BOOST_REQUIRE(status != -1 && WIFEXITED(status));
     return {WEXITSTATUS(status), slurp(path("stdout")), slurp(path("stderr"))};
+  }
+
+  /// Writes `config` to config.toml, runs `gradflow run config.toml --out OUT --quiet ARGS` (OUT
+  /// defaults to <sandbox>/out) and checks the bad-input contract: exit status 2, empty stdout, one
+  /// line "gradflow: <message>" on stderr, OUT not created and nothing else in the sandbox touched.
+  /// Returns the message.
+  std::string reject(const std::string& config, const std::string& args = "", fs::path out = {}) const {
+    write("config.toml", config);
+    if (out.empty()) out = path("out");
+    const bool out_existed = fs::exists(out);
+    const auto before = listing();
+    const run_result r = run("run " + quote(path("config.toml")) + " --out " + quote(out) + " --quiet " + args);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.out.empty());
+    if (!out_existed) BOOST_TEST(!fs::exists(out));
+    BOOST_TEST((listing() == before), "the sandbox changed");
+    const std::string prefix = "gradflow: ";
+    BOOST_TEST_REQUIRE(r.err.starts_with(prefix), r.err);
+    BOOST_TEST_REQUIRE(r.err.ends_with("\n"), r.err);
+    BOOST_TEST_REQUIRE(r.err.find('\n') == r.err.size() - 1, r.err);
+    return r.err.substr(prefix.size(), r.err.size() - prefix.size() - 1);
   }
 
   /// Every entry below the sandbox except the captured streams.

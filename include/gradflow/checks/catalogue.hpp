@@ -23,6 +23,17 @@ inline const std::vector<catalogue_entry>& check_catalogue() {
       {"arora2018.balanced", "W_{j+1}ᵀW_{j+1} − W_jW_jᵀ is constant along the flow for every j", "linear_deep"},
       {"saxe2014.closed_form", "whitened inputs, balanced spectral start ⇒ each mode follows ȧ = L a^(2−2/L)(s − a) in closed form",
        "linear2, linear_deep"},
+      {"woodworth2020.q_alpha", "depth 2, square loss, start α·1 ⇒ β(∞) = argmin Q_α(β) s.t. Xβ = y", "diagonal"},
+      {"woodworth2020.depth_d", "depth D ≥ 3, start α·1 ⇒ β(∞) = argmin Σ α^D q_D(β_i/α^D) s.t. Xβ = y; w₊^(2−D) + w₋^(2−D) conserved",
+       "diagonal"},
+      {"yun2021.regression", "square loss, S orthogonal ⇒ ρ(∞) minimises Σ_j Q_j(ρ_j) s.t. XSᵀρ = y; a_{l,j}² − a_{1,j}² conserved",
+       "tensor"},
+      {"yun2021.classification", "separable data, exponential loss ⇒ ρ/‖ρ‖ → a KKT point of min ‖ρ‖_{2/L} s.t. y_n⟨Sx_n, ρ⟩ ≥ 1 "
+       "(asserted: G^{-1}(ρ(t)) ∈ {Aᵀν : ν ≥ 0} at t_f; the KKT residual is reported)", "tensor"},
+      {"soudry2018.direction", "linear predictor, separable data ⇒ ‖w/‖w‖ − ŵ/‖ŵ‖‖ ≤ 2(‖w̃‖ + 1)/(‖ŵ‖ log t), ŵ the ℓ2 max margin",
+       "tensor (L = 1)"},
+      {"moroshko2020.transition", "exponential loss, one data point ⇒ β/γ = argmin Q_α̃ s.t. ⟨x̃, β⟩ = 1 with α̃^D = α^D/γ at every t",
+       "diagonal"},
   };
   return entries;
 }

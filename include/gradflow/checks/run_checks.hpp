@@ -3,6 +3,10 @@
 // A check that needs a sweep (min2021.width) is reported not_applicable with the reason.
 #include "gradflow/checks/deep_linear.hpp"
 #include "gradflow/checks/min2021.hpp"
+#include "gradflow/checks/moroshko2020.hpp"
+#include "gradflow/checks/soudry2018.hpp"
+#include "gradflow/checks/woodworth2020.hpp"
+#include "gradflow/checks/yun2021.hpp"
 
 #include <vector>
 
@@ -22,16 +26,18 @@ std::vector<check_result> run_checks(const linear_deep<Scalar>& model, const run
   return {check_arora2018_balanced(model, trace), check_saxe2014_closed_form(model, trace)};
 }
 
-/// diagonal: no theorem check yet (woodworth2020.q_alpha and .depth_d come with issue 6's solvers).
+/// diagonal: woodworth2020.q_alpha, woodworth2020.depth_d, moroshko2020.transition.
 template <class Scalar>
-std::vector<check_result> run_checks(const diagonal<Scalar>&, const run_trace<Scalar>&) {
-  return {};
+std::vector<check_result> run_checks(const diagonal<Scalar>& model, const run_trace<Scalar>& trace) {
+  return {check_woodworth2020_q_alpha(model, trace), check_woodworth2020_depth_d(model, trace),
+          check_moroshko2020_transition(model, trace)};
 }
 
-/// tensor: no theorem check yet.
+/// tensor: yun2021.regression, yun2021.classification, soudry2018.direction.
 template <class Scalar>
-std::vector<check_result> run_checks(const tensor<Scalar>&, const run_trace<Scalar>&) {
-  return {};
+std::vector<check_result> run_checks(const tensor<Scalar>& model, const run_trace<Scalar>& trace) {
+  return {check_yun2021_regression(model, trace), check_yun2021_classification(model, trace),
+          check_soudry2018_direction(model, trace)};
 }
 
 }  // namespace gradflow

@@ -20,7 +20,8 @@
 
 namespace gradflow {
 
-/// A model seen in the time s (dt/ds = 1/L): state [θ; ln(1 + t)]. Model needs loss_of(ops, blocks).
+/// A model seen in the time s (dt/ds = 1/L): state [θ; ln(1 + t)]. Model needs loss_of(ops, blocks)
+/// and velocity_of(ops, blocks, per_unit_loss).
 template <class Scalar, class Model>
 class time_changed {
  public:
@@ -66,15 +67,8 @@ class time_changed {
   template <class Ops>
   std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
     const std::vector<typename Ops::value> inner(blocks.begin(), blocks.end() - 1);
-    auto out = m_model->velocity_of(ops, inner);
+    auto out = m_model->velocity_of(ops, inner, true);
     const auto inverse_loss = ops.pow(m_model->loss_of(ops, inner), Scalar(-1));
-    const auto shapes = m_model->block_shapes();
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      // 1/L broadcast to the block's shape: 1_r · (1/L) · 1_cᵀ.
-      const auto [rows, cols] = shapes[i];
-      const auto column = ops.mul(ops.constant(matrix<Scalar>::Ones(rows, 1)), inverse_loss);
-      out[i] = ops.hadamard(out[i], ops.mul(column, ops.constant(matrix<Scalar>::Ones(1, cols))));
-    }
     out.push_back(ops.hadamard(ops.exp(ops.scale(Scalar(-1), blocks.back())), inverse_loss));
     return out;
   }
@@ -95,6 +89,18 @@ class time_changed {
  private:
   const Model* m_model;
 };
+
+/// Integrates `model` in s (dt/ds = 1/L) from θ(0) until options.loss_below (options.t_end bounds s;
+/// sample_losses as usual) and returns the path in physical time; `summary` gets the physical t_final.
+template <class Scalar, class Model>
+run_trace<Scalar> integrate_time_changed(const Model& model, const std::vector<Scalar>& theta,
+                                         const integrate_options<Scalar>& options, integration_summary<Scalar>& summary) {
+  const time_changed<Scalar, Model> flow(model);
+  std::vector<Scalar> x = flow.augment(theta);
+  const run_trace<Scalar> trace = integrate_traced(flow, x, options, integrate_observer<Scalar>{}, summary);
+  summary.t_final = flow.time(x.data());
+  return flow.physical(trace);
+}
 
 extern template integration_summary<double> integrate(const time_changed<double, diagonal<double>>&, std::vector<double>&,
                                                       const integrate_options<double>&, const integrate_observer<double>&);

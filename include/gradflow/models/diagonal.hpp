@@ -51,12 +51,14 @@ class diagonal {
 
   /// The vector field against an "ops" (see linear2::velocity_of); powers are products, so negative
   /// weights are fine.
+  /// With `per_unit_loss`, −∇L/L (the time-changed field; models/loss.hpp).
   template <class Ops>
-  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks,
+                                               bool per_unit_loss = false) const {
     const auto P_plus = power_of(ops, blocks[0], m_depth - 1), P_minus = power_of(ops, blocks[1], m_depth - 1);
     const auto beta = ops.sub(ops.hadamard(P_plus, blocks[0]), ops.hadamard(P_minus, blocks[1]));
     const auto X = ops.constant(m_X);
-    const auto g = ops.mul(ops.transpose(X), loss_negative_gradient_of(ops, m_loss, ops.mul(X, beta), m_y));
+    const auto g = ops.mul(ops.transpose(X), loss_negative_gradient_of(ops, m_loss, ops.mul(X, beta), m_y, per_unit_loss));
     return {ops.scale(Scalar(m_depth), ops.hadamard(P_plus, g)), ops.scale(Scalar(-m_depth), ops.hadamard(P_minus, g))};
   }
 

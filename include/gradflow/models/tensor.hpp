@@ -60,10 +60,13 @@ class tensor {
     return std::vector<std::pair<Eigen::Index, Eigen::Index>>(static_cast<std::size_t>(m_depth), {d(), 1});
   }
 
+  /// With `per_unit_loss`, −∇L/L (the time-changed field; models/loss.hpp).
   template <class Ops>
-  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks,
+                                               bool per_unit_loss = false) const {
     const auto Z = ops.constant(m_Z);
-    const auto g = ops.mul(ops.transpose(Z), loss_negative_gradient_of(ops, m_loss, ops.mul(Z, product_of(ops, blocks)), m_y));
+    const auto p = ops.mul(Z, product_of(ops, blocks));
+    const auto g = ops.mul(ops.transpose(Z), loss_negative_gradient_of(ops, m_loss, p, m_y, per_unit_loss));
     std::vector<typename Ops::value> out;
     for (int l = 0; l < m_depth; ++l) {
       auto f = g;
