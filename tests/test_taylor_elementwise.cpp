@@ -3,6 +3,7 @@
 //   x' = e^(−x)       x = ln(e^(x0) + t)           x' = x ln x     x = x0^(e^t)
 //   x' = √x           x = (√x0 + t/2)²             x' = x^(3/2)    x = (x0^(−1/2) − t/2)^(−2)
 //   x' = x∘x (2×1)    x_i = x0_i / (1 − x0_i t)
+//   x' = (1 + x) log1p(x) (2×1)   x_i = expm1(log1p(x0_i) e^t)
 #define BOOST_TEST_MODULE taylor_elementwise
 #include <boost/test/unit_test.hpp>
 
@@ -73,4 +74,7 @@ BOOST_AUTO_TEST_CASE(closed_form_solutions) {
   const std::vector<Real> x0{half, Real(-1) / 3};
   check("hadamard", [](auto& ops, const auto& x) { return ops.hadamard(x, x); }, x0,
         [&](const Real& t, std::size_t i) { return Real(x0[i] / (1 - x0[i] * t)); });
+  const std::vector<Real> y0{half, parse_decimal<Real>("1e-20")};
+  check("log1p", [](auto& ops, const auto& x) { const auto u = ops.log1p(x); return ops.add(u, ops.hadamard(x, u)); }, y0,
+        [&](const Real& t, std::size_t i) { using std::expm1; using std::log1p; return Real(expm1(log1p(y0[i]) * exp(t))); });
 }

@@ -20,8 +20,8 @@
 
 namespace gradflow {
 
-/// A model seen in the time s (dt/ds = 1/L): state [θ; ln(1 + t)]. Model needs loss_of(ops, blocks)
-/// and velocity_of(ops, blocks, per_unit_loss).
+/// A model seen in the time s (dt/ds = 1/L): state [θ; ln(1 + t)]. Model needs predictions_of(ops, blocks),
+/// velocity_of(ops, blocks, per_unit_loss), loss_type() and Y().
 template <class Scalar, class Model>
 class time_changed {
  public:
@@ -68,8 +68,7 @@ class time_changed {
   std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
     const std::vector<typename Ops::value> inner(blocks.begin(), blocks.end() - 1);
     auto out = m_model->velocity_of(ops, inner, true);
-    const auto inverse_loss = ops.pow(m_model->loss_of(ops, inner), Scalar(-1));
-    out.push_back(ops.hadamard(ops.exp(ops.scale(Scalar(-1), blocks.back())), inverse_loss));
+    out.push_back(clock_rate_of(ops, m_model->loss_type(), m_model->predictions_of(ops, inner), m_model->Y(), blocks.back()));
     return out;
   }
 

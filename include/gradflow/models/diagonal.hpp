@@ -62,12 +62,12 @@ class diagonal {
     return {ops.scale(Scalar(m_depth), ops.hadamard(P_plus, g)), ops.scale(Scalar(-m_depth), ops.hadamard(P_minus, g))};
   }
 
-  /// L(θ) as a 1×1 value against an "ops" (for the time change dt/ds = 1/L).
+  /// The predictions Xβ (N×1) against an "ops" (for the time change's clock).
   template <class Ops>
-  typename Ops::value loss_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+  typename Ops::value predictions_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
     const auto P_plus = power_of(ops, blocks[0], m_depth - 1), P_minus = power_of(ops, blocks[1], m_depth - 1);
     const auto beta = ops.sub(ops.hadamard(P_plus, blocks[0]), ops.hadamard(P_minus, blocks[1]));
-    return gradflow::loss_of(ops, m_loss, ops.mul(ops.constant(m_X), beta), m_y);
+    return ops.mul(ops.constant(m_X), beta);
   }
 
   /// "conserved_product" w₊∘w₋ (D = 2) or "conserved_power_sum" w₊^(2−D) + w₋^(2−D) (D ≥ 3).

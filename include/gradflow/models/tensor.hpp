@@ -77,10 +77,10 @@ class tensor {
     return out;
   }
 
-  /// L(θ) as a 1×1 value against an "ops" (for the time change dt/ds = 1/L).
+  /// The predictions Zρ (N×1) against an "ops" (for the time change's clock).
   template <class Ops>
-  typename Ops::value loss_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
-    return gradflow::loss_of(ops, m_loss, ops.mul(ops.constant(m_Z), product_of(ops, blocks)), m_y);
+  typename Ops::value predictions_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+    return ops.mul(ops.constant(m_Z), product_of(ops, blocks));
   }
 
   /// "component_balance": column l − 1 holds a_{l,j}² − a_{1,j}² (l = 2 … L); none for L = 1.
