@@ -10,17 +10,17 @@
 #include "gradflow/checks/yun2021.hpp"
 #include "gradflow/integrate/time_change.hpp"
 #include "gradflow/numeric/orthogonal_transform.hpp"
+#include "support/literals.hpp"
 #include "support/working_precision.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 using namespace gradflow;
+using gradflow::test::dec;
 using gradflow::test::working_precision_from_args;
 BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
 
 namespace {
-
-Real dec(const char* text) { return parse_decimal<Real>(text); }
 
 matrix<Real> column(std::initializer_list<const char*> entries) {
   matrix<Real> v(static_cast<Eigen::Index>(entries.size()), 1);

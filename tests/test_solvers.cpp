@@ -7,6 +7,7 @@
 #include "gradflow/solvers/max_margin_l2.hpp"
 #include "gradflow/solvers/mirror_interpolation.hpp"
 #include "gradflow/solvers/nonnegative_qp.hpp"
+#include "support/literals.hpp"
 #include "support/working_precision.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -17,23 +18,12 @@ using namespace gradflow;
 using gradflow::solvers::max_margin_l2;
 using gradflow::test::agreement_digits;
 using gradflow::test::eps_power;
+using gradflow::test::dec;
+using gradflow::test::rows;
 using gradflow::test::working_precision_from_args;
 BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
 
 namespace {
-
-Real dec(const char* text) { return parse_decimal<Real>(text); }
-
-matrix<Real> rows(std::initializer_list<std::initializer_list<const char*>> entries) {
-  matrix<Real> m(static_cast<Eigen::Index>(entries.size()), static_cast<Eigen::Index>(entries.begin()->size()));
-  Eigen::Index i = 0;
-  for (const auto& row : entries) {
-    Eigen::Index j = 0;
-    for (const char* x : row) m(i, j++) = dec(x);
-    ++i;
-  }
-  return m;
-}
 
 // The root of an increasing f on [lo, hi] by bisection to the working precision.
 Real bisect(const std::function<Real(const Real&)>& f, Real lo, Real hi) {

@@ -11,6 +11,7 @@
 #include "gradflow/taylor/graph.hpp"
 #include "gradflow/taylor/jet.hpp"
 #include "support/finite_differences.hpp"
+#include "support/literals.hpp"
 #include "support/working_precision.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -18,23 +19,12 @@
 using namespace gradflow;
 using gradflow::test::eps_power;
 using gradflow::test::fd_relative_error;
+using gradflow::test::dec;
+using gradflow::test::rows;
 using gradflow::test::working_precision_from_args;
 BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
 
 namespace {
-
-Real dec(const char* text) { return parse_decimal<Real>(text); }
-
-matrix<Real> rows(std::initializer_list<std::initializer_list<const char*>> entries) {
-  matrix<Real> m(static_cast<Eigen::Index>(entries.size()), static_cast<Eigen::Index>(entries.begin()->size()));
-  Eigen::Index i = 0;
-  for (const auto& row : entries) {
-    Eigen::Index j = 0;
-    for (const char* x : row) m(i, j++) = dec(x);
-    ++i;
-  }
-  return m;
-}
 
 const matrix<Real>& inputs() {
   static const matrix<Real> X = rows({{"1", "0.5", "-0.3", "0.2"}, {"0.1", "-0.7", "0.4", "1.2"}, {"-0.6", "0.2", "0.9", "0.3"}});

@@ -7,29 +7,19 @@
 #include "gradflow/integrate/time_change.hpp"
 #include "gradflow/taylor/graph.hpp"
 #include "gradflow/taylor/jet.hpp"
+#include "support/literals.hpp"
 #include "support/working_precision.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 using namespace gradflow;
 using gradflow::test::agreement_digits;
+using gradflow::test::dec;
+using gradflow::test::rows;
 using gradflow::test::working_precision_from_args;
 BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
 
 namespace {
-
-Real dec(const char* text) { return parse_decimal<Real>(text); }
-
-matrix<Real> rows(std::initializer_list<std::initializer_list<const char*>> entries) {
-  matrix<Real> m(static_cast<Eigen::Index>(entries.size()), static_cast<Eigen::Index>(entries.begin()->size()));
-  Eigen::Index i = 0;
-  for (const auto& row : entries) {
-    Eigen::Index j = 0;
-    for (const char* x : row) m(i, j++) = dec(x);
-    ++i;
-  }
-  return m;
-}
 
 integrate_options<Real> to_loss(const char* target, const char* t_end = "1e9") {
   integrate_options<Real> o;

@@ -3,7 +3,7 @@
 // a case integrates its model (src/verify only).
 #include "gradflow/checks/trace.hpp"
 #include "gradflow/integrate/time_change.hpp"
-#include "gradflow/numeric/decimal.hpp"
+#include "gradflow/numeric/decimal_matrix.hpp"
 #include "gradflow/numeric/precision.hpp"
 #include "gradflow/verify/cases.hpp"
 
@@ -13,16 +13,7 @@ namespace gradflow::verify_support {
 
 inline Real dec(const char* text) { return parse_decimal<Real>(text); }
 
-inline matrix<Real> rows(std::initializer_list<std::initializer_list<const char*>> entries) {
-  matrix<Real> A(static_cast<Eigen::Index>(entries.size()), static_cast<Eigen::Index>(entries.begin()->size()));
-  Eigen::Index i = 0;
-  for (const auto& row : entries) {
-    Eigen::Index j = 0;
-    for (const char* x : row) A(i, j++) = dec(x);
-    ++i;
-  }
-  return A;
-}
+inline matrix<Real> rows(std::initializer_list<std::initializer_list<const char*>> entries) { return decimal_matrix<Real>(entries); }
 
 // How a case integrates: Taylor to a loss target (samples at log-spaced loss levels), or any method
 // to t_end (evenly spaced samples).
