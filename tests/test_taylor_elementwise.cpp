@@ -9,32 +9,15 @@
 
 #include "gradflow/integrate/integrate_impl.hpp"
 #include "gradflow/taylor/jet_impl.hpp"
+#include "support/graph_ode.hpp"
 #include "support/working_precision.hpp"
 
 using namespace gradflow;
+using gradflow::test::graph_ode;
 using gradflow::test::working_precision_from_args;
 BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
 
 namespace {
-
-// x' = f(x) for a column x, with f written once against any "ops" (recorded or plain).
-template <class F>
-struct graph_ode {
-  F f;
-  Eigen::Index rows;
-  std::size_t dimension() const { return static_cast<std::size_t>(rows); }
-  std::vector<std::pair<Eigen::Index, Eigen::Index>> block_shapes() const { return {{rows, 1}}; }
-  template <class Ops>
-  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& x) const {
-    return {f(ops, x[0])};
-  }
-  void velocity(const Real* x, Real* dx) const {
-    taylor::plain_ops<Real> ops;
-    const matrix<Real> v = f(ops, matrix<Real>(const_matrix_view<Real>(x, rows, 1)));
-    for (Eigen::Index i = 0; i < rows; ++i) dx[i] = v(i, 0);
-  }
-  Real loss(const Real*) const { return Real(0); }
-};
 
 template <class F>
 void check(const char* name, F f, std::vector<Real> x0, const std::function<Real(const Real&, std::size_t)>& exact) {

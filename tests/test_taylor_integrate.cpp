@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(samples_at_loss_levels) {
   o.method = method::taylor;
   o.tolerance = test::eps_power(9, 10);
   o.t_end = 1000;
-  for (int k = 1; k <= working_digits() / 4; ++k) o.sample_losses.push_back(pow(Real(10), -2 * k));
+  for (int k = 1; k <= static_cast<int>(working_digits()) / 4; ++k) o.sample_losses.push_back(pow(Real(10), -2 * k));
   o.loss_below = o.sample_losses.back();
   std::vector<std::pair<Real, Real>> samples;  // (t, L)
   integrate_observer<Real> observer;

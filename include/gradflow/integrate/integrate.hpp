@@ -67,6 +67,7 @@ struct integration_summary {
   std::int64_t rejected_steps = 0;  ///< steps the error control refused
   std::int64_t rhs_evals = 0;       ///< velocity() calls (odeint) or Taylor jets (taylor)
   int order = 0;                    ///< Taylor order (taylor only)
+  std::int64_t kink_events = 0;     ///< relu branch changes the step landed on (taylor only)
 };
 
 /// A step could not be completed (step size underflow, non-finite state); carries where it happened.

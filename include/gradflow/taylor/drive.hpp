@@ -2,10 +2,12 @@
 // The adaptive Taylor integrator's stepping loop: one jet per step, no rejected steps; samples (at
 // given times or at given loss levels) and the target-loss event are read off the step polynomial
 // (dense output) instead of extra steps. A loss level or target crossed inside a step is located
-// by locate_loss(), the one event mechanism: the root of L(x(τ)) − level on the step polynomial.
+// by locate_loss(): the root of L(x(τ)) − level on the step polynomial. A piecewise field (relu in
+// the graph) also ends its step at the first kink (kinks.hpp) and restarts on the other branch.
 #include "gradflow/integrate/integrate.hpp"
 #include "gradflow/numeric/precision.hpp"
 #include "gradflow/taylor/dense_output.hpp"
+#include "gradflow/taylor/kinks.hpp"
 #include "gradflow/taylor/step_control.hpp"
 
 namespace gradflow::taylor::detail {
@@ -80,10 +82,20 @@ integration_summary<Scalar> drive(const Model& model, std::vector<Scalar>& theta
     ++s.rhs_evals;
     const Scalar remaining = o.t_end - t;
     const std::optional<Scalar> h_max = step_size(J);
-    const bool to_end = !h_max || *h_max >= remaining;
+    bool to_end = !h_max || *h_max >= remaining;
     Scalar h = to_end ? remaining : *h_max;
     if (h < tiny * max(Scalar(1), abs(t)))
       throw integration_error("step size underflow", to_decimal(t), to_decimal(h), s.steps);
+    std::vector<std::pair<std::size_t, Eigen::Index>> crossing;
+    if (J.kink_sources() > 0) {
+      if (auto k = first_kink(J, h)) {
+        if (k->tau < tiny * max(Scalar(1), abs(t)))
+          throw integration_error("ReLU kinks accumulate (an operand returns to zero at once: sliding)", to_decimal(t), to_decimal(k->tau), s.steps);
+        h = k->tau;
+        crossing = std::move(k->entries);
+        to_end = false;
+      }
+    }
     evaluate_polynomial(J, h, x_end);
     if (!gradflow::detail::is_finite_state(x_end))
       throw integration_error("non-finite state", to_decimal(t), to_decimal(h), s.steps);
@@ -91,7 +103,9 @@ integration_summary<Scalar> drive(const Model& model, std::vector<Scalar>& theta
     if (o.loss_below || next_level < o.sample_losses.size()) {
       Scalar loss_end = model.loss(x_end.data());
       if (o.loss_below && loss_end <= *o.loss_below) {
+        const Scalar h_kink = h;
         h = locate_loss(model, J, h, *o.loss_below, x, dx, v);
+        if (h < h_kink) crossing.clear();  // the run ends before the kink
         evaluate_polynomial(J, h, x_end);
         loss_end = *o.loss_below;
         event = true;
@@ -107,6 +121,8 @@ integration_summary<Scalar> drive(const Model& model, std::vector<Scalar>& theta
     theta.swap(x_end);
     t = t_new;
     ++s.steps;
+    for (const auto& [source, entry] : crossing) J.set_branch(source, entry, !J.active(source, entry));
+    s.kink_events += static_cast<std::int64_t>(crossing.size());
     if (event) { s.reason = stop_reason::loss_below; break; }
     if (observer.on_step && !observer.on_step(t, std::span<const Scalar>(theta), s.steps)) {
       s.reason = stop_reason::interrupted;

@@ -4,8 +4,12 @@
 //
 // Nodes are matrices. Operations: input (a block of the state), constant (data), add, sub,
 // mul (matrix product), transpose, and the elementwise hadamard (a∘b), scale (c·a for a constant
-// scalar c), exp, log, log1p (ln(1 + a), exact for tiny a) and pow (a^α for a constant α; sqrt is pow ½). Each node knows whether it is
-// constant in t, so Taylor mode can skip the Cauchy sum where one factor is constant.
+// scalar c), exp, log, log1p (ln(1 + a), exact for tiny a) and pow (a^α for a constant α; sqrt is pow ½),
+// and the piecewise relu (max(a, 0)) and heaviside (1 where a > 0, else 0). Each node knows whether it is
+// constant in t, so Taylor mode can skip the Cauchy sum where one factor is constant. In Taylor mode
+// relu and heaviside follow the branch their operand (a "kink source") has at the start of the step:
+// the series are those of one smooth piece, and the driver ends a step where an operand entry
+// changes sign (taylor/drive.hpp).
 #include "gradflow/numeric/matrix.hpp"
 
 #include <stdexcept>
@@ -14,7 +18,7 @@
 namespace gradflow::taylor {
 
 /// Kind of a graph node.
-enum class op { input, constant, add, sub, mul, transpose, hadamard, scale, exp, log, log1p, pow };
+enum class op { input, constant, add, sub, mul, transpose, hadamard, scale, exp, log, log1p, pow, relu, heaviside };
 
 /// One node: its operation, operands (node indices, −1 when unused) and shape.
 struct node {
@@ -66,6 +70,8 @@ class recorder {
   value log1p(value a) { return unary(op::log1p, a); }
   value pow(value a, const Scalar& alpha) { return with_parameter(op::pow, a, alpha); }
   value sqrt(value a) { return pow(a, Scalar(1) / 2); }
+  value relu(value a) { return unary(op::relu, a); }
+  value heaviside(value a) { return unary(op::heaviside, a); }
 
   /// The finished graph; `outputs` are the derivatives of the inputs, in the same order.
   graph<Scalar> finish(std::vector<value> outputs) {
@@ -123,6 +129,8 @@ struct plain_ops {
     return a.unaryExpr([&](const Scalar& x) { using std::pow; return Scalar(pow(x, alpha)); });
   }
   value sqrt(const value& a) const { return pow(a, Scalar(1) / 2); }
+  value relu(const value& a) const { return a.unaryExpr([](const Scalar& x) { return x > 0 ? x : Scalar(0); }); }
+  value heaviside(const value& a) const { return a.unaryExpr([](const Scalar& x) { return x > 0 ? Scalar(1) : Scalar(0); }); }
 };
 
 }  // namespace gradflow::taylor

@@ -4,7 +4,7 @@
 // Notation: x(t0 + τ) = Σ_k x_k τ^k. For every node v of the graph, v(t0 + τ) = Σ_k v_k τ^k, and
 //   (v = a ± b)  v_k = a_k ± b_k          (v = aᵀ)  v_k = (a_k)ᵀ
 //   (v = a·b)    v_k = Σ_{j=0..k} a_j b_{k−j}   (a single product when a or b is constant)
-//   elementwise hadamard, scale, exp, log, pow: see evaluate_elementwise() in jet_impl.hpp
+//   elementwise hadamard, scale, exp, log, pow, relu, heaviside: see evaluate_elementwise() in jet_impl.hpp
 //   (x' = f)     x_{k+1} = f_k / (k + 1)
 // so order p costs, per full product node, Σ_k (k + 1) = (p + 1)(p + 2)/2 matrix products.
 // All coefficient storage is allocated once, in the constructor.
@@ -35,16 +35,35 @@ class jet {
   /// f(x0): the graph evaluated at order 0 (valid after compute(), which needs order >= 1).
   void velocity(Scalar* out) const;
 
+  /// Kink sources: the operands of relu/heaviside nodes that vary in t, in graph order.
+  std::size_t kink_sources() const { return m_kink_sources.size(); }
+  /// Coefficient k (0 ≤ k < order) of kink source s, after compute().
+  const matrix<Scalar>& kink_operand(std::size_t s, int k) const { return value(m_kink_sources[s], k); }
+  /// The branch entry i of source s follows in the last compute(): true where the relu is the identity.
+  bool active(std::size_t s, Eigen::Index i) const { return m_branch[s][static_cast<std::size_t>(i)] != 0; }
+  /// Overrides the branch of entry i of source s for the next compute() only (the driver sets the
+  /// new side after landing on a kink, where the operand is zero to working precision).
+  void set_branch(std::size_t s, Eigen::Index i, bool active) { m_hints.push_back({s, i, active}); }
+
  private:
   const matrix<Scalar>& value(int node, int k) const;
   void evaluate(int node, int k);
   void evaluate_elementwise(const node& v, int n, int k, matrix<Scalar>& out);
+  void decide_branches(std::size_t source);
 
   graph<Scalar> m_graph;
   int m_order;
   std::size_t m_dimension = 0;
   std::vector<std::vector<matrix<Scalar>>> m_c;  // m_c[node][k]; constants hold k = 0 only
   std::vector<std::pair<int, Eigen::Index>> m_flat;  // flat index i → (input number, offset)
+  struct branch_hint {
+    std::size_t source;
+    Eigen::Index entry;
+    bool active;
+  };
+  std::vector<int> m_kink_sources, m_source_of_node;  // node ids; node id → source index or −1
+  std::vector<std::vector<unsigned char>> m_branch;  // per source, per entry: 1 = active
+  std::vector<branch_hint> m_hints;
   Real m_tmp;
 };
 

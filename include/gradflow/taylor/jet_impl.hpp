@@ -8,6 +8,16 @@ template <class Scalar>
 jet<Scalar>::jet(graph<Scalar> g, int order) : m_graph(std::move(g)), m_order(order) {
   if (order < 1) throw std::invalid_argument("taylor::jet: order = " + std::to_string(order) + " violates order >= 1");
   m_c.resize(m_graph.nodes.size());
+  m_source_of_node.assign(m_graph.nodes.size(), -1);
+  for (const node& v : m_graph.nodes) {
+    if ((v.kind != op::relu && v.kind != op::heaviside) || v.is_constant) continue;
+    int& source = m_source_of_node[static_cast<std::size_t>(v.a)];
+    if (source >= 0) continue;
+    source = static_cast<int>(m_kink_sources.size());
+    m_kink_sources.push_back(v.a);
+    const node& operand = m_graph.nodes[static_cast<std::size_t>(v.a)];
+    m_branch.emplace_back(static_cast<std::size_t>(operand.rows * operand.cols), 0);
+  }
   for (std::size_t n = 0; n < m_graph.nodes.size(); ++n) {
     const node& v = m_graph.nodes[n];
     if (v.kind == op::constant) {
@@ -59,6 +69,8 @@ void jet<Scalar>::evaluate(int n, int k) {
     case op::log:
     case op::log1p:
     case op::pow:
+    case op::relu:
+    case op::heaviside:
       evaluate_elementwise(v, n, k, out);
       return;
     case op::mul:
@@ -78,6 +90,9 @@ void jet<Scalar>::evaluate(int n, int k) {
 //   v = ln a  v_k = (a_k − (1/k) Σ_{j=1..k−1} j v_j a_{k−j}) / a_0
 //   v = ln(1 + a): the same with a_0 replaced by 1 + a_0, and v_0 = log1p(a_0) (exact for tiny a_0)
 //   v = a^α   v_k = (1/(k a_0)) Σ_{j=0..k−1} (α(k − j) − j) a_{k−j} v_j
+//   v = relu(a)       v_k = a_k on the active branch, else 0
+//   v = heaviside(a)  v_0 = 1 on the active branch, else 0; v_k = 0 for k ≥ 1
+// (the branch of each entry of a varying operand is fixed for the step: compute() decides it).
 // (order 0 is the function itself). These run on Real's operators, with temporaries: they are
 // not in linear2's hot loop; an in-place version comes when a model needs them at speed.
 template <class Scalar>
@@ -125,6 +140,13 @@ void jet<Scalar>::evaluate_elementwise(const node& v, int n, int k, matrix<Scala
           r /= k * a_at(0, i);
         }
         break;
+      case op::relu:
+      case op::heaviside: {
+        const int source = m_source_of_node[static_cast<std::size_t>(v.a)];
+        const bool on = source < 0 ? a_at(0, i) > 0 : m_branch[static_cast<std::size_t>(source)][static_cast<std::size_t>(i)] != 0;
+        if (on) r = v.kind == op::relu ? a_at(k, i) : Scalar(k == 0 ? 1 : 0);
+        break;
+      }
       default: break;
     }
     out.data()[i] = r;
@@ -140,12 +162,27 @@ void jet<Scalar>::compute(const Scalar* x0) {
   }
   // x_{k+1} needs the nodes at order k only, so nodes are evaluated up to order − 1.
   for (int k = 0; k < m_order; ++k) {
-    for (std::size_t n = 0; n < m_graph.nodes.size(); ++n)
-      if (!m_graph.nodes[n].is_constant) evaluate(static_cast<int>(n), k);
+    for (std::size_t n = 0; n < m_graph.nodes.size(); ++n) {
+      if (m_graph.nodes[n].is_constant) continue;
+      evaluate(static_cast<int>(n), k);
+      if (k == 0 && m_source_of_node[n] >= 0) decide_branches(static_cast<std::size_t>(m_source_of_node[n]));
+    }
     for (std::size_t in = 0; in < n_inputs; ++in)
       detail::assign_divided(m_c[static_cast<std::size_t>(m_graph.inputs[in])][static_cast<std::size_t>(k) + 1],
                              value(m_graph.outputs[in], k), static_cast<unsigned long>(k) + 1);
   }
+  m_hints.clear();
+}
+
+// A kink source's branches at the step start: the sign of the operand, unless the driver said
+// otherwise (an entry it has just landed on, whose operand is zero up to rounding).
+template <class Scalar>
+void jet<Scalar>::decide_branches(std::size_t source) {
+  const matrix<Scalar>& a0 = value(m_kink_sources[source], 0);
+  auto& branch = m_branch[source];
+  for (Eigen::Index i = 0; i < a0.size(); ++i) branch[static_cast<std::size_t>(i)] = a0.data()[i] > 0;
+  for (const branch_hint& h : m_hints)
+    if (h.source == source) branch[static_cast<std::size_t>(h.entry)] = h.active;
 }
 
 template <class Scalar>
