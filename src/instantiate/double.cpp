@@ -4,6 +4,7 @@
 #include "gradflow/models/diagonal_impl.hpp"
 #include "gradflow/models/linear2_impl.hpp"
 #include "gradflow/models/linear_deep_impl.hpp"
+#include "gradflow/models/relu_shallow_impl.hpp"
 #include "gradflow/models/tensor_impl.hpp"
 #include "gradflow/taylor/jet_impl.hpp"
 
@@ -13,6 +14,7 @@ template class linear2<double>;
 template class linear_deep<double>;
 template class diagonal<double>;
 template class tensor<double>;
+template class relu_shallow<double>;
 template class taylor::jet<double>;
 template integration_summary<double> integrate(const linear2<double>&, std::vector<double>&, const integrate_options<double>&,
                                               const integrate_observer<double>&);
@@ -26,5 +28,8 @@ template integration_summary<double> integrate(const tensor<double>&, std::vecto
                                              const integrate_observer<double>&);
 template integration_summary<double> integrate(const time_changed<double, tensor<double>>&, std::vector<double>&,
                                              const integrate_options<double>&, const integrate_observer<double>&);
+
+template integration_summary<double> integrate(const relu_shallow<double>&, std::vector<double>&, const integrate_options<double>&,
+                                             const integrate_observer<double>&);
 
 }  // namespace gradflow

@@ -9,6 +9,7 @@
 #include "gradflow/models/diagonal.hpp"
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/models/linear_deep.hpp"
+#include "gradflow/models/relu_shallow.hpp"
 #include "gradflow/models/tensor.hpp"
 
 #include <cstdint>
@@ -108,6 +109,10 @@ extern template integration_summary<Real> integrate(const diagonal<Real>&, std::
 extern template integration_summary<double> integrate(const tensor<double>&, std::vector<double>&,
                                                     const integrate_options<double>&, const integrate_observer<double>&);
 extern template integration_summary<Real> integrate(const tensor<Real>&, std::vector<Real>&,
+                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
+extern template integration_summary<double> integrate(const relu_shallow<double>&, std::vector<double>&,
+                                                    const integrate_options<double>&, const integrate_observer<double>&);
+extern template integration_summary<Real> integrate(const relu_shallow<Real>&, std::vector<Real>&,
                                                     const integrate_options<Real>&, const integrate_observer<Real>&);
 
 }  // namespace gradflow

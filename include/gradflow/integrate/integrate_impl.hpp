@@ -156,7 +156,10 @@ integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& t
       return detail::drive(stepper, model, theta, options, observer);
     }
     case method::taylor:
-      return taylor::detail::drive(model, theta, options, observer);
+      if constexpr (requires { model.block_shapes(); })
+        return taylor::detail::drive(model, theta, options, observer);
+      else
+        throw std::invalid_argument("integrate: method taylor needs a model with a recorded graph (block_shapes, velocity_of)");
   }
   throw std::invalid_argument("integrate: unknown method value " + std::to_string(static_cast<int>(options.method)));
 }

@@ -90,7 +90,8 @@ integration_summary<Scalar> drive(const Model& model, std::vector<Scalar>& theta
     if (J.kink_sources() > 0) {
       if (auto k = first_kink(J, h)) {
         if (k->tau < tiny * max(Scalar(1), abs(t)))
-          throw integration_error("ReLU kinks accumulate (an operand returns to zero at once: sliding)", to_decimal(t), to_decimal(k->tau), s.steps);
+          throw integration_error("a ReLU kink at once after the last one (the fields on both sides push the operand back to zero: "
+                                  "a Filippov sliding mode, not integrated yet)", to_decimal(t), to_decimal(k->tau), s.steps);
         h = k->tau;
         crossing = std::move(k->entries);
         to_end = false;

@@ -1,0 +1,113 @@
+#pragma once
+// Shallow ReLU network with the square loss (Jin & Montúfar 2023; THEOREMS.md §3):
+//   f(x) = s Σ_i a_i [⟨w_i, x⟩ + b_i]_+ + c  (+ ⟨u, x⟩ + v with the skip connection),
+// inputs x ∈ ℝ^d (d = 1 or 2), width n (units i = 1 … n), output scale s (√2/2 for the
+// anti-symmetrical initialisation, 1 otherwise), L = ½ Σ_j (f(x_j) − y_j)².
+//
+// Notation: X ∈ ℝ^{N×d}, Z = X Wᵀ + 𝟙 bᵀ ∈ ℝ^{N×n} (pre-activations z_ji), H = [Z]_+, r = y − f(X),
+//   G = (r (s a)ᵀ) ∘ 1[Z > 0]:
+//   ȧ = s Hᵀ r,  ċ = 𝟙ᵀ r,  Ẇ = Gᵀ X,  ḃ = Gᵀ 𝟙,  u̇ = Xᵀ r,  v̇ = 𝟙ᵀ r.
+// The field is piecewise smooth: it changes where some z_ji changes sign (a kink event of the Taylor
+// integrator, taylor/kinks.hpp). Conserved when the first layer trains (Du, Hu, Lee 2018; THEOREMS.md
+// §3.2, §7.2): ‖w_i‖² + b_i² − a_i² per unit, across kinks too (ReLU is 1-homogeneous).
+// State layout: [W (n×d, column-major); b; a; c; u; v] — W and b only when the first layer trains,
+// u and v only with the skip connection.
+#include "gradflow/models/linear2.hpp"
+#include "gradflow/numeric/matrix.hpp"
+#include "gradflow/taylor/graph.hpp"
+
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+namespace gradflow {
+
+/// Which parameters a relu_shallow network trains.
+enum class relu_training { all, output };
+
+/// The parameters of a relu_shallow network, by block.
+template <class Scalar>
+struct relu_parameters {
+  matrix<Scalar> W, b, a, c, u, v;  ///< n×d, n×1, n×1, 1×1, d×1, 1×1 (u, v empty without skip)
+};
+
+template <class Scalar>
+class relu_shallow {
+  static_assert(is_supported_scalar_v<Scalar>, "gradflow: unsupported scalar; see numeric/real.hpp");
+
+ public:
+  /// Data X (N×d, d = 1 or 2), targets y (N×1), output scale s > 0, skip connection and training
+  /// mode; `fixed` holds W and b when only the output layer trains (else ignored). Throws
+  /// std::invalid_argument on wrong shapes.
+  relu_shallow(matrix<Scalar> X, matrix<Scalar> y, Eigen::Index width, Scalar output_scale, bool skip,
+               relu_training training, const relu_parameters<Scalar>& fixed = {});
+
+  std::size_t dimension() const;
+  Eigen::Index N() const { return m_X.rows(); }
+  Eigen::Index d() const { return m_X.cols(); }
+  Eigen::Index width() const { return m_width; }
+  bool skip() const { return m_skip; }
+  relu_training training() const { return m_training; }
+  const Scalar& output_scale() const { return m_scale; }
+  const matrix<Scalar>& X() const { return m_X; }
+  const matrix<Scalar>& Y() const { return m_y; }
+
+  /// Flat state from the parameters (the trained blocks only); throws std::invalid_argument on
+  /// wrong shapes.
+  std::vector<Scalar> pack(const relu_parameters<Scalar>& p) const;
+  /// All parameters (trained ones from θ, fixed ones from the model).
+  relu_parameters<Scalar> unpack(const Scalar* theta) const;
+
+  /// f at the rows of `points` (M×d).
+  matrix<Scalar> predict(const Scalar* theta, const matrix<Scalar>& points) const;
+  Scalar loss(const Scalar* theta) const;
+  /// θ̇ = −∇L(θ) into dtheta (must not alias theta); at a kink (some z_ji = 0) the unit counts as inactive.
+  void velocity(const Scalar* theta, Scalar* dtheta) const;
+
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> block_shapes() const;
+
+  template <class Ops>
+  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+    using value = typename Ops::value;
+    const auto X = ops.constant(m_X), ones = ops.constant(matrix<Scalar>::Ones(N(), 1));
+    std::size_t next = 0;
+    const bool first_layer = m_training == relu_training::all;
+    const value W = first_layer ? blocks[next++] : ops.constant(m_fixed.W);
+    const value b = first_layer ? blocks[next++] : ops.constant(m_fixed.b);
+    const value a = blocks[next++], c = blocks[next++];
+    const auto Z = ops.add(ops.mul(X, ops.transpose(W)), ops.mul(ones, ops.transpose(b)));
+    const auto H = ops.relu(Z);
+    auto f = ops.add(ops.scale(m_scale, ops.mul(H, a)), ops.mul(ones, c));
+    if (m_skip) f = ops.add(f, ops.add(ops.mul(X, blocks[next]), ops.mul(ones, blocks[next + 1])));
+    const auto r = ops.sub(ops.constant(m_y), f), ones_row = ops.transpose(ones);
+    std::vector<value> out;
+    if (first_layer) {
+      const auto G = ops.hadamard(ops.mul(r, ops.transpose(ops.scale(m_scale, a))), ops.heaviside(Z));
+      out.push_back(ops.mul(ops.transpose(G), X));
+      out.push_back(ops.mul(ops.transpose(G), ones));
+    }
+    out.push_back(ops.scale(m_scale, ops.mul(ops.transpose(H), r)));
+    out.push_back(ops.mul(ones_row, r));
+    if (m_skip) {
+      out.push_back(ops.mul(ops.transpose(X), r));
+      out.push_back(ops.mul(ones_row, r));
+    }
+    return out;
+  }
+
+  /// "unit_balance" (n×1): ‖w_i‖² + b_i² − a_i², when the first layer trains; none otherwise.
+  std::vector<named_invariant<Scalar>> invariants(const Scalar* theta) const;
+
+ private:
+  matrix<Scalar> m_X, m_y;
+  Eigen::Index m_width;
+  Scalar m_scale;
+  bool m_skip;
+  relu_training m_training;
+  relu_parameters<Scalar> m_fixed;
+};
+
+extern template class relu_shallow<double>;
+extern template class relu_shallow<Real>;
+
+}  // namespace gradflow

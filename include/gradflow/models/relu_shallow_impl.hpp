@@ -1,0 +1,133 @@
+#pragma once
+// Definitions of relu_shallow<Scalar>; included only by src/instantiate/*.cpp.
+#include "gradflow/models/relu_shallow.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace gradflow {
+
+namespace detail {
+
+inline std::string shape_text(Eigen::Index rows, Eigen::Index cols) { return std::to_string(rows) + "×" + std::to_string(cols); }
+
+template <class Scalar>
+void require_shape(const matrix<Scalar>& M, Eigen::Index rows, Eigen::Index cols, const char* name) {
+  if (M.rows() != rows || M.cols() != cols)
+    throw std::invalid_argument(std::string("relu_shallow: ") + name + " is " + shape_text(M.rows(), M.cols()) + ", must be " +
+                                shape_text(rows, cols));
+}
+
+}  // namespace detail
+
+template <class Scalar>
+relu_shallow<Scalar>::relu_shallow(matrix<Scalar> X, matrix<Scalar> y, Eigen::Index width, Scalar output_scale, bool skip,
+                                   relu_training training, const relu_parameters<Scalar>& fixed)
+    : m_X(std::move(X)), m_y(std::move(y)), m_width(width), m_scale(std::move(output_scale)), m_skip(skip), m_training(training) {
+  if (d() != 1 && d() != 2) throw std::invalid_argument("relu_shallow: input dimension d = " + std::to_string(d()) + " violates d in {1, 2}");
+  detail::require_shape(m_y, N(), 1, "y");
+  if (width < 1) throw std::invalid_argument("relu_shallow: width = " + std::to_string(width) + " violates width >= 1");
+  if (!(m_scale > 0)) throw std::invalid_argument("relu_shallow: output scale must be > 0");
+  if (training == relu_training::output) {
+    detail::require_shape(fixed.W, width, d(), "W (fixed)");
+    detail::require_shape(fixed.b, width, 1, "b (fixed)");
+    m_fixed.W = fixed.W;
+    m_fixed.b = fixed.b;
+  }
+}
+
+template <class Scalar>
+std::vector<std::pair<Eigen::Index, Eigen::Index>> relu_shallow<Scalar>::block_shapes() const {
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> shapes;
+  if (m_training == relu_training::all) shapes.insert(shapes.end(), {{m_width, d()}, {m_width, 1}});
+  shapes.insert(shapes.end(), {{m_width, 1}, {1, 1}});
+  if (m_skip) shapes.insert(shapes.end(), {{d(), 1}, {1, 1}});
+  return shapes;
+}
+
+template <class Scalar>
+std::size_t relu_shallow<Scalar>::dimension() const {
+  std::size_t n = 0;
+  for (const auto& [rows, cols] : block_shapes()) n += static_cast<std::size_t>(rows * cols);
+  return n;
+}
+
+template <class Scalar>
+std::vector<Scalar> relu_shallow<Scalar>::pack(const relu_parameters<Scalar>& p) const {
+  std::vector<const matrix<Scalar>*> blocks;
+  if (m_training == relu_training::all) blocks.insert(blocks.end(), {&p.W, &p.b});
+  blocks.insert(blocks.end(), {&p.a, &p.c});
+  if (m_skip) blocks.insert(blocks.end(), {&p.u, &p.v});
+  const auto shapes = block_shapes();
+  static const char* const names_all[] = {"W", "b", "a", "c", "u", "v"};
+  const std::size_t first_name = m_training == relu_training::all ? 0 : 2;
+  std::vector<Scalar> theta;
+  theta.reserve(dimension());
+  for (std::size_t k = 0; k < blocks.size(); ++k) {
+    detail::require_shape(*blocks[k], shapes[k].first, shapes[k].second, names_all[first_name + k]);
+    theta.insert(theta.end(), blocks[k]->data(), blocks[k]->data() + blocks[k]->size());
+  }
+  return theta;
+}
+
+template <class Scalar>
+relu_parameters<Scalar> relu_shallow<Scalar>::unpack(const Scalar* theta) const {
+  relu_parameters<Scalar> p;
+  const auto take = [&](Eigen::Index rows, Eigen::Index cols) {
+    matrix<Scalar> M = const_matrix_view<Scalar>(theta, rows, cols);
+    theta += rows * cols;
+    return M;
+  };
+  if (m_training == relu_training::all) {
+    p.W = take(m_width, d());
+    p.b = take(m_width, 1);
+  } else {
+    p.W = m_fixed.W;
+    p.b = m_fixed.b;
+  }
+  p.a = take(m_width, 1);
+  p.c = take(1, 1);
+  if (m_skip) {
+    p.u = take(d(), 1);
+    p.v = take(1, 1);
+  }
+  return p;
+}
+
+template <class Scalar>
+matrix<Scalar> relu_shallow<Scalar>::predict(const Scalar* theta, const matrix<Scalar>& points) const {
+  detail::require_shape(points, points.rows(), d(), "points");
+  const relu_parameters<Scalar> p = unpack(theta);
+  const matrix<Scalar> ones = matrix<Scalar>::Ones(points.rows(), 1);
+  const matrix<Scalar> Z = points * p.W.transpose() + ones * p.b.transpose();
+  matrix<Scalar> f = m_scale * (Z.cwiseMax(Scalar(0)) * p.a) + ones * p.c;
+  if (m_skip) f += points * p.u + ones * p.v;
+  return f;
+}
+
+template <class Scalar>
+Scalar relu_shallow<Scalar>::loss(const Scalar* theta) const {
+  const matrix<Scalar> r = m_y - predict(theta, m_X);
+  return r.squaredNorm() / 2;
+}
+
+template <class Scalar>
+void relu_shallow<Scalar>::velocity(const Scalar* theta, Scalar* dtheta) const {
+  taylor::plain_ops<Scalar> ops;
+  std::vector<matrix<Scalar>> blocks;
+  for (const auto& [rows, cols] : block_shapes()) {
+    blocks.emplace_back(const_matrix_view<Scalar>(theta, rows, cols));
+    theta += rows * cols;
+  }
+  for (const matrix<Scalar>& v : velocity_of(ops, blocks)) dtheta = std::copy(v.data(), v.data() + v.size(), dtheta);
+}
+
+template <class Scalar>
+std::vector<named_invariant<Scalar>> relu_shallow<Scalar>::invariants(const Scalar* theta) const {
+  if (m_training != relu_training::all) return {};
+  const relu_parameters<Scalar> p = unpack(theta);
+  const matrix<Scalar> balance = p.W.rowwise().squaredNorm() + p.b.cwiseProduct(p.b) - p.a.cwiseProduct(p.a);
+  return {{"unit_balance", balance}};
+}
+
+}  // namespace gradflow
