@@ -69,6 +69,7 @@ struct integration_summary {
   std::int64_t rhs_evals = 0;       ///< velocity() calls (odeint) or Taylor jets (taylor)
   int order = 0;                    ///< Taylor order (taylor only)
   std::int64_t kink_events = 0;     ///< relu branch changes the step landed on (taylor only)
+  std::int64_t sliding_modes = 0;   ///< Filippov sliding modes entered (relu models, taylor only)
 };
 
 /// A step could not be completed (step size underflow, non-finite state); carries where it happened.

@@ -12,6 +12,10 @@
 // §3.2, §7.2): ‖w_i‖² + b_i² − a_i² per unit, across kinks too (ReLU is 1-homogeneous).
 // State layout: [W (n×d, column-major); b; a; c; u; v] — W and b only when the first layer trains,
 // u and v only with the skip connection.
+// Sliding modes: where a breakpoint reaches a data point and the fields on both sides push z_ji back
+// to zero, the flow is Filippov's: z_ji stays 0 and 1[z_ji > 0] is replaced by the weight λ ∈ [0, 1]
+// that keeps it there (activity_of); the mode ends where λ reaches 0 or 1. The Taylor driver enters
+// and leaves these modes through with_sliding() and leave_sliding() (taylor/drive.hpp).
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/numeric/matrix.hpp"
 #include "gradflow/taylor/graph.hpp"
@@ -82,7 +86,7 @@ class relu_shallow {
     const auto r = ops.sub(ops.constant(m_y), f), ones_row = ops.transpose(ones);
     std::vector<value> out;
     if (first_layer) {
-      const auto G = ops.hadamard(ops.mul(r, ops.transpose(ops.scale(m_scale, a))), ops.heaviside(Z));
+      const auto G = ops.hadamard(ops.mul(r, ops.transpose(ops.scale(m_scale, a))), activity_of(ops, Z, r));
       out.push_back(ops.mul(ops.transpose(G), X));
       out.push_back(ops.mul(ops.transpose(G), ones));
     }
@@ -98,13 +102,54 @@ class relu_shallow {
   /// "unit_balance" (n×1): ‖w_i‖² + b_i² − a_i², when the first layer trains; none otherwise.
   std::vector<named_invariant<Scalar>> invariants(const Scalar* theta) const;
 
+  // Filippov sliding (see the header comment): entries e = j + N·i of Z held at z_ji = 0.
+  /// The entries in a sliding mode.
+  const std::vector<Eigen::Index>& sliding() const { return m_sliding; }
+  /// The same network with `entries` (of kink source 0, Z) held at zero; throws
+  /// std::invalid_argument when a unit would hold two (its λ's would be coupled).
+  relu_shallow with_sliding(const std::vector<std::pair<std::size_t, Eigen::Index>>& entries) const;
+  /// True for kink-source entries the driver must not treat as kinks: Z's sliding entries.
+  bool ignores_kink(std::size_t source, Eigen::Index entry) const;
+  /// After a kink of source s ≥ 1 (λ_m reached 0 or 1): the network without that sliding entry,
+  /// the entry, and the side it leaves to (true = active).
+  std::pair<relu_shallow, std::pair<Eigen::Index, bool>> leave_sliding(std::size_t source) const;
+
  private:
+  // 1[Z > 0] with each sliding entry (j, i) replaced by its Filippov weight
+  //   λ = −Σ_{k≠j} r_k 1[z_ki > 0] (⟨x_j, x_k⟩ + 1) / (r_j (‖x_j‖² + 1)),
+  // the value that makes ż_ji = 0; heaviside(λ) and heaviside(1 − λ) make λ and 1 − λ kink sources
+  // 2m + 1 and 2m + 2 (m-th sliding entry), so the driver stops where λ leaves [0, 1].
+  template <class Ops>
+  typename Ops::value activity_of(Ops& ops, const typename Ops::value& Z, const typename Ops::value& r) const {
+    auto on = ops.heaviside(Z);
+    if (m_sliding.empty()) return on;
+    matrix<Scalar> keep = matrix<Scalar>::Ones(N(), m_width);
+    for (const Eigen::Index e : m_sliding) keep(e) = 0;
+    on = ops.hadamard(on, ops.constant(keep));
+    const matrix<Scalar> K = m_X * m_X.transpose() + matrix<Scalar>::Ones(N(), N());
+    auto weights = on;
+    for (const Eigen::Index e : m_sliding) {
+      const Eigen::Index j = e % N(), i = e / N();
+      matrix<Scalar> unit_i = matrix<Scalar>::Zero(m_width, 1), point_j = matrix<Scalar>::Zero(N(), 1);
+      unit_i(i) = 1;
+      point_j(j) = 1;
+      const auto T = ops.mul(ops.constant(matrix<Scalar>(K.row(j))), ops.hadamard(r, ops.mul(on, ops.constant(unit_i))));
+      const auto denominator = ops.scale(K(j, j), ops.mul(ops.constant(matrix<Scalar>(point_j.transpose())), r));
+      const auto lambda = ops.scale(Scalar(-1), ops.hadamard(T, ops.pow(denominator, Scalar(-1))));
+      ops.heaviside(lambda);
+      ops.heaviside(ops.sub(ops.constant(matrix<Scalar>::Ones(1, 1)), lambda));
+      weights = ops.add(weights, ops.mul(ops.mul(ops.constant(point_j), lambda), ops.constant(matrix<Scalar>(unit_i.transpose()))));
+    }
+    return weights;
+  }
+
   matrix<Scalar> m_X, m_y;
   Eigen::Index m_width;
   Scalar m_scale;
   bool m_skip;
   relu_training m_training;
   relu_parameters<Scalar> m_fixed;
+  std::vector<Eigen::Index> m_sliding;
 };
 
 extern template class relu_shallow<double>;

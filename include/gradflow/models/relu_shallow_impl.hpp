@@ -2,6 +2,7 @@
 // Definitions of relu_shallow<Scalar>; included only by src/instantiate/*.cpp.
 #include "gradflow/models/relu_shallow.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -128,6 +129,35 @@ std::vector<named_invariant<Scalar>> relu_shallow<Scalar>::invariants(const Scal
   const relu_parameters<Scalar> p = unpack(theta);
   const matrix<Scalar> balance = p.W.rowwise().squaredNorm() + p.b.cwiseProduct(p.b) - p.a.cwiseProduct(p.a);
   return {{"unit_balance", balance}};
+}
+
+template <class Scalar>
+relu_shallow<Scalar> relu_shallow<Scalar>::with_sliding(const std::vector<std::pair<std::size_t, Eigen::Index>>& entries) const {
+  relu_shallow<Scalar> next = *this;
+  for (const auto& [source, e] : entries) {
+    if (source != 0) throw std::logic_error("relu_shallow::with_sliding: only entries of Z (kink source 0) slide");
+    for (const Eigen::Index other : next.m_sliding)
+      if (other / N() == e / N())
+        throw std::invalid_argument("relu_shallow: unit " + std::to_string(e / N() + 1) + " would slide on two data points at once (points " +
+                                    std::to_string(other % N() + 1) + " and " + std::to_string(e % N() + 1) + "), which is not integrated");
+    next.m_sliding.push_back(e);
+  }
+  return next;
+}
+
+template <class Scalar>
+bool relu_shallow<Scalar>::ignores_kink(std::size_t source, Eigen::Index entry) const {
+  return source == 0 && std::find(m_sliding.begin(), m_sliding.end(), entry) != m_sliding.end();
+}
+
+template <class Scalar>
+std::pair<relu_shallow<Scalar>, std::pair<Eigen::Index, bool>> relu_shallow<Scalar>::leave_sliding(std::size_t source) const {
+  if (source == 0 || (source - 1) / 2 >= m_sliding.size()) throw std::logic_error("relu_shallow::leave_sliding: not a sliding weight's source");
+  const std::size_t m = (source - 1) / 2;
+  relu_shallow<Scalar> next = *this;
+  const Eigen::Index e = m_sliding[m];
+  next.m_sliding.erase(next.m_sliding.begin() + static_cast<std::ptrdiff_t>(m));
+  return {next, {e, (source - 1) % 2 == 1}};  // source 2m + 2 is 1 − λ: λ reached 1, the active side
 }
 
 }  // namespace gradflow

@@ -8,6 +8,10 @@
 #include "gradflow/numeric/precision.hpp"
 #include "gradflow/taylor/dense_output.hpp"
 #include "gradflow/taylor/kinks.hpp"
+
+#include <algorithm>
+#include <concepts>
+#include <tuple>
 #include "gradflow/taylor/step_control.hpp"
 
 namespace gradflow::taylor::detail {
@@ -41,12 +45,58 @@ Scalar locate_loss(const Model& model, const jet<Scalar>& J, const Scalar& h, co
   return tau;  // NOTE: the bracket has shrunk below working precision long before 500 iterations
 }
 
+// A model with Filippov sliding modes (models/relu_shallow.hpp): kink-source entries it can hold at
+// zero (with_sliding), entries the kink search must skip while they do (ignores_kink), and the
+// sources whose kink ends a mode (leave_sliding, sources ≥ 1).
+template <class Model>
+concept slides = requires(const Model& m, std::size_t source, Eigen::Index entry) {
+  m.with_sliding(std::vector<std::pair<std::size_t, Eigen::Index>>{});
+  { m.ignores_kink(source, entry) } -> std::convertible_to<bool>;
+  m.leave_sliding(source);
+};
+
+// The branch changes after landing on `crossing`: each entry switches side, except that the end of a
+// sliding mode (a kink of a source ≥ 1) replaces the model and puts the held entry on its new side.
+// Returns whether the model changed (the jet must be recorded again before the hints are set).
 template <class Scalar, class Model>
-integration_summary<Scalar> drive(const Model& model, std::vector<Scalar>& theta, const integrate_options<Scalar>& o,
+bool switch_branches(Model& model, const jet<Scalar>& J, std::vector<std::pair<std::size_t, Eigen::Index>> crossing,
+                     std::vector<std::tuple<std::size_t, Eigen::Index, bool>>& hints) {
+  bool changed = false;
+  std::sort(crossing.rbegin(), crossing.rend());  // leave modes from the last, so indices stay valid
+  for (const auto& [source, entry] : crossing) {
+    if constexpr (slides<Model>) {
+      if (source >= 1) {
+        auto [next, exit] = model.leave_sliding(source);
+        model = std::move(next);
+        hints.emplace_back(0, exit.first, exit.second);
+        changed = true;
+        continue;
+      }
+    }
+    hints.emplace_back(source, entry, !J.active(source, entry));
+  }
+  return changed;
+}
+
+template <class Scalar, class Model>
+integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scalar>& theta, const integrate_options<Scalar>& o,
                                   const integrate_observer<Scalar>& observer) {
   using std::abs;
   using std::max;
+  Model model = model_at_start;  // a sliding mode changes the field, hence the model
   jet<Scalar> J(record<Scalar>(model), order_for(o.tolerance));
+  const auto ignored = [&](std::size_t source, Eigen::Index entry) {
+    if constexpr (slides<Model>) return model.ignores_kink(source, entry);
+    else return false;
+  };
+  std::vector<std::tuple<std::size_t, Eigen::Index, bool>> hints, last_hints;
+  const auto apply = [&](bool model_changed) {
+    if (model_changed) J = jet<Scalar>(record<Scalar>(model), J.order());
+    for (const auto& [source, entry, active] : hints) J.set_branch(source, entry, active);
+    last_hints = std::move(hints);
+    hints.clear();
+  };
+  int immediate = 0;  // kinks in a row at the very start of a step (mode changes without progress)
   integration_summary<Scalar> s;
   s.order = J.order();
   const std::size_t dim = theta.size();
@@ -88,15 +138,32 @@ integration_summary<Scalar> drive(const Model& model, std::vector<Scalar>& theta
       throw integration_error("step size underflow", to_decimal(t), to_decimal(h), s.steps);
     std::vector<std::pair<std::size_t, Eigen::Index>> crossing;
     if (J.kink_sources() > 0) {
-      if (auto k = first_kink(J, h)) {
-        if (k->tau < tiny * max(Scalar(1), abs(t)))
+      if (auto k = first_kink(J, h, ignored)) {
+        if (k->tau < tiny * max(Scalar(1), abs(t))) {
+          // The entry left its new side at once: the fields on both sides push it back (a sliding
+          // mode starts), or a sliding weight starts at 0 or 1 (the mode ends).
+          if constexpr (slides<Model>) {
+            if (++immediate <= 8) {
+              std::vector<std::pair<std::size_t, Eigen::Index>> held, ends;
+              for (const auto& entry : k->entries) (entry.first == 0 ? held : ends).push_back(entry);
+              for (const auto& hint : last_hints)  // the new jet must start on the same branches
+                if (std::get<0>(hint) == 0 && std::find(held.begin(), held.end(), std::pair{std::size_t{0}, std::get<1>(hint)}) == held.end())
+                  hints.push_back(hint);
+              bool changed = switch_branches(model, J, ends, hints);
+              if (!held.empty()) model = model.with_sliding(held), changed = true, s.sliding_modes += static_cast<std::int64_t>(held.size());
+              apply(changed);
+              continue;
+            }
+          }
           throw integration_error("a ReLU kink at once after the last one (the fields on both sides push the operand back to zero: "
-                                  "a Filippov sliding mode, not integrated yet)", to_decimal(t), to_decimal(k->tau), s.steps);
+                                  "a Filippov sliding mode this model cannot hold)", to_decimal(t), to_decimal(k->tau), s.steps);
+        }
         h = k->tau;
         crossing = std::move(k->entries);
         to_end = false;
       }
     }
+    immediate = 0;
     evaluate_polynomial(J, h, x_end);
     if (!gradflow::detail::is_finite_state(x_end))
       throw integration_error("non-finite state", to_decimal(t), to_decimal(h), s.steps);
@@ -122,8 +189,8 @@ integration_summary<Scalar> drive(const Model& model, std::vector<Scalar>& theta
     theta.swap(x_end);
     t = t_new;
     ++s.steps;
-    for (const auto& [source, entry] : crossing) J.set_branch(source, entry, !J.active(source, entry));
     s.kink_events += static_cast<std::int64_t>(crossing.size());
+    apply(switch_branches(model, J, std::move(crossing), hints));
     if (event) { s.reason = stop_reason::loss_below; break; }
     if (observer.on_step && !observer.on_step(t, std::span<const Scalar>(theta), s.steps)) {
       s.reason = stop_reason::interrupted;

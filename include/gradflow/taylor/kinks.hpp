@@ -24,8 +24,9 @@ struct kink {
   std::vector<std::pair<std::size_t, Eigen::Index>> entries;
 };
 
-template <class Scalar>
-std::optional<kink<Scalar>> first_kink(const jet<Scalar>& J, const Scalar& h) {
+/// The first kink in (0, h], skipping the entries for which ignored(source, entry) holds.
+template <class Scalar, class Ignored>
+std::optional<kink<Scalar>> first_kink(const jet<Scalar>& J, const Scalar& h, const Ignored& ignored) {
   using std::abs;
   const int degree = J.order() - 1;
   std::optional<kink<Scalar>> first;
@@ -33,6 +34,7 @@ std::optional<kink<Scalar>> first_kink(const jet<Scalar>& J, const Scalar& h) {
   for (std::size_t s = 0; s < J.kink_sources(); ++s) {
     const Eigen::Index size = J.kink_operand(s, 0).size();
     for (Eigen::Index i = 0; i < size; ++i) {
+      if (ignored(s, i)) continue;
       const auto a = [&](int k) -> const Scalar& { return J.kink_operand(s, k).data()[i]; };
       const bool on = J.active(s, i);
       const auto agrees = [on](const Scalar& value) { return (value > 0) == on; };
