@@ -1,0 +1,68 @@
+// The seeded initialisation of relu_shallow (models/relu_init.hpp): the generator is the standard's
+// mt19937_64 (its 10000th output is fixed by the C++ standard), draws agree across precisions up to
+// the coarser one's rounding, the anti-symmetrical initialisation gives f(·, θ₀) = 0, and the laws
+// have the moments they should (sample means and variances within 5 standard errors, seeded).
+#define BOOST_TEST_MODULE relu_init
+#include "gradflow/models/relu_init.hpp"
+#include "support/literals.hpp"
+#include "support/working_precision.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace gradflow;
+using gradflow::test::dec;
+using gradflow::test::working_precision_from_args;
+BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
+
+BOOST_AUTO_TEST_CASE(generator_is_the_standard_mt19937_64) {
+  std::mt19937_64 engine;  // default seed 5489
+  engine.discard(9999);
+  BOOST_TEST(engine() == 9981545732273789042ULL);
+}
+
+BOOST_AUTO_TEST_CASE(draws_agree_with_a_float64_run_to_its_rounding) {
+  seeded_draws<Real> fine(7);
+  seeded_draws<double> coarse(7);
+  for (int k = 0; k < 200; ++k) {
+    const auto law = k % 2 ? relu_init_law::gaussian : relu_init_law::uniform;
+    const Real x = fine.draw(law, Real(2));
+    const double y = coarse.draw(law, 2.0);
+    using std::abs;
+    BOOST_TEST(abs(x - Real(y)) <= Real(64) * std::numeric_limits<double>::epsilon() * (1 + abs(x)));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(asi_starts_at_the_zero_function) {
+  relu_init_options<Real> o;
+  o.width = 40;
+  o.seed = 3;
+  o.skip = true;
+  const auto [p, scale] = initial_parameters(o);
+  BOOST_TEST(p.W.rows() == 80);
+  const matrix<Real> X = test::rows({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}}), y = test::rows({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}});
+  const relu_shallow<Real> model(X, y, 80, scale, true, relu_training::all);
+  const auto theta = model.pack(p);
+  const matrix<Real> grid = test::rows({{"-3"}, {"-1.3"}, {"0.2"}, {"1.7"}, {"3"}});
+  BOOST_TEST(max_abs_entry<Real>(model.predict(theta.data(), grid)) <= 64 * eps<Real>());
+}
+
+BOOST_AUTO_TEST_CASE(laws_have_their_moments) {
+  // U(−σ, σ): mean 0, variance σ²/3; N(0, σ²): mean 0, variance σ². Standard errors from n = 4000.
+  using std::abs;
+  using std::sqrt;
+  const int n = 4000;
+  const Real sigma = dec("1.5");
+  for (const auto law : {relu_init_law::uniform, relu_init_law::gaussian}) {
+    seeded_draws<Real> draws(11);
+    Real sum(0), squares(0), fourth(0);
+    for (int k = 0; k < n; ++k) {
+      const Real x = draws.draw(law, sigma);
+      sum += x, squares += x * x, fourth += x * x * x * x;
+    }
+    const Real variance = law == relu_init_law::uniform ? Real(sigma * sigma / 3) : Real(sigma * sigma);
+    const Real kurtosis = law == relu_init_law::uniform ? Real(dec("1.8")) : Real(3);  // E x⁴ / σ⁴
+    BOOST_TEST_INFO((law == relu_init_law::uniform ? "uniform" : "gaussian"));
+    BOOST_TEST(abs(sum / n) <= 5 * sqrt(variance / n));
+    BOOST_TEST(abs(squares / n - variance) <= 5 * variance * sqrt((kurtosis - 1) / n));
+  }
+}
