@@ -95,3 +95,10 @@ BOOST_AUTO_TEST_CASE(readme_config_runs_and_matches_t1_5) {
   }
   fs::remove_all(dir);
 }
+
+BOOST_AUTO_TEST_CASE(readme_relu_block_is_from_its_example) {
+  // The relu_shallow [model] table in the README is quoted verbatim from examples/relu_fig1.toml.
+  const std::string block = readme_toml_block(4);
+  BOOST_TEST(block.starts_with("[model]\nkind = \"relu_shallow\""), block);
+  BOOST_TEST(slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/relu_fig1.toml").find(block) != std::string::npos, block);
+}

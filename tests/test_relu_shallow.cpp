@@ -4,6 +4,7 @@
 // here from the formulas (Eigen, not the graph; Filippov weights for sliding entries), run piece by
 // piece between the switch times with the activation pattern of each piece held fixed.
 #define BOOST_TEST_MODULE relu_shallow
+#include "gradflow/checks/du2018.hpp"
 #include "gradflow/integrate/integrate_impl.hpp"
 #include "gradflow/taylor/jet_impl.hpp"
 #include "support/finite_differences.hpp"
@@ -175,6 +176,23 @@ BOOST_AUTO_TEST_CASE(taylor_matches_rk78_run_piecewise_with_the_same_switches) {
   for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, Real(abs(x[i] - theta[i])));
   BOOST_TEST_MESSAGE(s.steps << " Taylor steps, " << s.kink_events << " kinks, " << s.sliding_modes << " sliding modes; |Taylor − rk78| = " << worst);
   BOOST_TEST(worst <= 1000 * rk.tolerance);
+}
+
+BOOST_AUTO_TEST_CASE(balance_check_fails_when_a_unit_is_moved) {
+  const auto model = fig_1_model(true);
+  integrate_options<Real> o;
+  o.method = method::taylor;
+  o.tolerance = 10 * eps<Real>();
+  o.t_end = Real(2);
+  o.sample_times = {Real(0), Real(1), Real(2)};
+  run_trace<Real> trace = integrate_traced(model, model.pack(six_units(true)), o);
+  BOOST_TEST((check_du2018_relu_balance(model, trace).verdict == verdict::pass));
+  const std::size_t a_3 = static_cast<std::size_t>(model.width() * 2 + 2);  // after W (6×1) and b: a_3
+  trace.samples[1].theta[a_3] *= 1 + eps_power(1, 4);
+  BOOST_TEST((check_du2018_relu_balance(model, trace).verdict == verdict::fail));
+  const relu_shallow<Real> output_only(fig_1_X(), fig_1_y(), 6, Real(1), true, relu_training::output, six_units(true));
+  BOOST_TEST((check_du2018_relu_balance(output_only, integrate_traced(output_only, output_only.pack(six_units(true)), o)).verdict ==
+              verdict::not_applicable));
 }
 
 BOOST_AUTO_TEST_CASE(bad_shapes_are_refused) {

@@ -19,6 +19,8 @@ void print_list() {
   std::printf("          diagonal  β = w₊^D − w₋^D, f(x) = ⟨β, x⟩, depth D >= 2 (Woodworth et al. 2020; Moroshko et al. 2020)\n");
   std::printf("          tensor    f(x) = ⟨Sx, v_1∘⋯∘v_L⟩, S identity/hadamard/dct/matrix, L >= 1 (Yun, Krishnan, Mobahi 2021;\n"
               "                    L = 1: linear predictor, Soudry et al. 2018)\n");
+  std::printf("          relu_shallow f(x) = s Σ a_i [⟨w_i, x⟩ + b_i]_+ + c (+ u·x + v), inputs d = 1 or 2, seeded init; kinks and\n"
+              "                    Filippov sliding modes are events of the taylor method (Jin & Montúfar 2023; Du, Hu, Lee 2018)\n");
   std::printf("losses:   square ½Σ(ŷ − y)² (all models); exponential Σ exp(−yŷ), logistic Σ ln(1 + exp(−yŷ)) (diagonal, tensor)\n");
   std::printf("methods:  taylor (adaptive high-order Taylor series; stop.loss_below; time_change = \"loss\"), rk78, dopri5,\n"
               "          bulirsch_stoer (odeint)\n");
@@ -48,8 +50,9 @@ int main(int argc, char** argv) {
   run->add_flag("--quiet", run_args.quiet, "No progress lines on stderr");
   run->footer(
       "Config keys: [model] kind, loss, X, Y, U0, V0 (linear2), W0 (linear_deep), depth, alpha, W_plus0, W_minus0\n"
-      "(diagonal), depth, alpha, v0, S (tensor); [precision] type, digits; [integrator] method, tolerance, time_change;\n"
-      "[stop] t_end, loss_below, max_steps; [output] samples, spacing. Numbers are decimal strings.\n"
+      "(diagonal), depth, alpha, v0, S (tensor), width, init, init_w, init_b, asi, skip, train, seed (relu_shallow);\n"
+      "[precision] type, digits; [integrator] method, tolerance, time_change; [stop] t_end, loss_below, max_steps;\n"
+      "[output] samples, spacing, grid (relu_shallow: final/f_grid.csv). Numbers are decimal strings.\n"
       "time_change = \"loss\" integrates in s with dt/ds = 1/L (classification losses to 1e-1000 at t ~ 1e996).\n"
       "summary.json carries the theorem checks' verdicts; exit 1 when one fails (files are still written).\n"
       "Methods: " + gradflow::method_names() + " (stop.loss_below needs taylor). Details: README.md.");

@@ -8,6 +8,7 @@
 #include "gradflow/io/invalid_input.hpp"
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/models/linear_deep.hpp"
+#include "gradflow/models/relu_init.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/numeric/orthogonal_transform.hpp"
 #include "gradflow/numeric/precision.hpp"
@@ -68,6 +69,27 @@ std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const tensor<
     name.insert(name.begin(), 'v');
     out.emplace_back(std::move(name), model.v(theta, l));
   }
+  return out;
+}
+
+template <class Scalar>
+std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const relu_shallow<Scalar>& model, const Scalar* theta) {
+  const relu_parameters<Scalar> p = model.unpack(theta);
+  std::vector<std::pair<std::string, matrix<Scalar>>> out{{"W", p.W}, {"b", p.b}, {"a", p.a}, {"c", p.c}};
+  if (model.skip()) out.insert(out.end(), {{"u", p.u}, {"v", p.v}});
+  return out;
+}
+
+// final/f_grid.csv: columns x, f on output.grid (relu_shallow with one input).
+template <class Scalar>
+std::string grid_table(const relu_shallow<Scalar>& model, const Scalar* theta, const grid_spec& g) {
+  const Scalar from = parse_decimal<Scalar>(g.from), to = parse_decimal<Scalar>(g.to);
+  matrix<Scalar> x(g.points, 1);
+  for (std::int64_t k = 0; k < g.points; ++k)
+    x(k, 0) = k == g.points - 1 ? to : Scalar(from + (to - from) * k / (g.points - 1));
+  const matrix<Scalar> f = model.predict(theta, x);
+  std::string out = "x,f\n";
+  for (std::int64_t k = 0; k < g.points; ++k) out += to_decimal(x(k, 0)) + "," + to_decimal(f(k, 0)) + "\n";
   return out;
 }
 
@@ -203,9 +225,13 @@ int run_flow(const run_config& c, const run_arguments& args, output_dir& out, co
   };
 
   const auto predictor = predictor_of<Scalar>(model);
-  if (predictor) record.quantity_names = predictor->names(static_cast<Eigen::Index>(model.product(theta.data()).size()));
+  const auto product_of = [&](const Scalar* th) -> matrix<Scalar> {  // the predictor (models that have one)
+    if constexpr (requires { model.product(th); }) return model.product(th);
+    else return matrix<Scalar>();
+  };
+  if (predictor) record.quantity_names = predictor->names(static_cast<Eigen::Index>(product_of(theta.data()).size()));
   const auto quantities = [&](const Scalar* th) {
-    return predictor ? predictor->values(model.product(th)) : std::vector<Scalar>{};
+    return predictor ? predictor->values(product_of(th)) : std::vector<Scalar>{};
   };
 
   progress_meter progress(args.quiet);
@@ -251,7 +277,7 @@ int run_flow(const run_config& c, const run_arguments& args, output_dir& out, co
   if (predictor) {
     const std::vector<std::string> names = record.quantity_names;
     const std::vector<Scalar> values = quantities(theta.data());
-    const Eigen::Index d = model.product(theta.data()).size();
+    const Eigen::Index d = product_of(theta.data()).size();
     const auto list = [&](std::size_t from) {
       nlohmann::json a = nlohmann::json::array();
       for (Eigen::Index j = 0; j < d; ++j) a.push_back(to_decimal(values[from + static_cast<std::size_t>(j)]));
@@ -264,6 +290,11 @@ int run_flow(const run_config& c, const run_arguments& args, output_dir& out, co
       record.final_summary["predictor_normalised"] = list(k + 1);
       record.final_summary["predictor_over_margin"] = list(2 * k + 1);
     }
+  }
+  if constexpr (std::is_same_v<Model, relu_shallow<Scalar>>) {
+    record.final_summary["kink_events"] = record.summary.kink_events;
+    record.final_summary["sliding_modes"] = record.summary.sliding_modes;
+    if (c.grid) record.tables.emplace_back("final/f_grid.csv", grid_table(model, theta.data(), *c.grid));
   }
   record.checks = run_checks(model, physical_trace(flow, trace));
   record.wall_seconds = progress.elapsed();
@@ -300,6 +331,21 @@ int run(const run_config& c, const run_arguments& args, output_dir& out) {
     }
     const linear_deep<Scalar> model(std::move(X), std::move(Y), std::move(widths));
     return run_model(c, args, out, model, model.pack(W));
+  }
+  if (c.kind == "relu_shallow") {
+    relu_init_options<Scalar> o;
+    o.law = c.init == "gaussian" ? relu_init_law::gaussian : relu_init_law::uniform;
+    o.w_scale = number<Scalar>(c.init_w, "model.init_w");
+    o.b_scale = number<Scalar>(c.init_b, "model.init_b");
+    o.width = c.width;
+    o.d = X.cols();
+    o.asi = c.asi;
+    o.skip = c.skip;
+    o.seed = static_cast<std::uint64_t>(c.seed);
+    const auto [p, scale] = initial_parameters(o);
+    const relu_shallow<Scalar> model(std::move(X), std::move(Y), p.W.rows(), scale, c.skip,
+                                     c.train == "output" ? relu_training::output : relu_training::all, p);
+    return run_model(c, args, out, model, model.pack(p));
   }
   const loss_kind loss = *parse_loss(c.loss);
   if (c.kind == "tensor") {

@@ -131,6 +131,7 @@ void write_outputs(output_dir& out, const run_record<Scalar>& record) {
   out.write("summary.json", summary_json(record));
   out.write("trajectory.csv", trajectory_csv(record));
   for (const auto& [name, M] : record.final_matrices) out.write("final/" + name + ".csv", to_csv(M));
+  for (const auto& [path, text] : record.tables) out.write(path, text);
   out.write("manifest.json", manifest_json(record));
 }
 

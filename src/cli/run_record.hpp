@@ -37,6 +37,7 @@ struct run_record {
   integration_summary<Scalar> summary;
   Scalar loss_final;
   std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices;  ///< final/<name>.csv
+  std::vector<std::pair<std::string, std::string>> tables;             ///< further files: path, CSV text with header
   std::vector<check_result> checks;              ///< the theorem checks' verdicts (checks/run_checks.hpp)
   double wall_seconds = 0;
   std::string start_time, end_time;

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <algorithm>
 #include <map>
+#include <limits>
 #include <sstream>
 
 namespace gradflow {
@@ -19,7 +20,7 @@ namespace gradflow {
 namespace {
 
 // What each config key holds. The schema is the contract of ARCHITECTURE.md §6.
-enum class key_kind { text, decimal, integer, matrix, matrix_list };
+enum class key_kind { text, decimal, integer, boolean, grid, matrix, matrix_list };
 
 const std::map<std::string, std::map<std::string, key_kind>>& schema() {
   static const std::map<std::string, std::map<std::string, key_kind>> s{
@@ -27,11 +28,19 @@ const std::map<std::string, std::map<std::string, key_kind>>& schema() {
                  {"Y", key_kind::matrix}, {"U0", key_kind::matrix}, {"V0", key_kind::matrix},
                  {"W0", key_kind::matrix_list}, {"depth", key_kind::integer}, {"alpha", key_kind::decimal},
                  {"W_plus0", key_kind::matrix}, {"W_minus0", key_kind::matrix}, {"S", key_kind::matrix},
-                 {"v0", key_kind::matrix_list}}},
+                 {"v0", key_kind::matrix_list},
+                 {"width", key_kind::integer},
+                 {"init", key_kind::text},
+                 {"init_w", key_kind::decimal},
+                 {"init_b", key_kind::decimal},
+                 {"asi", key_kind::boolean},
+                 {"skip", key_kind::boolean},
+                 {"train", key_kind::text},
+                 {"seed", key_kind::integer}}},
       {"precision", {{"type", key_kind::text}, {"digits", key_kind::integer}}},
       {"integrator", {{"method", key_kind::text}, {"tolerance", key_kind::decimal}, {"time_change", key_kind::text}}},
       {"stop", {{"t_end", key_kind::decimal}, {"loss_below", key_kind::decimal}, {"max_steps", key_kind::integer}}},
-      {"output", {{"samples", key_kind::integer}, {"spacing", key_kind::text}}},
+      {"output", {{"samples", key_kind::integer}, {"spacing", key_kind::text}, {"grid", key_kind::grid}}},
   };
   return s;
 }
@@ -50,14 +59,18 @@ const std::map<std::string, std::string>& model_weights() {
       {"linear2", "model.U0 and model.V0"},
       {"linear_deep", "model.W0 (one matrix per layer, W_1 first)"},
       {"diagonal", "model.alpha, or model.W_plus0 and model.W_minus0 (with model.depth)"},
-      {"tensor", "model.alpha, or model.v0 (one column per layer, v_1 first; with model.depth and model.S)"}};
+      {"tensor", "model.alpha, or model.v0 (one column per layer, v_1 first; with model.depth and model.S)"},
+      {"relu_shallow", "drawn from model.seed (model.width, init, init_w, init_b, asi, skip, train)"}};
   return models;
 }
 const std::map<std::string, std::vector<std::string>>& model_only_keys() {
   static const std::map<std::string, std::vector<std::string>> keys{
       {"U0", {"linear2"}},     {"V0", {"linear2"}},           {"W0", {"linear_deep"}},
       {"depth", {"diagonal", "tensor"}}, {"alpha", {"diagonal", "tensor"}}, {"W_plus0", {"diagonal"}},
-      {"W_minus0", {"diagonal"}}, {"S", {"tensor"}},         {"v0", {"tensor"}}};
+      {"W_minus0", {"diagonal"}}, {"S", {"tensor"}},         {"v0", {"tensor"}},
+      {"width", {"relu_shallow"}},  {"init", {"relu_shallow"}},  {"init_w", {"relu_shallow"}},
+      {"init_b", {"relu_shallow"}}, {"asi", {"relu_shallow"}},   {"skip", {"relu_shallow"}},
+      {"train", {"relu_shallow"}},  {"seed", {"relu_shallow"}}};
   return keys;
 }
 
@@ -197,6 +210,41 @@ class config_reader {
     return v;
   }
 
+  bool boolean(const std::string& section, const std::string& key) const {
+    const std::string field = section + "." + key;
+    const toml::node* node = find(section, key);
+    if (!node) throw invalid_input(field + " is required");
+    if (!node->is_boolean()) throw invalid_input(field + " = " + show(*node) + " must be true or false");
+    return node->as_boolean()->get();
+  }
+
+  // output.grid = ["from", "to", points]: points ≥ 2 evenly spaced inputs from < to.
+  std::optional<grid_spec> grid(const std::string& section, const std::string& key) const {
+    const std::string field = section + "." + key;
+    const toml::node* node = find(section, key);
+    if (!node) return std::nullopt;
+    const auto* list = node->as_array();
+    const std::string rule = " must be [\"from\", \"to\", points]: two decimal strings and an integer number of points >= 2";
+    if (!list) throw invalid_input(field + " = " + show(*node) + rule);
+    if (list->size() != 3) throw invalid_input(field + " has " + count_of(list->size(), "entry", "entries") + " but" + rule);
+    grid_spec g;
+    for (std::size_t k = 0; k < 2; ++k) {
+      const toml::node& end = *list->get(k);
+      const std::string at = field + "[" + std::to_string(k) + "]";
+      if (end.is_floating_point()) throw invalid_input(float_message(at, end));
+      if (end.is_integer()) (k ? g.to : g.from) = std::to_string(end.as_integer()->get());
+      else if (end.is_string() && is_decimal(end.as_string()->get())) (k ? g.to : g.from) = end.as_string()->get();
+      else throw invalid_input(at + " = " + show(end) + " must be a decimal string");
+    }
+    const toml::node& points = *list->get(2);
+    if (!points.is_integer() || points.as_integer()->get() < 2 || points.as_integer()->get() > 10000000)
+      throw invalid_input(field + "[2] = " + show(points) + " violates 2 <= points <= 10000000 (an integer)");
+    g.points = points.as_integer()->get();
+    if (coarse_decimal(g.from).compare(g.to) >= 0)
+      throw invalid_input(field + " = [\"" + g.from + "\", \"" + g.to + "\", " + std::to_string(g.points) + "] violates from < to");
+    return g;
+  }
+
   text_matrix matrix_value(const std::string& key, std::vector<std::filesystem::path>& inputs) const {
     const std::string field = "model." + key;
     const toml::node* node = find("model", key);
@@ -278,13 +326,14 @@ void apply_override(toml::table& table, const std::string& assignment) {
   auto& target = *table[section].as_table();
   const key_kind kind = sec->second.at(key);
   const bool is_matrix = kind == key_kind::matrix || kind == key_kind::matrix_list;
-  if (kind == key_kind::integer || (is_matrix && !value.empty() && value.front() == '[')) {
+  const bool is_toml = kind == key_kind::integer || kind == key_kind::boolean || kind == key_kind::grid;
+  if (is_toml || (is_matrix && !value.empty() && value.front() == '[')) {
     toml::table parsed;
     try {
       parsed = toml::parse("v = " + value);
     } catch (const toml::parse_error&) {
       throw invalid_input("--set " + assignment + ": \"" + value + "\" is not a valid " +
-                          (kind == key_kind::integer ? "integer" : "TOML array"));
+                          (kind == key_kind::integer ? "integer" : kind == key_kind::boolean ? "boolean (true or false)" : "TOML array"));
     }
     target.insert_or_assign(key, *parsed.get("v"));
   } else {
@@ -377,6 +426,37 @@ std::string default_tolerance(method m, bool is_float64, unsigned digits) {
   // nearly every working digit; fixed-order methods pay tol^(−1/order) steps and get half of them.
   const unsigned exponent = m == method::taylor ? std::max(digits - 10, digits / 2) : digits / 2;
   return "1e-" + std::to_string(exponent);
+}
+
+// [model] of kind = "relu_shallow": the seeded initialisation's settings, with their defaults.
+void read_relu_shallow(config_reader& r, run_config& c) {
+  check_data_shapes(c);
+  if (c.X.n_cols() != 1 && c.X.n_cols() != 2)
+    throw invalid_input("model.X is " + c.X.shape() + " but relu_shallow takes 1 or 2 input columns");
+  if (c.Y.n_cols() != 1) throw invalid_input("model.Y is " + c.Y.shape() + " but relu_shallow predicts one output: it must have 1 column");
+  c.width = r.integer("model", "width", 1, 1000000);
+  r.set_default("model", "init", toml::value<std::string>("uniform"));
+  c.init = r.text("model", "init");
+  if (c.init != "uniform" && c.init != "gaussian")
+    throw invalid_input("model.init = \"" + c.init + "\" must be \"uniform\" or \"gaussian\"");
+  r.set_default("model", "init_w", toml::value<std::string>("1"));
+  r.set_default("model", "init_b", toml::value<std::string>("2"));
+  for (const char* key : {"init_w", "init_b"}) {
+    const std::string value = *r.decimal("model", key);
+    if (coarse_decimal(value).sign() <= 0)
+      throw invalid_input("model." + std::string(key) + " = \"" + value + "\" violates " + key + " > 0 (a half-width or standard deviation)");
+    (std::string(key) == "init_w" ? c.init_w : c.init_b) = value;
+  }
+  r.set_default("model", "asi", toml::value<bool>(true));
+  c.asi = r.boolean("model", "asi");
+  r.set_default("model", "skip", toml::value<bool>(false));
+  c.skip = r.boolean("model", "skip");
+  r.set_default("model", "train", toml::value<std::string>("all"));
+  c.train = r.text("model", "train");
+  if (c.train != "all" && c.train != "output")
+    throw invalid_input("model.train = \"" + c.train + "\" must be \"all\" or \"output\"");
+  r.set_default("model", "seed", toml::value<std::int64_t>(1));
+  c.seed = r.integer("model", "seed", 0, std::numeric_limits<std::int64_t>::max());
 }
 
 run_config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
@@ -522,10 +602,17 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
                           "or model.W_plus0 and model.W_minus0");
     }
     check_diagonal_shapes(c);
+  } else if (c.kind == "relu_shallow") {
+    read_relu_shallow(r, c);
   } else {
     c.W0 = r.matrix_list("W0", 2, "linear_deep needs depth >= 2", c.input_files);
     check_linear_deep_shapes(c);
   }
+  c.grid = r.grid("output", "grid");
+  if (c.grid && c.kind != "relu_shallow")
+    throw invalid_input("output.grid is available for model.kind = \"relu_shallow\", not " + c.kind);
+  if (c.grid && c.X.n_cols() != 1)
+    throw invalid_input("output.grid needs one input column (model.X is " + c.X.shape() + ")");
 
   std::ostringstream json;
   json << toml::json_formatter{r.table()};

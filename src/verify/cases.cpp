@@ -216,6 +216,7 @@ std::vector<verify_case> all_cases() {
     return check_saxe2014_closed_form(x.model, flow(x.model, x.theta, {.t_end = "1"}));
   });
   for (auto& extra : implicit_bias_cases()) c.push_back(std::move(extra));
+  for (auto& extra : relu_cases()) c.push_back(std::move(extra));
   return c;
 }
 

@@ -23,7 +23,11 @@ inline std::string slurp(const fs::path& file) {
   return s.str();
 }
 
-inline std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+inline std::string quote(const fs::path& p) {
+  std::string q = "'";  // not "'" + p.string(): GCC 12 warns falsely (-Wrestrict) on operator+(const char*, string&&)
+  q += p.string();
+  return q += "'";
+}
 
 /// `text` with the first occurrence of `from` (which must occur) replaced by `to`.
 inline std::string replace_first(std::string text, const std::string& from, const std::string& to) {

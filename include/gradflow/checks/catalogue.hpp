@@ -34,6 +34,8 @@ inline const std::vector<catalogue_entry>& check_catalogue() {
        "tensor (L = 1)"},
       {"moroshko2020.transition", "exponential loss, one data point ⇒ β/γ = argmin Q_α̃ s.t. ⟨x̃, β⟩ = 1 with α̃^D = α^D/γ at every t",
        "diagonal"},
+      {"du2018.relu_balance", "shallow ReLU net, first layer trained ⇒ ‖w_i‖² + b_i² − a_i² is constant along the flow, across kinks and sliding modes",
+       "relu_shallow"},
   };
   return entries;
 }

@@ -2,6 +2,7 @@
 // The checks `gradflow run` evaluates for each model kind, in catalogue order (checks/catalogue.hpp).
 // A check that needs a sweep (min2021.width) is reported not_applicable with the reason.
 #include "gradflow/checks/deep_linear.hpp"
+#include "gradflow/checks/du2018.hpp"
 #include "gradflow/checks/min2021.hpp"
 #include "gradflow/checks/moroshko2020.hpp"
 #include "gradflow/checks/soudry2018.hpp"
@@ -38,6 +39,12 @@ template <class Scalar>
 std::vector<check_result> run_checks(const tensor<Scalar>& model, const run_trace<Scalar>& trace) {
   return {check_yun2021_regression(model, trace), check_yun2021_classification(model, trace),
           check_soudry2018_direction(model, trace)};
+}
+
+/// relu_shallow: du2018.relu_balance.
+template <class Scalar>
+std::vector<check_result> run_checks(const relu_shallow<Scalar>& model, const run_trace<Scalar>& trace) {
+  return {check_du2018_relu_balance(model, trace)};
 }
 
 }  // namespace gradflow

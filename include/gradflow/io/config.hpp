@@ -14,9 +14,15 @@
 
 namespace gradflow {
 
+/// output.grid: `points` evenly spaced inputs from `from` to `to` (decimal strings).
+struct grid_spec {
+  std::string from, to;
+  std::int64_t points = 0;
+};
+
 /// A validated run configuration. Every rule is checked by load_config(); see README "Config".
 struct run_config {
-  std::string kind;                 ///< model.kind: "linear2", "linear_deep", "diagonal" or "tensor"
+  std::string kind;                 ///< model.kind: "linear2", "linear_deep", "diagonal", "tensor" or "relu_shallow"
   std::string loss;                 ///< model.loss: "square" (all), "exponential" or "logistic" (diagonal, tensor)
   text_matrix X, Y;                 ///< model data
   text_matrix U0, V0;               ///< linear2: initial weights (empty for linear_deep)
@@ -27,6 +33,12 @@ struct run_config {
   std::vector<text_matrix> v0;      ///< ... tensor: or one d×1 column per layer
   std::string transform;            ///< tensor: model.S = "identity", "hadamard" or "dct" (empty when S is a matrix)
   text_matrix S;                    ///< tensor: explicit orthogonal d×d transform
+  std::int64_t width = 0;           ///< relu_shallow: units drawn (2·width with asi)
+  std::string init, init_w, init_b; ///< relu_shallow: "uniform" | "gaussian", its W and B scales (decimals)
+  bool asi = true, skip = false;    ///< relu_shallow: anti-symmetrical initialisation; skip connection u·x + v
+  std::string train;                ///< relu_shallow: "all" | "output"
+  std::int64_t seed = 0;            ///< relu_shallow: std::mt19937_64 seed (models/relu_init.hpp)
+  std::optional<grid_spec> grid;    ///< output.grid (relu_shallow, one input column): final/f_grid.csv
   bool time_change = false;         ///< integrator.time_change = "loss": integrate in s with dt/ds = 1/L
   bool is_float64 = false;          ///< precision.type = "float64" (else "mpfr")
   unsigned digits = 0;              ///< precision.digits (mpfr only)

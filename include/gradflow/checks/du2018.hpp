@@ -1,0 +1,34 @@
+#pragma once
+// du2018.relu_balance (proofs/du2018.relu_balance.md): for a shallow ReLU network whose first layer
+// trains, ‖w_i‖² + b_i² − a_i² is constant along the flow for every unit i (Du, Hu, Lee 2018; ReLU is
+// 1-homogeneous, so the identity d/dt(‖w_i‖² + b_i²) = d/dt a_i² holds on every piece, and in a
+// Filippov sliding mode too: the held entry has z_ji = 0).
+#include "gradflow/checks/check_result.hpp"
+#include "gradflow/checks/trace.hpp"
+#include "gradflow/models/relu_shallow.hpp"
+#include "gradflow/numeric/decimal.hpp"
+
+#include <string>
+
+namespace gradflow {
+
+template <class Scalar>
+check_result check_du2018_relu_balance(const relu_shallow<Scalar>& model, const run_trace<Scalar>& trace) {
+  const std::string id = "du2018.relu_balance";
+  if (model.training() != relu_training::all)
+    return not_applicable(id, "only the output layer trains (model.train = \"output\"): the balance law needs the first layer trained");
+  const matrix<Scalar> initial = model.invariants(trace.initial().theta.data())[0].value;
+  Scalar drift(0);
+  std::string where;
+  for (const auto& s : trace.samples) {
+    const Scalar d = max_abs_entry<Scalar>(matrix<Scalar>(model.invariants(s.theta.data())[0].value - initial));
+    if (d > drift) drift = d, where = to_short_decimal(s.t);
+  }
+  const Scalar size = 1 + trace.max_abs_state();
+  const Scalar bound = trace.state_allowance() * size * size * Scalar(2 * (model.d() + 2));
+  return {id, drift <= bound ? verdict::pass : verdict::fail, to_decimal(drift), to_decimal(bound),
+          "max over " + std::to_string(trace.samples.size()) + " samples and the units of |B_i(t) − B_i(0)|, B_i = ‖w_i‖² + b_i² − a_i²" +
+              (where.empty() ? "" : "; largest at t = " + where) + "; bound 32·(d + 2)·(steps + 1)·max(tolerance, eps)·(1 + max|θ|)²"};
+}
+
+}  // namespace gradflow

@@ -1,0 +1,90 @@
+// `gradflow run` for relu_shallow: bad inputs are refused with one message naming the field, the
+// value and the rule (exit 2, nothing written), and the shipped example interpolates the data
+// (final/f_grid.csv at the data points, to the loss target's residual), reports its kink events and
+// sliding modes, and passes du2018.relu_balance.
+#define BOOST_TEST_MODULE cli_relu
+#include "support/sandbox.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using gradflow::test::quote;
+using gradflow::test::replace_first;
+using gradflow::test::run_result;
+using gradflow::test::sandbox;
+using gradflow::test::slurp;
+
+namespace {
+
+std::string example() { return slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/relu_fig1.toml"); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(relu_settings_are_validated) {
+  sandbox box;
+  const std::string c = example();
+  BOOST_TEST(box.reject(replace_first(c, "width = 10\n", "")) == "model.width is required");
+  BOOST_TEST(box.reject(c, "--set model.width=0") == "model.width = 0 violates 1 <= width <= 1000000");
+  BOOST_TEST(box.reject(c, "--set model.init=cauchy") == "model.init = \"cauchy\" must be \"uniform\" or \"gaussian\"");
+  BOOST_TEST(box.reject(c, "--set model.init_b=-2") ==
+             "model.init_b = \"-2\" violates init_b > 0 (a half-width or standard deviation)");
+  BOOST_TEST(box.reject(replace_first(c, "asi = true", "asi = \"yes\"")) == "model.asi = \"yes\" must be true or false");
+  BOOST_TEST(box.reject(c, "--set model.skip=maybe") == "--set model.skip=maybe: \"maybe\" is not a valid boolean (true or false)");
+  BOOST_TEST(box.reject(c, "--set model.train=first") == "model.train = \"first\" must be \"all\" or \"output\"");
+  BOOST_TEST(box.reject(c, "--set model.seed=-1") == "model.seed = -1 violates 0 <= seed <= 9223372036854775807");
+  BOOST_TEST(box.reject(replace_first(c, "X = [[\"-2\"], [\"-1\"], [\"0\"], [\"1\"], [\"2\"]]",
+                                      "X = [[\"-2\", \"0\", \"1\"], [\"-1\", \"0\", \"1\"], [\"0\", \"0\", \"1\"], [\"1\", \"0\", \"1\"], [\"2\", \"0\", \"1\"]]")) ==
+             "model.X is 5×3 but relu_shallow takes 1 or 2 input columns");
+  BOOST_TEST(box.reject(replace_first(c, "kind = \"relu_shallow\"", "kind = \"relu_shallow\"\nloss = \"logistic\"")) ==
+             "model.loss = \"logistic\" is not available for relu_shallow (available: square)");
+}
+
+BOOST_AUTO_TEST_CASE(grid_is_validated) {
+  sandbox box;
+  const std::string c = example();
+  BOOST_TEST(box.reject(c, "--set output.grid=[\"2\",\"-2\",5]") == "output.grid = [\"2\", \"-2\", 5] violates from < to");
+  BOOST_TEST(box.reject(c, "--set output.grid=[\"-2\",\"2\",1]") == "output.grid[2] = 1 violates 2 <= points <= 10000000 (an integer)");
+  BOOST_TEST(box.reject(c, "--set output.grid=[\"-2\",\"2\"]") ==
+             "output.grid has 2 entries but must be [\"from\", \"to\", points]: two decimal strings and an integer number of points >= 2");
+  BOOST_TEST(box.reject(c, "--set output.grid=5") ==
+             "output.grid = 5 must be [\"from\", \"to\", points]: two decimal strings and an integer number of points >= 2");
+  BOOST_TEST(box.reject(c, "--set output.grid=[-2.0,\"2\",5]") ==
+             "output.grid[0] = -2 is a TOML float: quote it (\"-2\") so that it is read exactly at working precision");
+}
+
+BOOST_AUTO_TEST_CASE(example_interpolates_and_reports_its_events) {
+  sandbox box;
+  const fs::path out = box.path("out");
+  const run_result r = box.run("run " + quote(fs::path(GRADFLOW_SOURCE_DIR) / "examples/relu_fig1.toml") + " --out " + quote(out) + " --quiet");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  for (const char* file : {"final/W.csv", "final/b.csv", "final/a.csv", "final/c.csv", "final/u.csv", "final/v.csv", "final/f_grid.csv"})
+    BOOST_TEST(fs::is_regular_file(out / file), file);
+  const json summary = json::parse(slurp(out / "summary.json"));
+  BOOST_TEST(summary["stop_reason"] == "loss_below");
+  BOOST_TEST(summary["kink_events"].get<int>() >= 1);
+  BOOST_TEST(summary["sliding_modes"].get<int>() >= 1);
+  BOOST_TEST(summary["checks"][0]["id"] == "du2018.relu_balance");
+  BOOST_TEST(summary["checks"][0]["verdict"] == "pass");
+  // f on the 401-point grid of [−2, 2]: at the data x = −2, −1, 0, 1, 2 (rows 0, 100, …, 400) f = y
+  // to the residual of L = ½‖r‖² = 1e-20, |r_j| ≤ √2·1e-10.
+  std::istringstream grid(slurp(out / "final/f_grid.csv"));
+  std::string line;
+  std::getline(grid, line);
+  BOOST_TEST(line == "x,f");
+  const double y[] = {1.5, 0.5, 1.5, 0.5, 1.5};
+  int row = 0;
+  while (std::getline(grid, line)) {
+    if (row % 100 == 0) {
+      const double f = std::stod(line.substr(line.find(',') + 1));
+      BOOST_TEST(std::abs(f - y[row / 100]) <= 1.5e-10, "row " << row << ": " << line);
+    }
+    ++row;
+  }
+  BOOST_TEST(row == 401);
+}
