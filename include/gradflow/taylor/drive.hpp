@@ -150,7 +150,15 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
                 if (std::get<0>(hint) == 0 && std::find(held.begin(), held.end(), std::pair{std::size_t{0}, std::get<1>(hint)}) == held.end())
                   hints.push_back(hint);
               bool changed = switch_branches(model, J, ends, hints);
-              if (!held.empty()) model = model.with_sliding(held), changed = true, s.sliding_modes += static_cast<std::int64_t>(held.size());
+              if (!held.empty()) {
+                try {
+                  model = model.with_sliding(held);
+                } catch (const std::invalid_argument& e) {  // a mode the model cannot hold
+                  throw integration_error(e.what(), to_decimal(t), to_decimal(k->tau), s.steps);
+                }
+                changed = true;
+                s.sliding_modes += static_cast<std::int64_t>(held.size());
+              }
               apply(changed);
               continue;
             }
