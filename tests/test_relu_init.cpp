@@ -3,6 +3,7 @@
 // the coarser one's rounding, the anti-symmetrical initialisation gives f(·, θ₀) = 0, and the laws
 // have the moments they should (sample means and variances within 5 standard errors, seeded).
 #define BOOST_TEST_MODULE relu_init
+#include "gradflow/checks/jin2023.hpp"
 #include "gradflow/models/relu_init.hpp"
 #include "support/literals.hpp"
 #include "support/working_precision.hpp"
@@ -65,4 +66,27 @@ BOOST_AUTO_TEST_CASE(laws_have_their_moments) {
     BOOST_TEST(abs(sum / n) <= 5 * sqrt(variance / n));
     BOOST_TEST(abs(squares / n - variance) <= 5 * variance * sqrt((kurtosis - 1) / n));
   }
+}
+
+BOOST_AUTO_TEST_CASE(zeta_check_passes_on_the_law_drawn_and_fails_on_another) {
+  // jin2023.zeta: draws of U(−1, 1) × U(−2, 2) against ζ of that law (pass) and of U(−1, 1) × U(−1.6, 1.6)
+  // (ζ = 1/12.8 instead of 1/16 on the inside: fail); a Gaussian law likewise against σ_b = 0.5 and 0.6.
+  for (const auto law : {relu_init_law::uniform, relu_init_law::gaussian}) {
+    relu_init_options<Real> o;
+    o.law = law;
+    o.w_scale = Real(1);
+    o.b_scale = law == relu_init_law::uniform ? Real(2) : dec("0.5");
+    o.width = 20000;
+    o.asi = false;
+    o.seed = 5;
+    const auto drawn = initial_parameters(o).first;
+    BOOST_TEST((check_jin2023_zeta(drawn, o, dec("3"), 20, dec("4.5")).verdict == verdict::pass));
+    relu_init_options<Real> other = o;
+    other.b_scale = law == relu_init_law::uniform ? dec("1.6") : dec("0.6");
+    BOOST_TEST((check_jin2023_zeta(drawn, other, dec("3"), 20, dec("4.5")).verdict == verdict::fail));
+  }
+  relu_init_options<Real> two;
+  two.d = 2;
+  two.width = 10;
+  BOOST_TEST((check_jin2023_zeta(initial_parameters(two).first, two, dec("3"), 20, dec("4.5")).verdict == verdict::not_applicable));
 }

@@ -68,7 +68,7 @@ namespace gradflow {
 /// yun2021.*), in src/verify/implicit_bias_cases.cpp.
 std::vector<verify_case> implicit_bias_cases();
 
-/// The instances of the shallow ReLU checks (du2018.relu_balance), in src/verify/relu_cases.cpp.
+/// The instances of the shallow ReLU checks (du2018.relu_balance, jin2023.zeta), in src/verify/relu_cases.cpp.
 std::vector<verify_case> relu_cases();
 
 }  // namespace gradflow

@@ -1,9 +1,10 @@
-// The verify instances of the shallow ReLU network (du2018.relu_balance): THEOREMS.md §3.3's
+// The verify instances of the shallow ReLU network: du2018.relu_balance on THEOREMS.md §3.3's
 // Figure 1 data with the seeded anti-symmetrical uniform initialisation, trained through its kink
-// events and Filippov sliding modes.
+// events and Filippov sliding modes; jin2023.zeta on the initialiser's draws against Thm 2's ζ.
 #include "case_support.hpp"
 
 #include "gradflow/checks/du2018.hpp"
+#include "gradflow/checks/jin2023.hpp"
 #include "gradflow/models/relu_init.hpp"
 
 namespace gradflow {
@@ -28,6 +29,17 @@ check_result balance_case(Eigen::Index width, std::uint64_t seed, relu_training 
   return check_du2018_relu_balance(model, flow(model, model.pack(p), settings));
 }
 
+check_result zeta_case(relu_init_law law, const char* w_scale, const char* b_scale, Eigen::Index units) {
+  relu_init_options<Real> o;
+  o.law = law;
+  o.w_scale = dec(w_scale);
+  o.b_scale = dec(b_scale);
+  o.width = units;
+  o.seed = 2023;
+  o.asi = false;  // the ASI copies would repeat each (w_i, b_i): the law is that of the drawn units
+  return check_jin2023_zeta(initial_parameters(o).first, o, dec("3"), 30, dec("4.5"));
+}
+
 }  // namespace
 
 std::vector<verify_case> relu_cases() {
@@ -37,6 +49,12 @@ std::vector<verify_case> relu_cases() {
        [] { return balance_case(10, 7, relu_training::all, {.loss_below = "1e-20"}); }},
       {"du2018.relu_balance", "the same, output layer only, to t = 1 (not applicable)", 30, S::quick,
        [] { return balance_case(10, 7, relu_training::output, {.t_end = "1"}); }},
+      {"jin2023.zeta", "Thm 2 (c): W ~ U(−1, 1), B ~ U(−2, 2), 10⁵ units, 30 bins of [−3, 3]", 20, S::quick,
+       [] { return zeta_case(relu_init_law::uniform, "1", "2", 100000); }},
+      {"jin2023.zeta", "Thm 2 (a): W ~ N(0, 1), B ~ N(0, 0.25), 10⁵ units, 30 bins of [−3, 3]", 20, S::quick,
+       [] { return zeta_case(relu_init_law::gaussian, "1", "0.5", 100000); }},
+      {"jin2023.zeta", "Thm 2 (a): W ~ N(0, 1), B ~ N(0, 1), 10⁶ units", 20, S::full,
+       [] { return zeta_case(relu_init_law::gaussian, "1", "1", 1000000); }},
       {"du2018.relu_balance", "Figure 1 data, ASI uniform width 40, seed 1, taylor to L = 1e-30", 40, S::full,
        [] { return balance_case(40, 1, relu_training::all, {.loss_below = "1e-30"}); }},
   };
