@@ -14,7 +14,7 @@
 // u and v only with the skip connection.
 // Sliding modes: where a breakpoint reaches a data point and the fields on both sides push z_ji back
 // to zero, the flow is Filippov's: z_ji stays 0 and 1[z_ji > 0] is replaced by the weight λ ∈ [0, 1]
-// that keeps it there (activity_of); the mode ends where λ reaches 0 or 1. The Taylor driver enters
+// that keeps it there (activity_times); the mode ends where λ reaches 0 or 1. The Taylor driver enters
 // and leaves these modes through with_sliding() and leave_sliding() (taylor/drive.hpp).
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/numeric/matrix.hpp"
@@ -86,9 +86,17 @@ class relu_shallow {
     const auto r = ops.sub(ops.constant(m_y), f), ones_row = ops.transpose(ones);
     std::vector<value> out;
     if (first_layer) {
-      const auto G = ops.hadamard(ops.mul(r, ops.transpose(ops.scale(m_scale, a))), activity_of(ops, Z, r));
-      out.push_back(ops.mul(ops.transpose(G), X));
-      out.push_back(ops.mul(ops.transpose(G), ones));
+      // [Ẇ ḃ] = s diag(a) Aᵀ (r ∘ [X 𝟙]), A the activity: Aᵀ(·) first, since A is constant on a step
+      // (one product per Taylor order, not a Cauchy sum over N×n entries).
+      matrix<Scalar> inputs(N(), d() + 1), take_W = matrix<Scalar>::Zero(d() + 1, d()), take_b = matrix<Scalar>::Zero(d() + 1, 1);
+      inputs << m_X, matrix<Scalar>::Ones(N(), 1);
+      take_W.topRows(d()).setIdentity();
+      take_b(d(), 0) = 1;
+      const auto weighted = ops.hadamard(ops.mul(r, ops.constant(matrix<Scalar>::Ones(1, d() + 1))), ops.constant(inputs));
+      const auto Q = activity_times(ops, Z, r, weighted);
+      const auto dWb = ops.hadamard(ops.mul(ops.scale(m_scale, a), ops.constant(matrix<Scalar>::Ones(1, d() + 1))), Q);
+      out.push_back(ops.mul(dWb, ops.constant(take_W)));
+      out.push_back(ops.mul(dWb, ops.constant(take_b)));
     }
     out.push_back(ops.scale(m_scale, ops.mul(ops.transpose(H), r)));
     out.push_back(ops.mul(ones_row, r));
@@ -115,19 +123,21 @@ class relu_shallow {
   std::pair<relu_shallow, std::pair<Eigen::Index, bool>> leave_sliding(std::size_t source) const;
 
  private:
-  // 1[Z > 0] with each sliding entry (j, i) replaced by its Filippov weight
+  // Aᵀ R for the activity A = 1[Z > 0] (N×n) with each sliding entry (j, i) replaced by its Filippov weight
   //   λ = −Σ_{k≠j} r_k 1[z_ki > 0] (⟨x_j, x_k⟩ + 1) / (r_j (‖x_j‖² + 1)),
   // the value that makes ż_ji = 0; heaviside(λ) and heaviside(1 − λ) make λ and 1 − λ kink sources
-  // 2m + 1 and 2m + 2 (m-th sliding entry), so the driver stops where λ leaves [0, 1].
+  // 2m + 1 and 2m + 2 (m-th sliding entry), so the driver stops where λ leaves [0, 1]. The step-constant
+  // part of A and the λ part are multiplied separately (the first costs one product per order).
   template <class Ops>
-  typename Ops::value activity_of(Ops& ops, const typename Ops::value& Z, const typename Ops::value& r) const {
+  typename Ops::value activity_times(Ops& ops, const typename Ops::value& Z, const typename Ops::value& r,
+                                     const typename Ops::value& R) const {
     auto on = ops.heaviside(Z);
-    if (m_sliding.empty()) return on;
+    if (m_sliding.empty()) return ops.mul(ops.transpose(on), R);
     matrix<Scalar> keep = matrix<Scalar>::Ones(N(), m_width);
     for (const Eigen::Index e : m_sliding) keep(e) = 0;
     on = ops.hadamard(on, ops.constant(keep));
     const matrix<Scalar> K = m_X * m_X.transpose() + matrix<Scalar>::Ones(N(), N());
-    auto weights = on;
+    auto product = ops.mul(ops.transpose(on), R);
     for (const Eigen::Index e : m_sliding) {
       const Eigen::Index j = e % N(), i = e / N();
       matrix<Scalar> unit_i = matrix<Scalar>::Zero(m_width, 1), point_j = matrix<Scalar>::Zero(N(), 1);
@@ -138,9 +148,11 @@ class relu_shallow {
       const auto lambda = ops.scale(Scalar(-1), ops.hadamard(T, ops.pow(denominator, Scalar(-1))));
       ops.heaviside(lambda);
       ops.heaviside(ops.sub(ops.constant(matrix<Scalar>::Ones(1, 1)), lambda));
-      weights = ops.add(weights, ops.mul(ops.mul(ops.constant(point_j), lambda), ops.constant(matrix<Scalar>(unit_i.transpose()))));
+      // row i of Aᵀ R gains λ·(row j of R)
+      const auto row_j = ops.mul(ops.constant(matrix<Scalar>(point_j.transpose())), R);
+      product = ops.add(product, ops.mul(ops.constant(unit_i), ops.mul(lambda, row_j)));
     }
-    return weights;
+    return product;
   }
 
   matrix<Scalar> m_X, m_y;

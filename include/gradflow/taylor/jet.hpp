@@ -50,6 +50,7 @@ class jet {
   void evaluate(int node, int k);
   void evaluate_elementwise(const node& v, int n, int k, matrix<Scalar>& out);
   void decide_branches(std::size_t source);
+  bool is_step_constant(int id) const { return m_step_constant[static_cast<std::size_t>(id)] != 0; }
 
   graph<Scalar> m_graph;
   int m_order;
@@ -64,6 +65,9 @@ class jet {
   std::vector<int> m_kink_sources, m_source_of_node;  // node ids; node id → source index or −1
   std::vector<std::vector<unsigned char>> m_branch;  // per source, per entry: 1 = active
   std::vector<branch_hint> m_hints;
+  // Per node: its coefficients beyond order 0 vanish on every step (constants, heaviside, and what
+  // elementwise and product operations make of them only), so a product with it is one term.
+  std::vector<unsigned char> m_step_constant;
   Real m_tmp;
 };
 

@@ -18,6 +18,18 @@ jet<Scalar>::jet(graph<Scalar> g, int order) : m_graph(std::move(g)), m_order(or
     const node& operand = m_graph.nodes[static_cast<std::size_t>(v.a)];
     m_branch.emplace_back(static_cast<std::size_t>(operand.rows * operand.cols), 0);
   }
+  m_step_constant.assign(m_graph.nodes.size(), 0);
+  for (std::size_t n = 0; n < m_graph.nodes.size(); ++n) {
+    const node& v = m_graph.nodes[n];
+    const auto flat = [&](int id) { return m_step_constant[static_cast<std::size_t>(id)] != 0; };
+    switch (v.kind) {
+      case op::heaviside: m_step_constant[n] = 1; break;
+      case op::add: case op::sub: case op::mul: case op::hadamard: m_step_constant[n] = flat(v.a) && flat(v.b); break;
+      case op::transpose: case op::scale: m_step_constant[n] = flat(v.a); break;
+      default: m_step_constant[n] = v.is_constant;
+    }
+    if (v.is_constant) m_step_constant[n] = 1;
+  }
   for (std::size_t n = 0; n < m_graph.nodes.size(); ++n) {
     const node& v = m_graph.nodes[n];
     if (v.kind == op::constant) {
@@ -46,7 +58,11 @@ template <class Scalar>
 void jet<Scalar>::evaluate(int n, int k) {
   const node& v = m_graph.nodes[static_cast<std::size_t>(n)];
   matrix<Scalar>& out = m_c[static_cast<std::size_t>(n)][static_cast<std::size_t>(k)];
-  const auto is_const = [&](int id) { return m_graph.nodes[static_cast<std::size_t>(id)].is_constant; };
+  const auto is_const = [&](int id) { return is_step_constant(id); };  // one term suffices (see m_step_constant)
+  if (k > 0 && is_step_constant(n)) {  // a flat node's higher coefficients vanish
+    detail::set_zero(out);
+    return;
+  }
   switch (v.kind) {
     case op::input:
     case op::constant:
@@ -104,13 +120,13 @@ void jet<Scalar>::evaluate_elementwise(const node& v, int n, int k, matrix<Scala
   const auto& c = m_c[static_cast<std::size_t>(n)];
   const Scalar parameter = (v.kind == op::scale || v.kind == op::pow) ? Scalar(m_graph.constants[static_cast<std::size_t>(n)](0, 0)) : Scalar(0);
   const auto a = [&](int j) -> const matrix<Scalar>& { return value(v.a, j); };
-  const bool a_const = m_graph.nodes[static_cast<std::size_t>(v.a)].is_constant;
+  const bool a_const = is_step_constant(v.a);
   const auto a_at = [&](int j, Eigen::Index i) -> Scalar { return a_const && j > 0 ? Scalar(0) : Scalar(a(j).data()[i]); };
   for (Eigen::Index i = 0; i < out.size(); ++i) {
     Scalar r(0);
     switch (v.kind) {
       case op::hadamard: {
-        const bool b_const = m_graph.nodes[static_cast<std::size_t>(v.b)].is_constant;
+        const bool b_const = is_step_constant(v.b);
         for (int j = 0; j <= k; ++j) {
           if ((a_const && j > 0) || (b_const && k - j > 0)) continue;
           r += a(j).data()[i] * value(v.b, k - j).data()[i];
