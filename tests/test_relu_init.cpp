@@ -90,3 +90,23 @@ BOOST_AUTO_TEST_CASE(zeta_check_passes_on_the_law_drawn_and_fails_on_another) {
   two.width = 10;
   BOOST_TEST((check_jin2023_zeta(initial_parameters(two).first, two, dec("3"), 20, dec("4.5")).verdict == verdict::not_applicable));
 }
+
+BOOST_AUTO_TEST_CASE(spline_limit_check_logic) {
+  // Errors falling like n^{−1/2} (with scatter) pass; errors that do not fall fail; one width is
+  // not enough.
+  const std::vector<width_errors> falling = {{10, {0.31, 0.29}}, {40, {0.16, 0.14}}, {160, {0.08, 0.075}}};
+  const std::vector<width_errors> flat = {{10, {0.27, 0.28}}, {40, {0.27, 0.26}}, {160, {0.27, 0.275}}};
+  BOOST_TEST((check_jin2023_spline_limit(falling).verdict == verdict::pass));
+  BOOST_TEST((check_jin2023_spline_limit(flat).verdict == verdict::fail));
+  BOOST_TEST((check_jin2023_spline_limit({{10, {0.3, 0.2, 0.25}}}).verdict == verdict::not_applicable));
+  // f ≡ 0 (ASI at t = 0) against g* of the Figure 1 data: sup |g*| on [−2, 2] is g*(0) = g*(±2) = 3/2.
+  relu_init_options<Real> o;
+  o.width = 8;
+  o.skip = true;
+  const auto [p, scale] = initial_parameters(o);
+  const relu_shallow<Real> model(test::rows({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}}), test::rows({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}}), 16,
+                                 scale, true, relu_training::all);
+  const auto theta = model.pack(p);
+  using std::abs;
+  BOOST_TEST(abs(sup_distance_to_natural_spline(model, theta.data(), 401) - dec("1.5")) <= 64 * eps<Real>());
+}

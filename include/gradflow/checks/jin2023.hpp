@@ -1,5 +1,5 @@
 #pragma once
-// jin2023.zeta (proofs/jin2023.zeta.md): the curvature weight of Jin & Montúfar's Prop. 14,
+// jin2023.zeta and jin2023.spline_limit (proofs/jin2023.*.md). zeta: the curvature weight of Jin & Montúfar's Prop. 14,
 //   ζ(x) = ∫ |W|³ p_{W,B}(W, −Wx) dW = E(W² | C = x) p_C(x),  C = −B/W the breakpoint,
 // against the initialiser's draws: for bins I_k, m_k = E[W² 1(C ∈ I_k)] = ∫_{I_k} ζ, estimated by
 // the sample mean of w_i² 1(c_i ∈ I_k) with its standard error. Closed forms (THEOREMS.md §3.2 Thm 2):
@@ -8,11 +8,13 @@
 #include "gradflow/checks/check_result.hpp"
 #include "gradflow/models/relu_init.hpp"
 #include "gradflow/numeric/decimal.hpp"
+#include "gradflow/solvers/natural_spline.hpp"
 
 #include <boost/math/constants/constants.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -79,6 +81,71 @@ check_result check_jin2023_zeta(const relu_parameters<Scalar>& drawn, const relu
           "max over " + std::to_string(bins) + " bins of [−" + to_short_decimal(reach) + ", " + to_short_decimal(reach) +
               "] of |mean of w_i² 1(c_i ∈ bin) − ∫_bin ζ| / standard error, " + std::to_string(n) + " units drawn" +
               (where.empty() ? "" : "; largest in " + where)};
+}
+
+}  // namespace gradflow
+
+namespace gradflow {
+
+/// One width of a jin2023.spline_limit sweep: sup|f − g*| over the data interval, one per seed.
+struct width_errors {
+  long width = 0;
+  std::vector<double> errors;
+};
+
+/// sup over `points` equally spaced inputs of [x_min, x_max] of |f(x, θ) − g*(x)|, g* the natural
+/// cubic spline of the model's data (THEOREMS.md §3.2 Remark 3; the limit for constant ζ, f(·, θ₀) = 0
+/// and a trained skip connection).
+template <class Scalar>
+Scalar sup_distance_to_natural_spline(const relu_shallow<Scalar>& model, const Scalar* theta, int points) {
+  using std::abs;
+  std::vector<std::pair<Scalar, Scalar>> data;
+  for (Eigen::Index j = 0; j < model.N(); ++j) data.emplace_back(model.X()(j, 0), model.Y()(j, 0));
+  std::sort(data.begin(), data.end(), [](const auto& p, const auto& q) { return p.first < q.first; });
+  std::vector<Scalar> x, y;
+  for (const auto& [u, v] : data) x.push_back(u), y.push_back(v);
+  const solvers::natural_spline<Scalar> g(x, y);
+  matrix<Scalar> grid(points, 1);
+  for (int k = 0; k < points; ++k) grid(k, 0) = x.front() + (x.back() - x.front()) * k / (points - 1);
+  const matrix<Scalar> f = model.predict(theta, grid);
+  Scalar sup(0);
+  for (int k = 0; k < points; ++k) sup = std::max(sup, Scalar(abs(f(k, 0) - g(grid(k, 0)))));
+  return sup;
+}
+
+/// jin2023.spline_limit on a width sweep (widths increasing, at least two, each with at least two
+/// seeds): the least-squares slope of log(error) against log(width) over all runs, with its standard
+/// error se; the theorem's sup error O_p(n^{−1/2}) fails when slope > −½ + 2·se.
+inline check_result check_jin2023_spline_limit(const std::vector<width_errors>& sweep, const std::string& hypotheses_failed = "") {
+  const std::string id = "jin2023.spline_limit";
+  if (!hypotheses_failed.empty()) return not_applicable(id, hypotheses_failed);
+  std::vector<std::pair<double, double>> points;
+  std::string table;
+  for (const auto& w : sweep) {
+    double mean = 0, square = 0;
+    for (const double e : w.errors) points.emplace_back(std::log(static_cast<double>(w.width)), std::log(e)), mean += e, square += e * e;
+    mean /= static_cast<double>(w.errors.size());
+    const double spread = std::sqrt(std::max(0.0, square / static_cast<double>(w.errors.size()) - mean * mean));
+    char row[96];
+    std::snprintf(row, sizeof row, "%sn = %ld: %.4g ± %.2g", table.empty() ? "" : "; ", w.width, mean, spread);
+    table += row;
+  }
+  if (sweep.size() < 2 || points.size() < 3) return not_applicable(id, "a sweep needs two widths or more and three runs or more");
+  double mx = 0, my = 0;
+  for (const auto& [u, v] : points) mx += u, my += v;
+  mx /= static_cast<double>(points.size()), my /= static_cast<double>(points.size());
+  double sxx = 0, sxy = 0;
+  for (const auto& [u, v] : points) sxx += (u - mx) * (u - mx), sxy += (u - mx) * (v - my);
+  const double slope = sxy / sxx;
+  double residual = 0;
+  for (const auto& [u, v] : points) residual += std::pow(v - my - slope * (u - mx), 2);
+  const double se = std::sqrt(residual / static_cast<double>(points.size() - 2) / sxx), bound = -0.5 + 2 * se;
+  char numbers[2][32];
+  std::snprintf(numbers[0], sizeof numbers[0], "%.4g", slope);
+  std::snprintf(numbers[1], sizeof numbers[1], "%.4g", bound);
+  return {id, slope <= bound ? verdict::pass : verdict::fail, numbers[0], numbers[1],
+          "least-squares slope of log sup|f − g*| against log n over " + std::to_string(points.size()) + " runs (se " +
+              std::to_string(se).substr(0, 6) + "); the bound is −1/2 + 2·se; mean ± std: " + table};
 }
 
 }  // namespace gradflow
