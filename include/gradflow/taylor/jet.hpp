@@ -41,6 +41,9 @@ class jet {
   const matrix<Scalar>& kink_operand(std::size_t s, int k) const { return value(m_kink_sources[s], k); }
   /// The branch entry i of source s follows in the last compute(): true where the relu is the identity.
   bool active(std::size_t s, Eigen::Index i) const { return m_branch[s][static_cast<std::size_t>(i)] != 0; }
+  /// Whether entry i of source s had its branch set by set_branch() for the last compute() (the
+  /// driver landed on it: its operand is zero up to the landing's error).
+  bool landed(std::size_t s, Eigen::Index i) const { return m_landed[s][static_cast<std::size_t>(i)] != 0; }
   /// Overrides the branch of entry i of source s for the next compute() only (the driver sets the
   /// new side after landing on a kink, where the operand is zero to working precision).
   void set_branch(std::size_t s, Eigen::Index i, bool active) { m_hints.push_back({s, i, active}); }
@@ -64,6 +67,7 @@ class jet {
   };
   std::vector<int> m_kink_sources, m_source_of_node;  // node ids; node id → source index or −1
   std::vector<std::vector<unsigned char>> m_branch;  // per source, per entry: 1 = active
+  std::vector<std::vector<unsigned char>> m_landed;  // per source, per entry: 1 = set by set_branch()
   std::vector<branch_hint> m_hints;
   // Per node: its coefficients beyond order 0 vanish on every step (constants, heaviside, and what
   // elementwise and product operations make of them only), so a product with it is one term.

@@ -2,6 +2,8 @@
 // Definitions of jet<Scalar>; included only by src/instantiate/*.cpp.
 #include "gradflow/taylor/jet.hpp"
 
+#include <algorithm>
+
 namespace gradflow::taylor {
 
 template <class Scalar>
@@ -17,6 +19,7 @@ jet<Scalar>::jet(graph<Scalar> g, int order) : m_graph(std::move(g)), m_order(or
     m_kink_sources.push_back(v.a);
     const node& operand = m_graph.nodes[static_cast<std::size_t>(v.a)];
     m_branch.emplace_back(static_cast<std::size_t>(operand.rows * operand.cols), 0);
+    m_landed.emplace_back(static_cast<std::size_t>(operand.rows * operand.cols), 0);
   }
   m_step_constant.assign(m_graph.nodes.size(), 0);
   for (std::size_t n = 0; n < m_graph.nodes.size(); ++n) {
@@ -197,8 +200,10 @@ void jet<Scalar>::decide_branches(std::size_t source) {
   const matrix<Scalar>& a0 = value(m_kink_sources[source], 0);
   auto& branch = m_branch[source];
   for (Eigen::Index i = 0; i < a0.size(); ++i) branch[static_cast<std::size_t>(i)] = a0.data()[i] > 0;
+  auto& landed = m_landed[source];
+  std::fill(landed.begin(), landed.end(), 0);
   for (const branch_hint& h : m_hints)
-    if (h.source == source) branch[static_cast<std::size_t>(h.entry)] = h.active;
+    if (h.source == source) branch[static_cast<std::size_t>(h.entry)] = h.active, landed[static_cast<std::size_t>(h.entry)] = 1;
 }
 
 template <class Scalar>

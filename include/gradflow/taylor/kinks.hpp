@@ -5,8 +5,9 @@
 //   1. exclusion: |a_0| > Σ_{k≥1} |a_k| h^k with a_0 on the branch's side — no root in [0, h];
 //   2. otherwise the signs at τ_m = m h / 16 (m = 1 … 16) bracket the first change of side, and
 //      Newton on the polynomial, kept inside the bracket, finds it to 4 eps (relative).
-// The samples start at τ_1, not 0: an entry just landed on (a_0 = 0 up to rounding, possibly on the
-// wrong side) is not an event again. Two changes of side between neighbouring samples are not seen
+// The samples start at τ_1, not 0: an entry just landed on (a_0 = 0 up to the landing's error, on
+// either side) is not an event again unless it is on the wrong side at τ_1; then it turns back at
+// once and the kink is reported at τ = 0 (the driver's sliding-mode case). Two changes of side between neighbouring samples are not seen
 // (the operand would have to touch zero twice within h/16 of the step).
 #include "gradflow/numeric/precision.hpp"
 #include "gradflow/taylor/jet.hpp"
@@ -59,8 +60,12 @@ std::optional<kink<Scalar>> first_kink(const jet<Scalar>& J, const Scalar& h, co
         found = !agrees(at(hi));
       }
       if (!found || (first && lo > first->tau + same)) continue;
-      Scalar tau = (lo + hi) / 2;  // Newton on the polynomial, kept inside the shrinking bracket
-      for (int iteration = 0; iteration < 400; ++iteration) {
+      // An entry just landed on (its operand is zero up to the landing's error, on either side) that
+      // is on the wrong side already at τ_1 turns back at once: τ = 0, whatever root that residue
+      // puts in between.
+      const bool at_once = lo == 0 && (J.landed(s, i) || !agrees(a(0)));
+      Scalar tau = at_once ? Scalar(0) : Scalar((lo + hi) / 2);  // Newton on the polynomial, kept inside the shrinking bracket
+      for (int iteration = 0; iteration < 400 && !at_once; ++iteration) {
         const Scalar value = at(tau), d = slope(tau);
         (agrees(value) ? lo : hi) = tau;
         Scalar next = d != 0 ? Scalar(tau - value / d) : Scalar((lo + hi) / 2);
