@@ -2,11 +2,11 @@
 // trains relu_shallow on the Figure 1 data (ASI, uniform W ~ U(−1, 1), B ~ U(−2, 2), skip connection;
 // TRAIN = all or output) to the loss LOSS for each width and seed, and prints per run: width, seed, seconds,
 // steps, kink events, sliding modes, t_final, sup over a 401-point grid of [−2, 2] of |f − g*|,
-// g* the natural cubic spline (solvers/natural_spline.hpp; g*(0.5) = 59/56, g*(1.5) = 41/56), f(0.5), f(1.5). Tab-separated, one run per line.
+// g* the natural cubic spline (checks/jin2023.hpp sup_distance_to_natural_spline; g*(0.5) = 59/56, g*(1.5) = 41/56), f(0.5), f(1.5). Tab-separated, one run per line.
+#include "gradflow/checks/jin2023.hpp"
 #include "gradflow/integrate/integrate.hpp"
 #include "gradflow/models/relu_init.hpp"
 #include "gradflow/numeric/decimal_matrix.hpp"
-#include "gradflow/solvers/natural_spline.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -25,11 +25,6 @@ int main(int argc, char** argv) {
   const relu_training training = std::string(argv[4]) == "output" ? relu_training::output : relu_training::all;
   const matrix<Real> X = decimal_matrix<Real>({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}});
   const matrix<Real> y = decimal_matrix<Real>({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}});
-  std::vector<Real> knots, values;
-  for (Eigen::Index j = 0; j < X.rows(); ++j) knots.push_back(X(j, 0)), values.push_back(y(j, 0));
-  const solvers::natural_spline<Real> g(knots, values);
-  matrix<Real> grid(401, 1);
-  for (int k = 0; k <= 400; ++k) grid(k, 0) = Real(-2) + Real(k) / 100;
   for (int arg = 5; arg < argc; ++arg) {
     for (int seed = 1; seed <= seeds; ++seed) {
       relu_init_options<Real> o;
@@ -48,9 +43,7 @@ int main(int argc, char** argv) {
       const auto start = std::chrono::steady_clock::now();
       const auto s = integrate(model, theta, io, integrate_observer<Real>{});
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const matrix<Real> f = model.predict(theta.data(), grid);
-      Real sup(0);
-      for (int k = 0; k <= 400; ++k) sup = std::max(sup, Real(abs(f(k, 0) - g(grid(k, 0)))));
+      const Real sup = sup_distance_to_natural_spline(model, theta.data(), 401);
       const matrix<Real> probe = model.predict(theta.data(), decimal_matrix<Real>({{"0.5"}, {"1.5"}}));
       std::printf("%ld\t%d\t%.3f\t%lld\t%lld\t%lld\t%s\t%s\tf(0.5) = %s\tf(1.5) = %s\n", static_cast<long>(o.width), seed, seconds, static_cast<long long>(s.steps),
                   static_cast<long long>(s.kink_events), static_cast<long long>(s.sliding_modes), to_short_decimal(s.t_final).c_str(),

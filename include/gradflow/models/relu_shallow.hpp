@@ -111,8 +111,6 @@ class relu_shallow {
   std::vector<named_invariant<Scalar>> invariants(const Scalar* theta) const;
 
   // Filippov sliding (see the header comment): entries e = j + N·i of Z held at z_ji = 0.
-  /// The entries in a sliding mode.
-  const std::vector<Eigen::Index>& sliding() const { return m_sliding; }
   /// The same network with `entries` (of kink source 0, Z) held at zero; throws
   /// std::invalid_argument when a unit would hold two (its λ's would be coupled).
   relu_shallow with_sliding(const std::vector<std::pair<std::size_t, Eigen::Index>>& entries) const;

@@ -62,8 +62,8 @@ std::optional<kink<Scalar>> first_kink(const jet<Scalar>& J, const Scalar& h, co
       if (!found || (first && lo > first->tau + same)) continue;
       // An entry just landed on (its operand is zero up to the landing's error, on either side) that
       // is on the wrong side already at τ_1 turns back at once: τ = 0, whatever root that residue
-      // puts in between.
-      const bool at_once = lo == 0 && (J.landed(s, i) || !agrees(a(0)));
+      // puts in between. (Every other entry starts on its side: its branch is the sign of a_0.)
+      const bool at_once = lo == 0 && J.landed(s, i);
       Scalar tau = at_once ? Scalar(0) : Scalar((lo + hi) / 2);  // Newton on the polynomial, kept inside the shrinking bracket
       for (int iteration = 0; iteration < 400 && !at_once; ++iteration) {
         const Scalar value = at(tau), d = slope(tau);
