@@ -4,6 +4,7 @@
 #include "gradflow/models/diagonal_impl.hpp"
 #include "gradflow/models/linear2_impl.hpp"
 #include "gradflow/models/linear_deep_impl.hpp"
+#include "gradflow/models/relu_jet_impl.hpp"
 #include "gradflow/models/relu_shallow_impl.hpp"
 #include "gradflow/models/tensor_impl.hpp"
 #include "gradflow/taylor/jet_impl.hpp"
@@ -15,6 +16,7 @@ template class linear_deep<double>;
 template class diagonal<double>;
 template class tensor<double>;
 template class relu_shallow<double>;
+template class relu_jet<double>;
 template class taylor::jet<double>;
 template integration_summary<double> integrate(const linear2<double>&, std::vector<double>&, const integrate_options<double>&,
                                               const integrate_observer<double>&);

@@ -4,6 +4,7 @@
 #include "gradflow/models/diagonal_impl.hpp"
 #include "gradflow/models/linear2_impl.hpp"
 #include "gradflow/models/linear_deep_impl.hpp"
+#include "gradflow/models/relu_jet_impl.hpp"
 #include "gradflow/models/relu_shallow_impl.hpp"
 #include "gradflow/models/tensor_impl.hpp"
 #include "gradflow/taylor/jet_impl.hpp"
@@ -15,6 +16,7 @@ template class linear_deep<Real>;
 template class diagonal<Real>;
 template class tensor<Real>;
 template class relu_shallow<Real>;
+template class relu_jet<Real>;
 template class taylor::jet<Real>;
 template integration_summary<Real> integrate(const linear2<Real>&, std::vector<Real>&, const integrate_options<Real>&,
                                               const integrate_observer<Real>&);

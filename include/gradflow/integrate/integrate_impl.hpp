@@ -121,6 +121,7 @@ integration_summary<Scalar> drive(Stepper& stepper, const Model& model, std::vec
 
 }  // namespace gradflow
 
+#include "gradflow/models/relu_jet.hpp"
 #include "gradflow/taylor/drive.hpp"
 
 namespace gradflow {

@@ -36,10 +36,16 @@ struct relu_parameters {
 };
 
 template <class Scalar>
+class relu_jet;
+
+template <class Scalar>
 class relu_shallow {
   static_assert(is_supported_scalar_v<Scalar>, "gradflow: unsupported scalar; see numeric/real.hpp");
 
  public:
+  /// The Taylor driver's jet for this model: by unit groups (models/relu_jet.hpp), not by the graph.
+  using taylor_jet = relu_jet<Scalar>;
+
   /// Data X (N×d, d = 1 or 2), targets y (N×1), output scale s > 0, skip connection and training
   /// mode; `fixed` holds W and b when only the output layer trains (else ignored). Throws
   /// std::invalid_argument on wrong shapes.
@@ -114,6 +120,8 @@ class relu_shallow {
   /// The same network with `entries` (of kink source 0, Z) held at zero; throws
   /// std::invalid_argument when a unit would hold two (its λ's would be coupled).
   relu_shallow with_sliding(const std::vector<std::pair<std::size_t, Eigen::Index>>& entries) const;
+  /// The sliding entries of Z (j + N·i), in the order of their kink sources.
+  const std::vector<Eigen::Index>& sliding() const { return m_sliding; }
   /// True for kink-source entries the driver must not treat as kinks: Z's sliding entries.
   bool ignores_kink(std::size_t source, Eigen::Index entry) const;
   /// After a kink of source s ≥ 1 (λ_m reached 0 or 1): the network without that sliding entry,

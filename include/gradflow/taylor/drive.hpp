@@ -19,8 +19,8 @@ namespace gradflow::taylor::detail {
 // Root of g(τ) = L(x(τ)) − target on [0, h], given g(0) > 0 ≥ g(h): Newton with
 // g'(τ) = ∇L(x(τ))·x'(τ) = −velocity(x(τ))·x'(τ) (or the model's loss_slope()), kept inside a
 // shrinking bracket.
-template <class Scalar, class Model>
-Scalar locate_loss(const Model& model, const jet<Scalar>& J, const Scalar& h, const Scalar& target,
+template <class Scalar, class Model, class Jet>
+Scalar locate_loss(const Model& model, const Jet& J, const Scalar& h, const Scalar& target,
                    std::vector<Scalar>& x, std::vector<Scalar>& dx, std::vector<Scalar>& v) {
   using std::abs;
   Scalar lo(0), hi = h, tau = h;
@@ -58,8 +58,8 @@ concept slides = requires(const Model& m, std::size_t source, Eigen::Index entry
 // The branch changes after landing on `crossing`: each entry switches side, except that the end of a
 // sliding mode (a kink of a source ≥ 1) replaces the model and puts the held entry on its new side.
 // Returns whether the model changed (the jet must be recorded again before the hints are set).
-template <class Scalar, class Model>
-bool switch_branches(Model& model, const jet<Scalar>& J, std::vector<std::pair<std::size_t, Eigen::Index>> crossing,
+template <class Model, class Jet>
+bool switch_branches(Model& model, const Jet& J, std::vector<std::pair<std::size_t, Eigen::Index>> crossing,
                      std::vector<std::tuple<std::size_t, Eigen::Index, bool>>& hints) {
   bool changed = false;
   std::sort(crossing.rbegin(), crossing.rend());  // leave modes from the last, so indices stay valid
@@ -78,20 +78,28 @@ bool switch_branches(Model& model, const jet<Scalar>& J, std::vector<std::pair<s
   return changed;
 }
 
+// The jet of a model's field: the model's own (Model::taylor_jet, e.g. relu_shallow's by unit groups)
+// or the recorded graph's.
+template <class Scalar, class Model>
+auto make_jet(const Model& model, int order) {
+  if constexpr (requires { typename Model::taylor_jet; }) return typename Model::taylor_jet(model, order);
+  else return jet<Scalar>(record<Scalar>(model), order);
+}
+
 template <class Scalar, class Model>
 integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scalar>& theta, const integrate_options<Scalar>& o,
                                   const integrate_observer<Scalar>& observer) {
   using std::abs;
   using std::max;
   Model model = model_at_start;  // a sliding mode changes the field, hence the model
-  jet<Scalar> J(record<Scalar>(model), order_for(o.tolerance));
+  auto J = make_jet<Scalar>(model, order_for(o.tolerance));
   const auto ignored = [&](std::size_t source, Eigen::Index entry) {
     if constexpr (slides<Model>) return model.ignores_kink(source, entry);
     else return false;
   };
   std::vector<std::tuple<std::size_t, Eigen::Index, bool>> hints, last_hints;
   const auto apply = [&](bool model_changed) {
-    if (model_changed) J = jet<Scalar>(record<Scalar>(model), J.order());
+    if (model_changed) J = make_jet<Scalar>(model, J.order());
     for (const auto& [source, entry, active] : hints) J.set_branch(source, entry, active);
     last_hints = std::move(hints);
     hints.clear();

@@ -39,6 +39,23 @@ class jet {
   std::size_t kink_sources() const { return m_kink_sources.size(); }
   /// Coefficient k (0 ≤ k < order) of kink source s, after compute().
   const matrix<Scalar>& kink_operand(std::size_t s, int k) const { return value(m_kink_sources[s], k); }
+  /// Number of entries of kink source s.
+  Eigen::Index kink_size(std::size_t s) const { return kink_operand(s, 0).size(); }
+  /// Coefficients 0 … order − 1 of entry i of kink source s, into a.
+  void kink_series(std::size_t s, Eigen::Index i, std::vector<Scalar>& a) const {
+    a.resize(static_cast<std::size_t>(m_order));
+    for (int k = 0; k < m_order; ++k) a[static_cast<std::size_t>(k)] = kink_operand(s, k).data()[i];
+  }
+  /// Exclusion: entry i of source s starts on its branch's side with |a_0| > Σ_{k≥1} |a_k| h^k, so it
+  /// cannot change side in [0, h].
+  bool stays_on_branch(std::size_t s, Eigen::Index i, const Scalar& h) const {
+    using std::abs;
+    const Scalar& a0 = kink_operand(s, 0).data()[i];
+    if ((a0 > 0) != active(s, i)) return false;
+    Scalar bound(0), power(1);
+    for (int k = 1; k < m_order; ++k) power *= h, bound += abs(kink_operand(s, k).data()[i]) * power;
+    return abs(a0) > bound;
+  }
   /// The branch entry i of source s follows in the last compute(): true where the relu is the identity.
   bool active(std::size_t s, Eigen::Index i) const { return m_branch[s][static_cast<std::size_t>(i)] != 0; }
   /// Whether entry i of source s had its branch set by set_branch() for the last compute() (the

@@ -1,8 +1,11 @@
 #pragma once
 // Kink events of piecewise-smooth fields (relu/heaviside in the graph): within one Taylor step every
-// kink-source entry a(τ) = Σ_{k<order} a_k τ^k must stay on the branch the step was computed with
+// kink-source entry a(τ) = Σ_k a_k τ^k (k < order for a graph node; k ≤ order where the jet knows the
+// entry as a function of the state polynomial, as relu_jet does for z_ji, so that the landing leaves
+// z_ji at rounding, not at the truncation error) must stay on the branch the step was computed with
 // (a > 0 active, a ≤ 0 inactive). first_kink() finds the earliest τ in (0, h] where one leaves it:
-//   1. exclusion: |a_0| > Σ_{k≥1} |a_k| h^k with a_0 on the branch's side — no root in [0, h];
+//   1. exclusion (the jet's stays_on_branch()): e.g. |a_0| > Σ_{k≥1} |a_k| h^k with a_0 on the
+//      branch's side — no root in [0, h];
 //   2. otherwise the signs at τ_m = m h / 16 (m = 1 … 16) bracket the first change of side, and
 //      Newton on the polynomial, kept inside the bracket, finds it to 4 eps (relative).
 // The samples start at τ_1, not 0: an entry just landed on (a_0 = 0 up to the landing's error, on
@@ -26,22 +29,21 @@ struct kink {
 };
 
 /// The first kink in (0, h], skipping the entries for which ignored(source, entry) holds.
-template <class Scalar, class Ignored>
-std::optional<kink<Scalar>> first_kink(const jet<Scalar>& J, const Scalar& h, const Ignored& ignored) {
+template <class Scalar, class Jet, class Ignored>
+std::optional<kink<Scalar>> first_kink(const Jet& J, const Scalar& h, const Ignored& ignored) {
   using std::abs;
-  const int degree = J.order() - 1;
   std::optional<kink<Scalar>> first;
   const Scalar same(8 * eps<Scalar>() * h);
+  std::vector<Scalar> series;
   for (std::size_t s = 0; s < J.kink_sources(); ++s) {
-    const Eigen::Index size = J.kink_operand(s, 0).size();
+    const Eigen::Index size = J.kink_size(s);
     for (Eigen::Index i = 0; i < size; ++i) {
-      if (ignored(s, i)) continue;
-      const auto a = [&](int k) -> const Scalar& { return J.kink_operand(s, k).data()[i]; };
+      if (ignored(s, i) || J.stays_on_branch(s, i, h)) continue;
+      J.kink_series(s, i, series);
+      const int degree = static_cast<int>(series.size()) - 1;
+      const auto a = [&](int k) -> const Scalar& { return series[static_cast<std::size_t>(k)]; };
       const bool on = J.active(s, i);
       const auto agrees = [on](const Scalar& value) { return (value > 0) == on; };
-      Scalar bound(0), power(1);
-      for (int k = 1; k <= degree; ++k) power *= h, bound += abs(a(k)) * power;
-      if (agrees(a(0)) && abs(a(0)) > bound) continue;
       const auto at = [&](const Scalar& tau) {
         Scalar v = a(degree);
         for (int k = degree - 1; k >= 0; --k) v = v * tau + a(k);

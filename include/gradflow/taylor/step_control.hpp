@@ -22,19 +22,22 @@ int order_for(const Scalar& tolerance) {
 }
 
 /// max_i |x_k,i|
-template <class Scalar>
-Scalar coefficient_norm(const jet<Scalar>& J, int k) {
+template <class Jet>
+auto coefficient_norm(const Jet& J, int k) {
   using std::abs;
+  using Scalar = std::decay_t<decltype(J.coefficient(k, 0))>;
   Scalar m(0);
-  for (std::size_t i = 0; i < J.dimension(); ++i)
-    if (abs(J.coefficient(k, i)) > m) m = abs(J.coefficient(k, i));
+  for (std::size_t i = 0; i < J.dimension(); ++i) {
+    Scalar c = abs(J.coefficient(k, i));
+    if (c > m) m = std::move(c);
+  }
   return m;
 }
 
 /// Step size from the last two coefficients; nullopt when both vanish (x is at an equilibrium to
 /// the order computed, so any step is exact).
-template <class Scalar>
-std::optional<Scalar> step_size(const jet<Scalar>& J) {
+template <class Jet, class Scalar = std::decay_t<decltype(std::declval<Jet>().coefficient(0, 0))>>
+std::optional<Scalar> step_size(const Jet& J) {
   using std::exp;
   using std::pow;
   const int p = J.order();

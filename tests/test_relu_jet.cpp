@@ -1,0 +1,179 @@
+// relu_shallow's jet by unit groups (models/relu_jet.hpp) against the jet of its recorded graph
+// (taylor/jet.hpp on velocity_of): two different algorithms for the same Taylor coefficients —
+// one integrates every unit, the other each group's fundamental matrix and second moment. Every
+// coefficient of every state entry and every kink source must agree to rounding, with skip or not,
+// all layers or the output layer, d = 1 and 2, units sharing groups, and a sliding entry.
+#define BOOST_TEST_MODULE relu_jet
+#include "gradflow/integrate/integrate_impl.hpp"
+#include "gradflow/models/relu_init.hpp"
+#include "gradflow/taylor/step_control.hpp"
+#include "gradflow/taylor/jet_impl.hpp"
+#include "support/literals.hpp"
+#include "support/working_precision.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace gradflow;
+using gradflow::test::rows;
+using gradflow::test::working_precision_from_args;
+BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
+
+namespace {
+
+// Largest |difference| between the jets, relative to the size of what is compared: per order k
+// over the state entries (coefficients grow like ρ^{-k}), and for each kink source over its entries'
+// step polynomials Σ_k a_k τ^k on the step [0, h] the driver would take, by Σ_k |a_k − b_k| h^k
+// against max Σ_k |a_k| h^k (a single coefficient of the quotient λ = μ/r_j may nearly cancel).
+template <class Grouped>
+Real worst_relative_difference(const taylor::jet<Real>& graph, const Grouped& grouped) {
+  using std::abs;
+  Real worst(0);
+  const auto record = [&](const Real& diff, const Real& scale) {
+    if (scale > 0) worst = std::max(worst, Real(diff / scale));
+  };
+  BOOST_REQUIRE_EQUAL(graph.dimension(), grouped.dimension());
+  for (int k = 0; k <= graph.order(); ++k) {
+    Real scale(0), diff(0);
+    for (std::size_t i = 0; i < graph.dimension(); ++i) {
+      scale = std::max(scale, Real(abs(graph.coefficient(k, i))));
+      diff = std::max(diff, Real(abs(graph.coefficient(k, i) - grouped.coefficient(k, i))));
+    }
+    record(diff, scale);
+  }
+  const Real h = *taylor::detail::step_size(graph);
+  BOOST_REQUIRE_EQUAL(graph.kink_sources(), grouped.kink_sources());
+  for (std::size_t s = 0; s < graph.kink_sources(); ++s) {
+    BOOST_REQUIRE_EQUAL(graph.kink_size(s), grouped.kink_size(s));
+    std::vector<Real> a, b;
+    Real scale(0), diff(0);
+    for (Eigen::Index i = 0; i < graph.kink_size(s); ++i) {
+      BOOST_TEST(graph.active(s, i) == grouped.active(s, i));
+      graph.kink_series(s, i, a);
+      grouped.kink_series(s, i, b);
+      Real size(0), gap(0), power(1);
+      for (std::size_t k = 0; k < a.size(); ++k, power *= h) size += abs(a[k]) * power, gap += abs(a[k] - b[k]) * power;
+      scale = std::max(scale, size), diff = std::max(diff, gap);
+    }
+    record(diff, scale);
+  }
+  return worst;
+}
+
+Real compare_jets(const relu_shallow<Real>& model, const std::vector<Real>& theta) {
+  const int order = 12;
+  taylor::jet<Real> graph(taylor::record<Real>(model), order);
+  relu_jet<Real> grouped(model, order);
+  graph.compute(theta.data());
+  grouped.compute(theta.data());
+  return worst_relative_difference(graph, grouped);
+}
+
+relu_parameters<Real> units_1d(bool skip) {
+  relu_parameters<Real> p;  // units 1 and 4, 2 and 5 share patterns on the data below
+  p.W = rows({{"-0.99"}, {"0.74"}, {"-0.51"}, {"-0.7"}, {"0.31"}, {"0.58"}});
+  p.b = rows({{"1.14"}, {"1.2"}, {"0.06"}, {"0.9"}, {"0.55"}, {"-0.53"}});
+  p.a = rows({{"0.52"}, {"-0.64"}, {"0.74"}, {"1"}, {"0.82"}, {"-0.77"}});
+  p.c = rows({{"0.2"}});
+  if (skip) p.u = rows({{"-0.1"}}), p.v = rows({{"0.05"}});
+  return p;
+}
+
+relu_shallow<Real> model_1d(bool skip, relu_training training) {
+  return relu_shallow<Real>(rows({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}}), rows({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}}), 6,
+                            Real(3) / 4, skip, training, units_1d(skip));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(grouped_and_graph_jets_agree_in_one_dimension) {
+  for (bool skip : {false, true})
+    for (relu_training training : {relu_training::all, relu_training::output}) {
+      const auto model = model_1d(skip, training);
+      BOOST_TEST_INFO("skip " << skip << ", " << (training == relu_training::all ? "all" : "output"));
+      BOOST_TEST(compare_jets(model, model.pack(units_1d(skip))) <= 1000 * eps<Real>());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(grouped_and_graph_jets_agree_in_two_dimensions) {
+  relu_parameters<Real> p;
+  p.W = rows({{"0.3", "-0.8"}, {"-0.45", "0.2"}, {"0.9", "0.1"}, {"0.31", "-0.79"}});
+  p.b = rows({{"0.2"}, {"-0.1"}, {"0.35"}, {"0.21"}});
+  p.a = rows({{"0.6"}, {"-0.9"}, {"0.4"}, {"-0.2"}});
+  p.c = rows({{"-0.3"}});
+  p.u = rows({{"0.1"}, {"0.2"}});
+  p.v = rows({{"0"}});
+  const relu_shallow<Real> model(rows({{"0", "0"}, {"1", "0.5"}, {"-0.5", "1"}, {"0.25", "-1"}}), rows({{"1"}, {"-0.5"}, {"0.25"}, {"2"}}), 4,
+                                 Real(1), true, relu_training::all);
+  BOOST_TEST(compare_jets(model, model.pack(p)) <= 1000 * eps<Real>());
+}
+
+BOOST_AUTO_TEST_CASE(grouped_and_graph_jets_agree_with_a_sliding_entry_and_branch_hints) {
+  // Unit 3 (W = −0.51) gets b = −0.51 so that z at x = −1 is exactly 0 (entry j + N·i = 1 + 5·2) and
+  // is held there; unit 5's entry at x = 1 is nudged to 0 too and told it is active (a landed kink).
+  const auto model = model_1d(true, relu_training::all);
+  relu_parameters<Real> p = units_1d(true);
+  p.b(2) = p.W(2, 0);   // w·(−1) + b = 0 at x = −1: entry 1 + 5·2
+  p.b(4) = -p.W(4, 0);  // w·1 + b = 0 at x = 1: entry 3 + 5·4
+  const auto sliding = model.with_sliding({{0, 1 + 5 * 2}});
+  const std::vector<Real> theta = sliding.pack(p);
+  const int order = 12;
+  taylor::jet<Real> graph(taylor::record<Real>(sliding), order);
+  relu_jet<Real> grouped(sliding, order);
+  graph.set_branch(0, 3 + 5 * 4, true);
+  grouped.set_branch(0, 3 + 5 * 4, true);
+  graph.compute(theta.data());
+  grouped.compute(theta.data());
+  BOOST_TEST(grouped.landed(0, 3 + 5 * 4));
+  BOOST_TEST(grouped.active(0, 3 + 5 * 4));
+  BOOST_TEST(worst_relative_difference(graph, grouped) <= 1000 * eps<Real>());
+}
+
+namespace {
+
+// relu_shallow without its grouped jet: the Taylor driver falls back to the recorded graph's.
+struct graph_only {
+  relu_shallow<Real> net;
+  std::size_t dimension() const { return net.dimension(); }
+  Real loss(const Real* theta) const { return net.loss(theta); }
+  void velocity(const Real* theta, Real* dtheta) const { net.velocity(theta, dtheta); }
+  auto block_shapes() const { return net.block_shapes(); }
+  template <class Ops>
+  auto velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const { return net.velocity_of(ops, blocks); }
+  graph_only with_sliding(const std::vector<std::pair<std::size_t, Eigen::Index>>& entries) const { return {net.with_sliding(entries)}; }
+  bool ignores_kink(std::size_t source, Eigen::Index entry) const { return net.ignores_kink(source, entry); }
+  std::pair<graph_only, std::pair<Eigen::Index, bool>> leave_sliding(std::size_t source) const {
+    auto [next, exit] = net.leave_sliding(source);
+    return {{std::move(next)}, exit};
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_flow_by_groups_takes_the_graphs_steps_and_kinks) {
+  // The Figure 1 example's start (width 10, seed 7: 20 units in ASI pairs) to t = 20, through its six
+  // kinks and sliding modes: the same steps, events and final state (to the tolerance) either way.
+  using std::abs;
+  relu_init_options<Real> init;
+  init.width = 10;
+  init.seed = 7;
+  init.skip = true;
+  const auto [start, scale] = initial_parameters(init);
+  const relu_shallow<Real> model(rows({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}}), rows({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}}), 20, scale,
+                                 true, relu_training::all);
+  integrate_options<Real> o;
+  o.method = method::taylor;
+  o.tolerance = 10 * eps<Real>();
+  o.t_end = Real(20);
+  std::vector<Real> grouped = model.pack(start), graph = grouped;
+  const auto a = taylor::detail::drive(model, grouped, o, integrate_observer<Real>{});
+  const auto b = taylor::detail::drive(graph_only{model}, graph, o, integrate_observer<Real>{});
+  Real worst(0);
+  for (std::size_t i = 0; i < graph.size(); ++i) worst = std::max(worst, Real(abs(grouped[i] - graph[i])));
+  BOOST_TEST_MESSAGE(a.steps << " steps, " << a.kink_events << " kinks, " << a.sliding_modes << " sliding modes; |grouped − graph| = " << worst);
+  BOOST_TEST(a.kink_events >= 4);
+  BOOST_TEST(a.sliding_modes >= 4);
+  BOOST_TEST(a.kink_events == b.kink_events);
+  BOOST_TEST(a.sliding_modes == b.sliding_modes);
+  BOOST_TEST(std::abs(a.steps - b.steps) <= a.steps / 50);
+  BOOST_TEST(worst <= 100 * o.tolerance);
+}
