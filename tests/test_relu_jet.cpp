@@ -39,6 +39,7 @@ Real worst_relative_difference(const taylor::jet<Real>& graph, const Grouped& gr
       diff = std::max(diff, Real(abs(graph.coefficient(k, i) - grouped.coefficient(k, i))));
     }
     record(diff, scale);
+    record(abs(taylor::detail::coefficient_norm(graph, k) - taylor::detail::coefficient_norm(grouped, k)), scale);
   }
   const Real h = *taylor::detail::step_size(graph);
   BOOST_REQUIRE_EQUAL(graph.kink_sources(), grouped.kink_sources());

@@ -16,7 +16,8 @@
 // and order, against 2N + d + 1 per unit for the network's own graph) and gives unit i's coefficients
 // as Φ_g,k θ_i(t0), its pre-activations' as P_jᵀ Φ_g,k θ_i(t0) — to the state's order, so that a step
 // landing on a kink leaves z_ji zero to rounding (a graph node's series stops one order short). The groups are formed again at every
-// step start (the branches follow the signs of z_ji, or the driver's hints after a kink).
+// step start (the branches follow the signs of z_ji, or the driver's hints after a kink); a group
+// inactive on every data point and not sliding is frozen (u_g = 0, Φ_g = I) and left out.
 #include "gradflow/models/relu_shallow.hpp"
 #include "gradflow/taylor/jet.hpp"
 
@@ -43,6 +44,8 @@ class relu_jet {
   /// The step polynomial and its derivative at τ, for every state entry.
   void evaluate(const Scalar& tau, std::vector<Scalar>& x) const;
   void evaluate_derivative(const Scalar& tau, std::vector<Scalar>& dx) const;
+  /// max_i |coefficient k of entry i| (the step-size control's norm), by group products.
+  Scalar coefficient_norm(int k) const;
   /// Number of unit groups at the last compute().
   std::size_t groups() const { return m_keys.size(); }
 
@@ -60,29 +63,46 @@ class relu_jet {
 
  private:
   Eigen::Index D() const { return m_model.d() + 2; }
+  // Entry (m, l) of Φ_g in the inner state (S_g follows it); g must not be frozen.
   std::size_t phi_index(std::size_t g, Eigen::Index m, Eigen::Index l) const {
-    return g * static_cast<std::size_t>(2 * D() * D()) + static_cast<std::size_t>(m + D() * l);
+    return static_cast<std::size_t>(m_slot[g]) * static_cast<std::size_t>(2 * D() * D()) + static_cast<std::size_t>(m + D() * l);
   }
+  std::size_t rest_index() const { return 2 * static_cast<std::size_t>(D() * D()) * m_live; }
   void form_groups();
   void record_groups();
+  void unit_values(const std::vector<Scalar>& inner, bool derivative, std::vector<Scalar>& x) const;
   const matrix<Scalar>& bounds(std::size_t g, const Scalar& h) const;
+
+  // The units of one group, their parameters at the step start and the group's series.
+  struct block {
+    std::vector<Eigen::Index> units;
+    matrix<Scalar> theta0, abs_theta0;  // n_g×D
+    std::vector<matrix<Scalar>> phi, phi_t;  // Φ_g,k and its transpose, k = 0 … order
+    std::vector<matrix<Scalar>> z_rows;  // P Φ_g,k (N×D), k = 1 … order
+    mutable matrix<Scalar> bound;        // n_g×N: Σ_l |θ_il| Σ_k |(P Φ_g,k)_jl| h^k for the cached h
+    mutable matrix<Scalar> values;       // n_g×D scratch
+  };
 
   relu_shallow<Scalar> m_model;
   int m_order;
-  std::vector<std::pair<Eigen::Index, Eigen::Index>> m_flat;  // state entry → (unit, component of θ) or (−1, inner entry)
-  matrix<Scalar> m_theta0, m_abs_theta0;  // n×D, at the step start
-  matrix<Scalar> m_Z0;                    // N×n pre-activations at the step start
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> m_flat;  // state entry → (unit, component of θ) or (−1, entry after Φ, S)
+  matrix<Scalar> m_P, m_P_wb;  // N×D rows P_jᵀ = (0, x_j, 1); N×(D − 1) without the zero column
+  matrix<Scalar> m_Z0;         // N×n pre-activations at the step start
   std::vector<unsigned char> m_branch, m_landed;  // per entry of Z
   std::vector<std::pair<Eigen::Index, bool>> m_hints;
   std::vector<std::tuple<std::size_t, Eigen::Index, bool>> m_inner_hints;
   std::vector<std::vector<unsigned char>> m_keys;  // per group: the mask over the data, then 1 + sliding point (0: none)
-  std::vector<std::size_t> m_group;                // per unit
+  std::vector<std::size_t> m_group, m_row;         // per unit: its group and its row in the group's block
   std::vector<std::size_t> m_sliding_group;        // per sliding entry
-  std::optional<taylor::jet<Scalar>> m_inner;      // of (Φ_g, S_g, c, u, v)
-  std::vector<std::vector<matrix<Scalar>>> m_z_rows;  // [g][k − 1] = Pᵀ Φ_g,k (N×D), k = 1 … order
+  // Per group: its place among the inner system's groups, or −1 for a frozen group (inactive on every
+  // data point and not sliding: u_g = 0, so Φ_g = I and the group leaves the inner system).
+  std::vector<int> m_slot;
+  std::size_t m_live = 0;
+  std::vector<block> m_blocks;
+  std::optional<taylor::jet<Scalar>> m_inner;  // of (Φ_g, S_g, c, u, v)
   mutable std::optional<Scalar> m_bound_h;
-  mutable std::vector<matrix<Scalar>> m_bounds;  // [g](j, l) = Σ_k |(Pᵀ Φ_g,k)_jl| h^k
   mutable std::vector<Scalar> m_inner_x;
+  mutable Real m_tmp;
 };
 
 extern template class relu_jet<double>;

@@ -82,8 +82,10 @@ void jet<Scalar>::evaluate(int n, int k) {
     case op::transpose:
       detail::assign_transpose(out, value(v.a, k));
       return;
-    case op::hadamard:
     case op::scale:
+      detail::assign_scaled(out, m_graph.constants[static_cast<std::size_t>(n)](0, 0), value(v.a, k));
+      return;
+    case op::hadamard:
     case op::exp:
     case op::log:
     case op::log1p:
@@ -121,7 +123,7 @@ void jet<Scalar>::evaluate_elementwise(const node& v, int n, int k, matrix<Scala
   using std::log1p;
   using std::pow;
   const auto& c = m_c[static_cast<std::size_t>(n)];
-  const Scalar parameter = (v.kind == op::scale || v.kind == op::pow) ? Scalar(m_graph.constants[static_cast<std::size_t>(n)](0, 0)) : Scalar(0);
+  const Scalar parameter = v.kind == op::pow ? Scalar(m_graph.constants[static_cast<std::size_t>(n)](0, 0)) : Scalar(0);
   const auto a = [&](int j) -> const matrix<Scalar>& { return value(v.a, j); };
   const bool a_const = is_step_constant(v.a);
   const auto a_at = [&](int j, Eigen::Index i) -> Scalar { return a_const && j > 0 ? Scalar(0) : Scalar(a(j).data()[i]); };
@@ -136,7 +138,6 @@ void jet<Scalar>::evaluate_elementwise(const node& v, int n, int k, matrix<Scala
         }
         break;
       }
-      case op::scale: r = parameter * a_at(k, i); break;
       case op::exp:
         if (k == 0) r = exp(a_at(0, i));
         else {

@@ -4,6 +4,9 @@
 // allocation, not the arithmetic, dominated the first prototypes. For double they are plain Eigen.
 #include "gradflow/numeric/matrix.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace gradflow::taylor::detail {
 
 /// C = A + B (sign = +1) or C = A − B (sign = −1); C already has the right shape.
@@ -29,6 +32,12 @@ inline void assign_signed(matrix<Real>& C, const matrix<Real>& A, int sign) {
     if (sign > 0) mpfr_set(C.data()[i].backend().data(), A.data()[i].backend().data(), MPFR_RNDN);
     else mpfr_neg(C.data()[i].backend().data(), A.data()[i].backend().data(), MPFR_RNDN);
   }
+}
+
+/// C = c·A.
+inline void assign_scaled(matrix<double>& C, double c, const matrix<double>& A) { C.noalias() = c * A; }
+inline void assign_scaled(matrix<Real>& C, const Real& c, const matrix<Real>& A) {
+  for (Eigen::Index i = 0; i < C.size(); ++i) mpfr_mul(C.data()[i].backend().data(), c.backend().data(), A.data()[i].backend().data(), MPFR_RNDN);
 }
 
 /// C = Aᵀ.
@@ -68,6 +77,16 @@ inline void assign_divided(matrix<double>& C, const matrix<double>& A, unsigned 
 inline void assign_divided(matrix<Real>& C, const matrix<Real>& A, unsigned long d) {
   for (Eigen::Index i = 0; i < C.size(); ++i)
     mpfr_div_ui(C.data()[i].backend().data(), A.data()[i].backend().data(), d, MPFR_RNDN);
+}
+
+/// |a| > |b|, without a temporary.
+inline bool abs_greater(double a, double b) { return std::abs(a) > std::abs(b); }
+inline bool abs_greater(const Real& a, const Real& b) { return mpfr_cmpabs(a.backend().data(), b.backend().data()) > 0; }
+
+/// m = max(m, |x|) for m ≥ 0, without a temporary.
+inline void raise_to_abs(double& m, double x) { m = std::max(m, std::abs(x)); }
+inline void raise_to_abs(Real& m, const Real& x) {
+  if (abs_greater(x, m)) mpfr_abs(m.backend().data(), x.backend().data(), MPFR_RNDN);
 }
 
 }  // namespace gradflow::taylor::detail

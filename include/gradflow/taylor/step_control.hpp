@@ -26,12 +26,16 @@ template <class Jet>
 auto coefficient_norm(const Jet& J, int k) {
   using std::abs;
   using Scalar = std::decay_t<decltype(J.coefficient(k, 0))>;
-  Scalar m(0);
-  for (std::size_t i = 0; i < J.dimension(); ++i) {
-    Scalar c = abs(J.coefficient(k, i));
-    if (c > m) m = std::move(c);
+  if constexpr (requires { J.coefficient_norm(k); }) {
+    return Scalar(J.coefficient_norm(k));  // the jet knows a cheaper way
+  } else {
+    Scalar m(0);
+    for (std::size_t i = 0; i < J.dimension(); ++i) {
+      Scalar c = abs(J.coefficient(k, i));
+      if (c > m) m = std::move(c);
+    }
+    return m;
   }
-  return m;
 }
 
 /// Step size from the last two coefficients; nullopt when both vanish (x is at an equilibrium to
