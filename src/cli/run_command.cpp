@@ -3,6 +3,7 @@
 #include "progress.hpp"
 #include "run_record.hpp"
 
+#include "gradflow/checks/jin2023.hpp"
 #include "gradflow/checks/run_checks.hpp"
 #include "gradflow/integrate/time_change.hpp"
 #include "gradflow/io/invalid_input.hpp"
@@ -80,17 +81,39 @@ std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const relu_sh
   return out;
 }
 
-// final/f_grid.csv: columns x, f on output.grid (relu_shallow with one input).
+// output.grid as a column of inputs (the last point exactly `to`).
 template <class Scalar>
-std::string grid_table(const relu_shallow<Scalar>& model, const Scalar* theta, const grid_spec& g) {
+matrix<Scalar> grid_points(const grid_spec& g) {
   const Scalar from = parse_decimal<Scalar>(g.from), to = parse_decimal<Scalar>(g.to);
   matrix<Scalar> x(g.points, 1);
-  for (std::int64_t k = 0; k < g.points; ++k)
-    x(k, 0) = k == g.points - 1 ? to : Scalar(from + (to - from) * k / (g.points - 1));
-  const matrix<Scalar> f = model.predict(theta, x);
-  std::string out = "x,f\n";
-  for (std::int64_t k = 0; k < g.points; ++k) out += to_decimal(x(k, 0)) + "," + to_decimal(f(k, 0)) + "\n";
+  for (std::int64_t k = 0; k < g.points; ++k) x(k, 0) = k == g.points - 1 ? to : Scalar(from + (to - from) * k / (g.points - 1));
+  return x;
+}
+
+// A two-column CSV table: header, then x_k, v_k with every working digit.
+template <class Scalar>
+std::string column_table(const std::string& header, const matrix<Scalar>& x, const matrix<Scalar>& v) {
+  std::string out = header + "\n";
+  for (Eigen::Index k = 0; k < x.rows(); ++k) out += to_decimal(x(k, 0)) + "," + to_decimal(v(k, 0)) + "\n";
   return out;
+}
+
+// relu_shallow with one input: summary spline_sup_distance (sup over 401 points of the data interval
+// of |f − g*|, g* the natural cubic spline of the data; null when two data share an input), and on
+// output.grid final/f_grid.csv (x, f) and final/spline_grid.csv (x, g_star).
+template <class Scalar>
+void write_spline_outputs(const relu_shallow<Scalar>& model, const Scalar* theta, const std::optional<grid_spec>& grid, run_record<Scalar>& record) {
+  if (model.d() != 1) return;
+  std::optional<solvers::natural_spline<Scalar>> g;
+  try {
+    g.emplace(natural_spline_of_data(model));
+  } catch (const std::invalid_argument&) {
+  }
+  record.final_summary["spline_sup_distance"] = g ? nlohmann::json(to_decimal(sup_distance_to_natural_spline(model, theta, 401))) : nlohmann::json(nullptr);
+  if (!grid) return;
+  const matrix<Scalar> x = grid_points<Scalar>(*grid);
+  record.tables.emplace_back("final/f_grid.csv", column_table("x,f", x, model.predict(theta, x)));
+  if (g) record.tables.emplace_back("final/spline_grid.csv", column_table("x,g_star", x, matrix<Scalar>(x.unaryExpr([&](const Scalar& t) { return (*g)(t); }))));
 }
 
 // The linear predictor of the diagonal (β, predictions Xβ) and tensor (ρ, predictions Zρ) models,
@@ -294,7 +317,7 @@ int run_flow(const run_config& c, const run_arguments& args, output_dir& out, co
   if constexpr (std::is_same_v<Model, relu_shallow<Scalar>>) {
     record.final_summary["kink_events"] = record.summary.kink_events;
     record.final_summary["sliding_modes"] = record.summary.sliding_modes;
-    if (c.grid) record.tables.emplace_back("final/f_grid.csv", grid_table(model, theta.data(), *c.grid));
+    write_spline_outputs(model, theta.data(), c.grid, record);
   }
   record.checks = run_checks(model, physical_trace(flow, trace));
   record.wall_seconds = progress.elapsed();

@@ -93,18 +93,25 @@ struct width_errors {
   std::vector<double> errors;
 };
 
-/// sup over `points` equally spaced inputs of [x_min, x_max] of |f(x, θ) − g*(x)|, g* the natural
-/// cubic spline of the model's data (THEOREMS.md §3.2 Remark 3; the limit for constant ζ, f(·, θ₀) = 0
-/// and a trained skip connection).
+/// g*: the natural cubic spline interpolant of a one-input model's data (THEOREMS.md §3.2 Remark 3;
+/// the limit for constant ζ, f(·, θ₀) = 0 and a trained skip connection). Throws
+/// std::invalid_argument when two data points share an input.
 template <class Scalar>
-Scalar sup_distance_to_natural_spline(const relu_shallow<Scalar>& model, const Scalar* theta, int points) {
-  using std::abs;
+solvers::natural_spline<Scalar> natural_spline_of_data(const relu_shallow<Scalar>& model) {
   std::vector<std::pair<Scalar, Scalar>> data;
   for (Eigen::Index j = 0; j < model.N(); ++j) data.emplace_back(model.X()(j, 0), model.Y()(j, 0));
   std::sort(data.begin(), data.end(), [](const auto& p, const auto& q) { return p.first < q.first; });
   std::vector<Scalar> x, y;
   for (const auto& [u, v] : data) x.push_back(u), y.push_back(v);
-  const solvers::natural_spline<Scalar> g(x, y);
+  return solvers::natural_spline<Scalar>(std::move(x), std::move(y));
+}
+
+/// sup over `points` equally spaced inputs of [x_min, x_max] of |f(x, θ) − g*(x)|.
+template <class Scalar>
+Scalar sup_distance_to_natural_spline(const relu_shallow<Scalar>& model, const Scalar* theta, int points) {
+  using std::abs;
+  const solvers::natural_spline<Scalar> g = natural_spline_of_data(model);
+  const std::vector<Scalar>& x = g.knots();
   matrix<Scalar> grid(points, 1);
   for (int k = 0; k < points; ++k) grid(k, 0) = x.front() + (x.back() - x.front()) * k / (points - 1);
   const matrix<Scalar> f = model.predict(theta, grid);

@@ -1,6 +1,7 @@
 #pragma once
 // Definitions of relu_shallow<Scalar>; included only by src/instantiate/*.cpp.
 #include "gradflow/models/relu_shallow.hpp"
+#include "gradflow/taylor/kernels.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -95,14 +96,25 @@ relu_parameters<Scalar> relu_shallow<Scalar>::unpack(const Scalar* theta) const 
   return p;
 }
 
+// Products by the in-place kernels of taylor/kernels.hpp: Eigen's would make an MPFR temporary per
+// term, and the Taylor driver evaluates the loss of wide networks at every step.
 template <class Scalar>
 matrix<Scalar> relu_shallow<Scalar>::predict(const Scalar* theta, const matrix<Scalar>& points) const {
   detail::require_shape(points, points.rows(), d(), "points");
   const relu_parameters<Scalar> p = unpack(theta);
-  const matrix<Scalar> ones = matrix<Scalar>::Ones(points.rows(), 1);
-  const matrix<Scalar> Z = points * p.W.transpose() + ones * p.b.transpose();
-  matrix<Scalar> f = m_scale * (Z.cwiseMax(Scalar(0)) * p.a) + ones * p.c;
-  if (m_skip) f += points * p.u + ones * p.v;
+  const Eigen::Index M = points.rows();
+  matrix<Scalar> inputs(M, d() + 1), wb_t(d() + 1, m_width);
+  inputs << points, matrix<Scalar>::Ones(M, 1);
+  wb_t << p.W.transpose(), p.b.transpose();
+  matrix<Scalar> H = matrix<Scalar>::Zero(M, m_width), f = matrix<Scalar>::Zero(M, 1);
+  Real tmp;
+  taylor::detail::multiply_add(H, inputs, wb_t, tmp);  // Z
+  for (Eigen::Index e = 0; e < H.size(); ++e)
+    if (!(H.data()[e] > 0)) H.data()[e] = 0;
+  taylor::detail::multiply_add(f, H, p.a, tmp);
+  taylor::detail::assign_scaled(f, m_scale, f);
+  f.array() += p.c(0);
+  if (m_skip) f += points * p.u + matrix<Scalar>::Constant(M, 1, p.v(0));
   return f;
 }
 
