@@ -9,6 +9,7 @@
 #include "gradflow/taylor/step_control.hpp"
 #include "gradflow/taylor/jet_impl.hpp"
 #include "support/literals.hpp"
+#include "support/relu_graph_only.hpp"
 #include "support/working_precision.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -129,27 +130,6 @@ BOOST_AUTO_TEST_CASE(grouped_and_graph_jets_agree_with_a_sliding_entry_and_branc
   BOOST_TEST(worst_relative_difference(graph, grouped) <= 1000 * eps<Real>());
 }
 
-namespace {
-
-// relu_shallow without its grouped jet: the Taylor driver falls back to the recorded graph's.
-struct graph_only {
-  relu_shallow<Real> net;
-  std::size_t dimension() const { return net.dimension(); }
-  Real loss(const Real* theta) const { return net.loss(theta); }
-  void velocity(const Real* theta, Real* dtheta) const { net.velocity(theta, dtheta); }
-  auto block_shapes() const { return net.block_shapes(); }
-  template <class Ops>
-  auto velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const { return net.velocity_of(ops, blocks); }
-  graph_only with_sliding(const std::vector<std::pair<std::size_t, Eigen::Index>>& entries) const { return {net.with_sliding(entries)}; }
-  bool ignores_kink(std::size_t source, Eigen::Index entry) const { return net.ignores_kink(source, entry); }
-  std::pair<graph_only, std::pair<Eigen::Index, bool>> leave_sliding(std::size_t source) const {
-    auto [next, exit] = net.leave_sliding(source);
-    return {{std::move(next)}, exit};
-  }
-};
-
-}  // namespace
-
 BOOST_AUTO_TEST_CASE(the_flow_by_groups_takes_the_graphs_steps_and_kinks) {
   // The Figure 1 example's start (width 10, seed 7: 20 units in ASI pairs) to t = 20, through its six
   // kinks and sliding modes: the same steps, events and final state (to the tolerance) either way.
@@ -167,7 +147,7 @@ BOOST_AUTO_TEST_CASE(the_flow_by_groups_takes_the_graphs_steps_and_kinks) {
   o.t_end = Real(20);
   std::vector<Real> grouped = model.pack(start), graph = grouped;
   const auto a = taylor::detail::drive(model, grouped, o, integrate_observer<Real>{});
-  const auto b = taylor::detail::drive(graph_only{model}, graph, o, integrate_observer<Real>{});
+  const auto b = taylor::detail::drive(test::relu_graph_only<Real>{model}, graph, o, integrate_observer<Real>{});
   Real worst(0);
   for (std::size_t i = 0; i < graph.size(); ++i) worst = std::max(worst, Real(abs(grouped[i] - graph[i])));
   BOOST_TEST_MESSAGE(a.steps << " steps, " << a.kink_events << " kinks, " << a.sliding_modes << " sliding modes; |grouped − graph| = " << worst);
