@@ -1,7 +1,11 @@
 // The reference splines of the wide-ReLU limit (THEOREMS.md §3): the natural cubic spline against
 // T3.1's rational values and, on uneven knots, against the same spline found a different way — its
-// 4(n − 1) piecewise-cubic coefficients from the continuity and end conditions by dense LU.
+// 4(n − 1) piecewise-cubic coefficients from the continuity and end conditions by dense LU; the
+// adaptive spline of the Gaussian ζ against the conditions that define it (interpolation, g''/ζ
+// piecewise linear, 0 at the end knots — read off g by finite differences) and against the natural
+// spline in the limit of constant ζ.
 #define BOOST_TEST_MODULE splines
+#include "gradflow/solvers/adaptive_spline.hpp"
 #include "gradflow/solvers/natural_spline.hpp"
 #include "support/literals.hpp"
 #include "support/working_precision.hpp"
@@ -73,7 +77,83 @@ BOOST_AUTO_TEST_CASE(uneven_knots_match_the_piecewise_cubic_system) {
   BOOST_TEST(worst <= 1024 * eps<Real>(), "worst " << worst);
 }
 
+namespace {
+
+// ζ of THEOREMS.md §3.2 Thm 2 (a), written from the formula: 2σ_w³σ_b³ / (π (σ_b² + x²σ_w²)²).
+Real gaussian_zeta(const Real& x, const Real& sw, const Real& sb) {
+  using std::atan;
+  const Real pi = 4 * atan(Real(1)), q = sb * sb + x * x * sw * sw;
+  return 2 * sw * sw * sw * sb * sb * sb / (pi * q * q);
+}
+
+// g'' by the 5-point central difference with step δ.
+template <class G>
+Real second_derivative(const G& g, const Real& x, const Real& delta) {
+  return (-g(x + 2 * delta) + 16 * g(x + delta) - 30 * g(x) + 16 * g(x - delta) - g(x - 2 * delta)) / (12 * delta * delta);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(adaptive_spline_interpolates_with_g2_over_zeta_piecewise_linear) {
+  // Uneven knots, σ_w = 1, σ_b = 0.7 (a = 0.7: ζ varies by a factor 100 over the knots). On every
+  // interval w = g''/ζ at ¼, ½, ¾ must lie on one line, which reaches the solver's m_j at the knots
+  // and 0 at both end knots (the natural conditions of ∫ g''²/ζ).
+  using std::abs;
+  using std::pow;
+  const auto x = decimals({"-2", "-1.2", "-0.1", "0.4", "1.5", "2"}), y = decimals({"1.5", "0.3", "1.1", "0.8", "-0.4", "1"});
+  const Real sw = dec("1"), sb = dec("0.7");
+  const solvers::adaptive_spline<Real> g(x, y, sw, sb);
+  Real interpolation(0);
+  for (std::size_t j = 0; j < x.size(); ++j) interpolation = std::max(interpolation, Real(abs(g(x[j]) - y[j])));
+  BOOST_TEST(interpolation <= 1024 * eps<Real>());
+  const Real delta = pow(eps<Real>(), Real(1) / 6), tol = pow(eps<Real>(), Real(1) / 2);
+  Real collinear(0), at_knots(0), scale(0);
+  for (std::size_t j = 0; j + 1 < x.size(); ++j) {
+    const Real h = x[j + 1] - x[j];
+    const auto w = [&](int quarter) {
+      const Real t = x[j] + h * quarter / 4;
+      return Real(second_derivative(g, t, delta) / gaussian_zeta(t, sw, sb));
+    };
+    const Real w1 = w(1), w2 = w(2), w3 = w(3);
+    scale = std::max({scale, Real(abs(w1)), Real(abs(w3))});
+    collinear = std::max(collinear, Real(abs(w2 - (w1 + w3) / 2)));
+    // the line through (¼, w1), (¾, w3) at 0 and 1: w1 ∓ (w3 − w1)/2
+    const Real left = w1 - (w3 - w1) / 2, right = w3 + (w3 - w1) / 2;
+    at_knots = std::max({at_knots, Real(abs(left - g.weights()[j])), Real(abs(right - g.weights()[j + 1]))});
+  }
+  BOOST_TEST_MESSAGE("interpolation " << interpolation << ", collinearity " << collinear << ", knots " << at_knots << " (scale " << scale << ")");
+  BOOST_TEST(scale > 1);
+  BOOST_TEST(g.weights().front() == 0);
+  BOOST_TEST(g.weights().back() == 0);
+  BOOST_TEST(collinear <= tol * scale);
+  BOOST_TEST(at_knots <= tol * scale);
+}
+
+BOOST_AUTO_TEST_CASE(adaptive_spline_tends_to_the_natural_spline_as_zeta_flattens) {
+  // σ_b → ∞ with σ_w = 1: ζ ∝ (1 + x²/σ_b²)^−2 is flat to O(σ_b^−2) on the knots, so the adaptive
+  // spline tends to the natural cubic spline at that rate (×100 in σ_b² gives ×1/100 in distance).
+  using std::abs;
+  const auto x = decimals({"-2", "-1", "0", "1", "2"}), y = decimals({"1.5", "0.5", "1.5", "0.5", "1.5"});
+  const solvers::natural_spline<Real> natural(x, y);
+  const auto distance = [&](const char* sigma_b) {
+    const solvers::adaptive_spline<Real> g(x, y, dec("1"), dec(sigma_b));
+    Real sup(0);
+    for (int k = 0; k <= 40; ++k) {
+      const Real t = dec("-2") + Real(k) / 10;
+      sup = std::max(sup, Real(abs(g(t) - natural(t))));
+    }
+    return sup;
+  };
+  const Real d10 = distance("10"), d100 = distance("100");
+  BOOST_TEST_MESSAGE("sup |adaptive − natural|: σ_b = 10: " << d10 << ", σ_b = 100: " << d100);
+  BOOST_TEST(d10 > 1e-4);
+  BOOST_TEST(d10 / d100 > 80);
+  BOOST_TEST(d10 / d100 < 120);
+}
+
 BOOST_AUTO_TEST_CASE(bad_knots_are_refused) {
   BOOST_CHECK_THROW(solvers::natural_spline<Real>(decimals({"0", "0"}), decimals({"1", "2"})), std::invalid_argument);
   BOOST_CHECK_THROW(solvers::natural_spline<Real>(decimals({"0"}), decimals({"1"})), std::invalid_argument);
+  BOOST_CHECK_THROW(solvers::adaptive_spline<Real>(decimals({"1", "0"}), decimals({"1", "2"}), dec("1"), dec("1")), std::invalid_argument);
+  BOOST_CHECK_THROW(solvers::adaptive_spline<Real>(decimals({"0", "1"}), decimals({"1", "2"}), dec("0"), dec("1")), std::invalid_argument);
 }

@@ -15,6 +15,7 @@
 #include "gradflow/numeric/precision.hpp"
 
 #include <cstdio>
+#include <functional>
 #include <iostream>
 
 namespace gradflow::cli {
@@ -98,22 +99,27 @@ std::string column_table(const std::string& header, const matrix<Scalar>& x, con
   return out;
 }
 
-// relu_shallow with one input: summary spline_sup_distance (sup over 401 points of the data interval
-// of |f − g*|, g* the natural cubic spline of the data; null when two data share an input), and on
-// output.grid final/f_grid.csv (x, f) and final/spline_grid.csv (x, g_star).
+// relu_shallow with one input: summary `spline` and spline_sup_distance = sup over 401 points of the
+// data interval of |f − g*|, g* the wide limit for the run's init law: the natural cubic spline
+// ("natural_cubic", uniform) or the adaptive spline of ζ(x) = 2σ_w³σ_b³/(π(σ_b² + x²σ_w²)²)
+// ("adaptive_gaussian", gaussian with σ_w = init_w, σ_b = init_b); null when two data share an input.
+// On output.grid: final/f_grid.csv (x, f) and final/spline_grid.csv (x, g_star).
 template <class Scalar>
-void write_spline_outputs(const relu_shallow<Scalar>& model, const Scalar* theta, const std::optional<grid_spec>& grid, run_record<Scalar>& record) {
+void write_spline_outputs(const relu_shallow<Scalar>& model, const Scalar* theta, const run_config& c, run_record<Scalar>& record) {
   if (model.d() != 1) return;
-  std::optional<solvers::natural_spline<Scalar>> g;
+  const bool gaussian = c.init == "gaussian";
+  std::function<Scalar(const Scalar&)> g;
   try {
-    g.emplace(natural_spline_of_data(model));
+    if (gaussian) g = adaptive_spline_of_data(model, number<Scalar>(c.init_w, "model.init_w"), number<Scalar>(c.init_b, "model.init_b"));
+    else g = natural_spline_of_data(model);
   } catch (const std::invalid_argument&) {
   }
-  record.final_summary["spline_sup_distance"] = g ? nlohmann::json(to_decimal(sup_distance_to_natural_spline(model, theta, 401))) : nlohmann::json(nullptr);
-  if (!grid) return;
-  const matrix<Scalar> x = grid_points<Scalar>(*grid);
+  record.final_summary["spline"] = gaussian ? "adaptive_gaussian" : "natural_cubic";
+  record.final_summary["spline_sup_distance"] = g ? nlohmann::json(to_decimal(sup_distance(model, theta, g, 401))) : nlohmann::json(nullptr);
+  if (!c.grid) return;
+  const matrix<Scalar> x = grid_points<Scalar>(*c.grid);
   record.tables.emplace_back("final/f_grid.csv", column_table("x,f", x, model.predict(theta, x)));
-  if (g) record.tables.emplace_back("final/spline_grid.csv", column_table("x,g_star", x, matrix<Scalar>(x.unaryExpr([&](const Scalar& t) { return (*g)(t); }))));
+  if (g) record.tables.emplace_back("final/spline_grid.csv", column_table("x,g_star", x, matrix<Scalar>(x.unaryExpr(g))));
 }
 
 // The linear predictor of the diagonal (β, predictions Xβ) and tensor (ρ, predictions Zρ) models,
@@ -317,7 +323,7 @@ int run_flow(const run_config& c, const run_arguments& args, output_dir& out, co
   if constexpr (std::is_same_v<Model, relu_shallow<Scalar>>) {
     record.final_summary["kink_events"] = record.summary.kink_events;
     record.final_summary["sliding_modes"] = record.summary.sliding_modes;
-    write_spline_outputs(model, theta.data(), c.grid, record);
+    write_spline_outputs(model, theta.data(), c, record);
   }
   record.checks = run_checks(model, physical_trace(flow, trace));
   record.wall_seconds = progress.elapsed();

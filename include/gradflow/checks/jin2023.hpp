@@ -8,6 +8,7 @@
 #include "gradflow/checks/check_result.hpp"
 #include "gradflow/models/relu_init.hpp"
 #include "gradflow/numeric/decimal.hpp"
+#include "gradflow/solvers/adaptive_spline.hpp"
 #include "gradflow/solvers/natural_spline.hpp"
 
 #include <boost/math/constants/constants.hpp>
@@ -93,31 +94,50 @@ struct width_errors {
   std::vector<double> errors;
 };
 
-/// g*: the natural cubic spline interpolant of a one-input model's data (THEOREMS.md §3.2 Remark 3;
-/// the limit for constant ζ, f(·, θ₀) = 0 and a trained skip connection). Throws
-/// std::invalid_argument when two data points share an input.
+/// A one-input model's data sorted by input: knots x and values y.
 template <class Scalar>
-solvers::natural_spline<Scalar> natural_spline_of_data(const relu_shallow<Scalar>& model) {
+std::pair<std::vector<Scalar>, std::vector<Scalar>> sorted_data(const relu_shallow<Scalar>& model) {
   std::vector<std::pair<Scalar, Scalar>> data;
   for (Eigen::Index j = 0; j < model.N(); ++j) data.emplace_back(model.X()(j, 0), model.Y()(j, 0));
   std::sort(data.begin(), data.end(), [](const auto& p, const auto& q) { return p.first < q.first; });
   std::vector<Scalar> x, y;
   for (const auto& [u, v] : data) x.push_back(u), y.push_back(v);
+  return {std::move(x), std::move(y)};
+}
+
+/// g*: the natural cubic spline interpolant of a one-input model's data (THEOREMS.md §3.2 Remark 3;
+/// the limit for constant ζ, f(·, θ₀) = 0 and a trained skip connection). Throws
+/// std::invalid_argument when two data points share an input.
+template <class Scalar>
+solvers::natural_spline<Scalar> natural_spline_of_data(const relu_shallow<Scalar>& model) {
+  auto [x, y] = sorted_data(model);
   return solvers::natural_spline<Scalar>(std::move(x), std::move(y));
 }
 
-/// sup over `points` equally spaced inputs of [x_min, x_max] of |f(x, θ) − g*(x)|.
+/// g* for the Gaussian initialisation W ~ N(0, σ_w²), B ~ N(0, σ_b²) (ζ of Thm 2 a): the adaptive spline.
 template <class Scalar>
-Scalar sup_distance_to_natural_spline(const relu_shallow<Scalar>& model, const Scalar* theta, int points) {
+solvers::adaptive_spline<Scalar> adaptive_spline_of_data(const relu_shallow<Scalar>& model, const Scalar& sigma_w, const Scalar& sigma_b) {
+  auto [x, y] = sorted_data(model);
+  return solvers::adaptive_spline<Scalar>(std::move(x), std::move(y), sigma_w, sigma_b);
+}
+
+/// sup over `points` equally spaced inputs of [x_min, x_max] of |f(x, θ) − g(x)|.
+template <class Scalar, class Spline>
+Scalar sup_distance(const relu_shallow<Scalar>& model, const Scalar* theta, const Spline& g, int points) {
   using std::abs;
-  const solvers::natural_spline<Scalar> g = natural_spline_of_data(model);
-  const std::vector<Scalar>& x = g.knots();
+  const Scalar lo = model.X().minCoeff(), hi = model.X().maxCoeff();
   matrix<Scalar> grid(points, 1);
-  for (int k = 0; k < points; ++k) grid(k, 0) = x.front() + (x.back() - x.front()) * k / (points - 1);
+  for (int k = 0; k < points; ++k) grid(k, 0) = lo + (hi - lo) * k / (points - 1);
   const matrix<Scalar> f = model.predict(theta, grid);
   Scalar sup(0);
   for (int k = 0; k < points; ++k) sup = std::max(sup, Scalar(abs(f(k, 0) - g(grid(k, 0)))));
   return sup;
+}
+
+/// sup over `points` equally spaced inputs of [x_min, x_max] of |f(x, θ) − g*(x)|, g* the natural spline.
+template <class Scalar>
+Scalar sup_distance_to_natural_spline(const relu_shallow<Scalar>& model, const Scalar* theta, int points) {
+  return sup_distance(model, theta, natural_spline_of_data(model), points);
 }
 
 /// jin2023.spline_limit on a width sweep (widths increasing, at least two, each with at least two
