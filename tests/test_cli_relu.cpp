@@ -1,7 +1,8 @@
 // `gradflow run` for relu_shallow: bad inputs are refused with one message naming the field, the
 // value and the rule (exit 2, nothing written), and the shipped example interpolates the data
-// (final/f_grid.csv at the data points, to the loss target's residual), reports its kink events and
-// sliding modes, passes du2018.relu_balance, and agrees with a rerun at 50 digits.
+// (final/f_grid.csv at the data points, to the loss target's residual), writes g* beside it
+// (final/spline_grid.csv, on T3.1's values), reports its kink events and sliding modes, passes
+// du2018.relu_balance, and agrees with a rerun at 50 digits.
 #define BOOST_TEST_MODULE cli_relu
 #include "support/sandbox.hpp"
 
@@ -87,6 +88,26 @@ BOOST_AUTO_TEST_CASE(example_interpolates_and_reports_its_events) {
     ++row;
   }
   BOOST_TEST(row == 401);
+  // final/spline_grid.csv: g* (the natural cubic spline of the data, the uniform law's limit) with
+  // THEOREMS.md T3.1's values g*(±1.5) = 41/56, g*(±0.5) = 59/56 at rows 50, 350 and 150, 250; the
+  // summary's spline_sup_distance is the largest |f − g*| over 401 points of [−2, 2] — this grid.
+  BOOST_TEST(summary["spline"] == "natural_cubic");
+  std::istringstream spline(slurp(out / "final/spline_grid.csv")), fit(slurp(out / "final/f_grid.csv"));
+  std::getline(spline, line);
+  BOOST_TEST(line == "x,g_star");
+  std::getline(fit, line);
+  long double sup = 0;
+  std::string f_line;
+  for (row = 0; std::getline(spline, line) && std::getline(fit, f_line); ++row) {
+    const long double g = std::stold(line.substr(line.find(',') + 1)), f = std::stold(f_line.substr(f_line.find(',') + 1));
+    sup = std::max(sup, std::abs(f - g));
+    if (row == 50 || row == 350) BOOST_TEST(std::abs(g - 41.0L / 56) <= 1e-18L, line);
+    if (row == 150 || row == 250) BOOST_TEST(std::abs(g - 59.0L / 56) <= 1e-18L, line);
+  }
+  BOOST_TEST(row == 401);
+  BOOST_TEST(std::abs(std::stold(summary["spline_sup_distance"].get<std::string>()) - sup) <= 1e-18L);
+  // The width-10 network ends on the piecewise-linear interpolant, whose distance to g* is 0.27492.
+  BOOST_TEST(std::abs(sup - 0.27492L) <= 1e-4L);
 }
 
 BOOST_AUTO_TEST_CASE(a_rerun_at_higher_precision_agrees_through_the_kinks) {

@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
       "Config keys: [model] kind, loss, X, Y, U0, V0 (linear2), W0 (linear_deep), depth, alpha, W_plus0, W_minus0\n"
       "(diagonal), depth, alpha, v0, S (tensor), width, init, init_w, init_b, asi, skip, train, seed (relu_shallow);\n"
       "[precision] type, digits; [integrator] method, tolerance, time_change; [stop] t_end, loss_below, max_steps;\n"
-      "[output] samples, spacing, grid (relu_shallow: final/f_grid.csv). Numbers are decimal strings.\n"
+      "[output] samples, spacing, grid (relu_shallow: final/f_grid.csv, and g* in final/spline_grid.csv). Numbers are\n"
+      "decimal strings.\n"
       "time_change = \"loss\" integrates in s with dt/ds = 1/L (classification losses to 1e-1000 at t ~ 1e996).\n"
       "summary.json carries the theorem checks' verdicts; exit 1 when one fails (files are still written).\n"
       "Methods: " + gradflow::method_names() + " (stop.loss_below needs taylor). Details: README.md.");

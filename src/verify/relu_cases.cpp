@@ -40,14 +40,17 @@ check_result zeta_case(relu_init_law law, const char* w_scale, const char* b_sca
   return check_jin2023_zeta(initial_parameters(o).first, o, dec("3"), 30, dec("4.5"));
 }
 
-// Widths × seeds on the Figure 1 data (ASI uniform W ~ U(−1, 1), B ~ U(−2, 2): ζ constant on [−2, 2];
-// skip connection), each trained to `loss_below`, then jin2023.spline_limit on the sup errors.
-check_result spline_sweep(relu_training training, const std::vector<long>& widths, int seeds, const char* loss_below) {
+// Widths × seeds on the Figure 1 data (ASI, skip connection), each trained to `loss_below`, then
+// jin2023.spline_limit on the sup errors to g*: uniform W ~ U(−1, 1), B ~ U(−2, 2) (ζ constant on
+// [−2, 2]: the natural cubic spline), or gaussian W, B ~ N(0, 1) (Thm 2 a: the adaptive spline).
+check_result spline_sweep(relu_init_law law, relu_training training, const std::vector<long>& widths, int seeds, const char* loss_below) {
   std::vector<width_errors> sweep;
   for (const long n : widths) {
     width_errors w{n, {}};
     for (int seed = 1; seed <= seeds; ++seed) {
       relu_init_options<Real> o;
+      o.law = law;
+      if (law == relu_init_law::gaussian) o.w_scale = 1, o.b_scale = 1;
       o.width = n;
       o.seed = static_cast<std::uint64_t>(seed);
       o.skip = true;
@@ -57,7 +60,9 @@ check_result spline_sweep(relu_training training, const std::vector<long>& width
       if (trace.reason != stop_reason::loss_below)
         return not_applicable("jin2023.spline_limit", "width " + std::to_string(n) + ", seed " + std::to_string(seed) +
                                                           " did not reach the loss target (the limit is for the trained network)");
-      w.errors.push_back(to_double(sup_distance_to_natural_spline(model, trace.samples.back().theta.data(), 401)));
+      const Real* theta = trace.samples.back().theta.data();
+      w.errors.push_back(to_double(law == relu_init_law::gaussian ? sup_distance(model, theta, adaptive_spline_of_data(model, o.w_scale, o.b_scale), 401)
+                                                                  : sup_distance_to_natural_spline(model, theta, 401)));
     }
     sweep.push_back(std::move(w));
   }
@@ -80,11 +85,13 @@ std::vector<verify_case> relu_cases() {
       {"jin2023.zeta", "Thm 2 (a): W ~ N(0, 1), B ~ N(0, 1), 10⁶ units", 20, S::full,
        [] { return zeta_case(relu_init_law::gaussian, "1", "1", 1000000); }},
       {"jin2023.spline_limit", "Figure 1 data, ASI uniform, all layers, n = 40, 160 × 2 seeds, L = 1e-16", 20, S::quick,
-       [] { return spline_sweep(relu_training::all, {40, 160}, 2, "1e-16"); }},
+       [] { return spline_sweep(relu_init_law::uniform, relu_training::all, {40, 160}, 2, "1e-16"); }},
       {"jin2023.spline_limit", "Figure 1 data, ASI uniform, all layers, n = 40, 160, 640 × 2 seeds, L = 1e-16", 20, S::full,
-       [] { return spline_sweep(relu_training::all, {40, 160, 640}, 2, "1e-16"); }},
+       [] { return spline_sweep(relu_init_law::uniform, relu_training::all, {40, 160, 640}, 2, "1e-16"); }},
+      {"jin2023.spline_limit", "Figure 1 data, ASI gaussian W, B ~ N(0, 1) (adaptive spline), all layers, n = 40, 160, 640 × 2 seeds, L = 1e-16", 20, S::full,
+       [] { return spline_sweep(relu_init_law::gaussian, relu_training::all, {40, 160, 640}, 2, "1e-16"); }},
       {"jin2023.spline_limit", "Figure 1 data, ASI uniform, output layer, n = 10, 40, 160 × 2 seeds, L = 1e-12", 20, S::full,
-       [] { return spline_sweep(relu_training::output, {10, 40, 160}, 2, "1e-12"); }},
+       [] { return spline_sweep(relu_init_law::uniform, relu_training::output, {10, 40, 160}, 2, "1e-12"); }},
       {"du2018.relu_balance", "Figure 1 data, ASI uniform width 40, seed 1, taylor to L = 1e-30", 40, S::full,
        [] { return balance_case(40, 1, relu_training::all, {.loss_below = "1e-30"}); }},
   };
