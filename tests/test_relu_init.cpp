@@ -68,21 +68,58 @@ BOOST_AUTO_TEST_CASE(laws_have_their_moments) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(sphere_law_draws_unit_directions) {
+  // d = 2: ‖w_i‖ = σ_w to rounding, and the angle uniform: E cos = E sin = E cos sin = 0, E cos² = ½
+  // (standard errors ≤ 1/√(2n)); d = 1: w_i = ±σ_w with both signs about equally often; b_i, ξ_i ~ U(−1, 1)·scale.
+  using std::abs;
+  using std::sqrt;
+  relu_init_options<Real> o;
+  o.law = relu_init_law::sphere;
+  o.w_scale = dec("1.5");
+  o.d = 2;
+  o.width = 4000;
+  o.asi = false;
+  const auto p = initial_parameters(o).first;
+  Real radius(0), c(0), s(0), cs(0), c2(0);
+  for (Eigen::Index i = 0; i < o.width; ++i) {
+    radius = std::max(radius, Real(abs(p.W.row(i).norm() - o.w_scale)));
+    const Real x = p.W(i, 0) / o.w_scale, y = p.W(i, 1) / o.w_scale;
+    c += x, s += y, cs += x * y, c2 += x * x;
+  }
+  const Real n(o.width), se = 5 / sqrt(2 * n);
+  BOOST_TEST(radius <= 16 * eps<Real>());
+  BOOST_TEST(abs(c / n) <= se);
+  BOOST_TEST(abs(s / n) <= se);
+  BOOST_TEST(abs(cs / n) <= se);
+  BOOST_TEST(abs(c2 / n - Real(1) / 2) <= se);
+  BOOST_TEST(p.b.cwiseAbs().maxCoeff() < 2);
+  BOOST_TEST(p.a.cwiseAbs().maxCoeff() * sqrt(n) < 1);
+  o.d = 1;
+  const auto q = initial_parameters(o).first;
+  Real positive(0);
+  for (Eigen::Index i = 0; i < o.width; ++i) {
+    BOOST_TEST(abs(q.W(i, 0)) == o.w_scale);
+    if (q.W(i, 0) > 0) positive += 1;
+  }
+  BOOST_TEST(abs(positive / n - Real(1) / 2) <= 5 / (2 * sqrt(n)));
+}
+
 BOOST_AUTO_TEST_CASE(zeta_check_passes_on_the_law_drawn_and_fails_on_another) {
   // jin2023.zeta: draws of U(−1, 1) × U(−2, 2) against ζ of that law (pass) and of U(−1, 1) × U(−1.6, 1.6)
   // (ζ = 1/12.8 instead of 1/16 on the inside: fail); a Gaussian law likewise against σ_b = 0.5 and 0.6.
-  for (const auto law : {relu_init_law::uniform, relu_init_law::gaussian}) {
+  // The sphere law (W = ±1, B ~ U(−2, 2): ζ = 1/4 on [−2, 2], Thm 2 b) against B ~ U(−1.6, 1.6) too.
+  for (const auto law : {relu_init_law::uniform, relu_init_law::gaussian, relu_init_law::sphere}) {
     relu_init_options<Real> o;
     o.law = law;
     o.w_scale = Real(1);
-    o.b_scale = law == relu_init_law::uniform ? Real(2) : dec("0.5");
+    o.b_scale = law == relu_init_law::gaussian ? dec("0.5") : Real(2);
     o.width = 20000;
     o.asi = false;
     o.seed = 5;
     const auto drawn = initial_parameters(o).first;
     BOOST_TEST((check_jin2023_zeta(drawn, o, dec("3"), 20, dec("4.5")).verdict == verdict::pass));
     relu_init_options<Real> other = o;
-    other.b_scale = law == relu_init_law::uniform ? dec("1.6") : dec("0.6");
+    other.b_scale = law == relu_init_law::gaussian ? dec("0.6") : dec("1.6");
     BOOST_TEST((check_jin2023_zeta(drawn, other, dec("3"), 20, dec("4.5")).verdict == verdict::fail));
   }
   relu_init_options<Real> two;

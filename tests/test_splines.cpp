@@ -3,10 +3,12 @@
 // 4(n − 1) piecewise-cubic coefficients from the continuity and end conditions by dense LU; the
 // adaptive spline of the Gaussian ζ against the conditions that define it (interpolation, g''/ζ
 // piecewise linear, 0 at the end knots — read off g by finite differences) and against the natural
-// spline in the limit of constant ζ.
+// spline in the limit of constant ζ; the polyharmonic spline (Thm 7/8) against the natural spline in
+// one dimension and, in two, against its defining conditions, rotations and affine data.
 #define BOOST_TEST_MODULE splines
 #include "gradflow/solvers/adaptive_spline.hpp"
 #include "gradflow/solvers/natural_spline.hpp"
+#include "gradflow/solvers/polyharmonic_spline.hpp"
 #include "support/literals.hpp"
 #include "support/working_precision.hpp"
 
@@ -149,6 +151,47 @@ BOOST_AUTO_TEST_CASE(adaptive_spline_tends_to_the_natural_spline_as_zeta_flatten
   BOOST_TEST(d10 > 1e-4);
   BOOST_TEST(d10 / d100 > 80);
   BOOST_TEST(d10 / d100 < 120);
+}
+
+BOOST_AUTO_TEST_CASE(polyharmonic_spline_in_one_dimension_is_the_natural_spline) {
+  using std::abs;
+  const auto x = decimals({"-1.3", "-0.2", "0.15", "1.1", "2.7", "3"}), y = decimals({"0.4", "-1.2", "0.9", "2.25", "-0.5", "0.1"});
+  matrix<Real> X(6, 1), Y(6, 1);
+  for (Eigen::Index j = 0; j < 6; ++j) X(j, 0) = x[static_cast<std::size_t>(j)], Y(j, 0) = y[static_cast<std::size_t>(j)];
+  const solvers::polyharmonic_spline<Real> h(X, Y);
+  const solvers::natural_spline<Real> g(x, y);
+  Real worst(0);
+  for (const char* t : {"-2", "-1.3", "-0.7", "0", "0.15", "0.6", "1.9", "2.95", "4"}) {
+    const matrix<Real> point = matrix<Real>::Constant(1, 1, dec(t));
+    worst = std::max(worst, Real(abs(h(point) - g(dec(t)))));
+  }
+  BOOST_TEST(worst <= 4096 * eps<Real>(), "worst " << worst);
+}
+
+BOOST_AUTO_TEST_CASE(polyharmonic_spline_in_two_dimensions) {
+  // THEOREMS.md §3.3's 2-D data. h interpolates, Σλ = 0 and Σλ x_j = 0; rotating the data by 90°
+  // rotates h (‖·‖ is invariant); affine data give λ = 0 and h affine; points on one line are refused.
+  using std::abs;
+  const matrix<Real> X = test::rows({{"-1", "-1"}, {"1", "1"}, {"0", "0"}, {"-1", "1"}, {"1", "-1"}});
+  const matrix<Real> y = test::rows({{"1.5"}, {"1.5"}, {"0.5"}, {"-0.5"}, {"-0.5"}});
+  const solvers::polyharmonic_spline<Real> h(X, y);
+  const Real tol = 4096 * eps<Real>();
+  for (Eigen::Index j = 0; j < 5; ++j) BOOST_TEST(abs(h(X.row(j)) - y(j)) <= tol);
+  BOOST_TEST(abs(h.lambda().sum()) <= tol);
+  for (Eigen::Index k = 0; k < 2; ++k) BOOST_TEST(abs((h.lambda().transpose() * X.col(k))(0)) <= tol);
+  BOOST_TEST(h.lambda().cwiseAbs().maxCoeff() > Real(1) / 100);  // not affine: the data are a saddle
+  matrix<Real> R(2, 2);
+  R << 0, -1, 1, 0;
+  const solvers::polyharmonic_spline<Real> rotated(matrix<Real>(X * R.transpose()), y);
+  for (const auto& point : {test::rows({{"0.3", "-0.7"}}), test::rows({{"1.5", "0.25"}}), test::rows({{"-0.1", "0.9"}})})
+    BOOST_TEST(abs(rotated(matrix<Real>(point * R.transpose())) - h(point)) <= tol);
+  matrix<Real> affine(5, 1);
+  for (Eigen::Index j = 0; j < 5; ++j) affine(j) = dec("0.25") - 3 * X(j, 0) + dec("1.5") * X(j, 1);
+  const solvers::polyharmonic_spline<Real> flat(X, affine);
+  BOOST_TEST(flat.lambda().cwiseAbs().maxCoeff() <= tol);
+  BOOST_TEST(abs(flat(test::rows({{"2", "3"}})) - (dec("0.25") - 6 + dec("4.5"))) <= tol);
+  BOOST_CHECK_THROW(solvers::polyharmonic_spline<Real>(test::rows({{"0", "0"}, {"1", "1"}, {"2", "2"}}), test::rows({{"1"}, {"2"}, {"0"}})),
+                    std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(bad_knots_are_refused) {

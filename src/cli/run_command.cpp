@@ -99,14 +99,25 @@ std::string column_table(const std::string& header, const matrix<Scalar>& x, con
   return out;
 }
 
-// relu_shallow with one input: summary `spline` and spline_sup_distance = sup over 401 points of the
-// data interval of |f − g*|, g* the wide limit for the run's init law: the natural cubic spline
-// ("natural_cubic", uniform) or the adaptive spline of ζ(x) = 2σ_w³σ_b³/(π(σ_b² + x²σ_w²)²)
-// ("adaptive_gaussian", gaussian with σ_w = init_w, σ_b = init_b); null when two data share an input.
-// On output.grid: final/f_grid.csv (x, f) and final/spline_grid.csv (x, g_star).
+// relu_shallow: summary `spline` and spline_sup_distance = sup |f − g*|, g* the wide limit for the
+// run's init law — one input: the natural cubic spline ("natural_cubic", uniform and sphere) or the
+// adaptive spline of ζ(x) = 2σ_w³σ_b³/(π(σ_b² + x²σ_w²)²) ("adaptive_gaussian", gaussian with
+// σ_w = init_w, σ_b = init_b), over 401 points of the data interval; two inputs and the sphere law:
+// the polyharmonic spline ("polyharmonic", Thm 7/8), over a 41 × 41 grid of the data's bounding box;
+// otherwise "none". The distance is null when g* does not exist (repeated inputs, collinear data).
+// On output.grid (one input): final/f_grid.csv (x, f) and final/spline_grid.csv (x, g_star).
 template <class Scalar>
 void write_spline_outputs(const relu_shallow<Scalar>& model, const Scalar* theta, const run_config& c, run_record<Scalar>& record) {
-  if (model.d() != 1) return;
+  if (model.d() == 2) {
+    const bool sphere = c.init == "sphere";
+    record.final_summary["spline"] = sphere ? "polyharmonic" : "none";
+    record.final_summary["spline_sup_distance"] = nlohmann::json(nullptr);
+    if (sphere) try {
+        record.final_summary["spline_sup_distance"] = to_decimal(sup_distance_on_box(model, theta, polyharmonic_spline_of_data(model), 41));
+      } catch (const std::invalid_argument&) {
+      }
+    return;
+  }
   const bool gaussian = c.init == "gaussian";
   std::function<Scalar(const Scalar&)> g;
   try {
@@ -363,7 +374,7 @@ int run(const run_config& c, const run_arguments& args, output_dir& out) {
   }
   if (c.kind == "relu_shallow") {
     relu_init_options<Scalar> o;
-    o.law = c.init == "gaussian" ? relu_init_law::gaussian : relu_init_law::uniform;
+    o.law = c.init == "gaussian" ? relu_init_law::gaussian : c.init == "sphere" ? relu_init_law::sphere : relu_init_law::uniform;
     o.w_scale = number<Scalar>(c.init_w, "model.init_w");
     o.b_scale = number<Scalar>(c.init_b, "model.init_b");
     o.width = c.width;

@@ -437,8 +437,8 @@ void read_relu_shallow(config_reader& r, run_config& c) {
   c.width = r.integer("model", "width", 1, 1000000);
   r.set_default("model", "init", toml::value<std::string>("uniform"));
   c.init = r.text("model", "init");
-  if (c.init != "uniform" && c.init != "gaussian")
-    throw invalid_input("model.init = \"" + c.init + "\" must be \"uniform\" or \"gaussian\"");
+  if (c.init != "uniform" && c.init != "gaussian" && c.init != "sphere")
+    throw invalid_input("model.init = \"" + c.init + "\" must be \"uniform\", \"gaussian\" or \"sphere\"");
   r.set_default("model", "init_w", toml::value<std::string>("1"));
   r.set_default("model", "init_b", toml::value<std::string>("2"));
   for (const char* key : {"init_w", "init_b"}) {

@@ -40,10 +40,19 @@ check_result zeta_case(relu_init_law law, const char* w_scale, const char* b_sca
   return check_jin2023_zeta(initial_parameters(o).first, o, dec("3"), 30, dec("4.5"));
 }
 
-// Widths × seeds on the Figure 1 data (ASI, skip connection), each trained to `loss_below`, then
-// jin2023.spline_limit on the sup errors to g*: uniform W ~ U(−1, 1), B ~ U(−2, 2) (ζ constant on
-// [−2, 2]: the natural cubic spline), or gaussian W, B ~ N(0, 1) (Thm 2 a: the adaptive spline).
-check_result spline_sweep(relu_init_law law, relu_training training, const std::vector<long>& widths, int seeds, const char* loss_below) {
+// THEOREMS.md §3.3's 2-D data (from the paper's notebook).
+relu_shallow<Real> figure_2(const relu_parameters<Real>& p, const Real& scale, relu_training training) {
+  return relu_shallow<Real>(rows({{"-1", "-1"}, {"1", "1"}, {"0", "0"}, {"-1", "1"}, {"1", "-1"}}),
+                            rows({{"1.5"}, {"1.5"}, {"0.5"}, {"-0.5"}, {"-0.5"}}), p.W.rows(), scale, true, training, p);
+}
+
+// Widths × seeds (ASI, skip connection), each trained to `loss_below`, then jin2023.spline_limit on
+// the sup errors to g*. On the Figure 1 data: uniform W ~ U(−1, 1), B ~ U(−2, 2) (ζ constant on
+// [−2, 2]: the natural cubic spline), or gaussian W, B ~ N(0, 1) (Thm 2 a: the adaptive spline). On
+// the 2-D data (d = 2): W uniform on the unit circle, B ~ U(−2, 2) (Thm 7/8: the polyharmonic spline,
+// sup over a 41 × 41 grid of [−1, 1]²).
+check_result spline_sweep(relu_init_law law, relu_training training, const std::vector<long>& widths, int seeds, const char* loss_below,
+                          Eigen::Index d = 1) {
   std::vector<width_errors> sweep;
   for (const long n : widths) {
     width_errors w{n, {}};
@@ -51,18 +60,21 @@ check_result spline_sweep(relu_init_law law, relu_training training, const std::
       relu_init_options<Real> o;
       o.law = law;
       if (law == relu_init_law::gaussian) o.w_scale = 1, o.b_scale = 1;
+      o.d = d;
       o.width = n;
       o.seed = static_cast<std::uint64_t>(seed);
       o.skip = true;
       const auto [p, scale] = initial_parameters(o);
-      const auto model = figure_1(p, scale, training);
+      const auto model = d == 2 ? figure_2(p, scale, training) : figure_1(p, scale, training);
       const auto trace = flow(model, model.pack(p), {.t_end = "1e9", .loss_below = loss_below, .samples = 2});
       if (trace.reason != stop_reason::loss_below)
         return not_applicable("jin2023.spline_limit", "width " + std::to_string(n) + ", seed " + std::to_string(seed) +
                                                           " did not reach the loss target (the limit is for the trained network)");
       const Real* theta = trace.samples.back().theta.data();
-      w.errors.push_back(to_double(law == relu_init_law::gaussian ? sup_distance(model, theta, adaptive_spline_of_data(model, o.w_scale, o.b_scale), 401)
-                                                                  : sup_distance_to_natural_spline(model, theta, 401)));
+      const Real error = d == 2                              ? sup_distance_on_box(model, theta, polyharmonic_spline_of_data(model), 41)
+                         : law == relu_init_law::gaussian ? sup_distance(model, theta, adaptive_spline_of_data(model, o.w_scale, o.b_scale), 401)
+                                                          : sup_distance_to_natural_spline(model, theta, 401);
+      w.errors.push_back(to_double(error));
     }
     sweep.push_back(std::move(w));
   }
@@ -82,6 +94,8 @@ std::vector<verify_case> relu_cases() {
        [] { return zeta_case(relu_init_law::uniform, "1", "2", 100000); }},
       {"jin2023.zeta", "Thm 2 (a): W ~ N(0, 1), B ~ N(0, 0.25), 10⁵ units, 30 bins of [−3, 3]", 20, S::quick,
        [] { return zeta_case(relu_init_law::gaussian, "1", "0.5", 100000); }},
+      {"jin2023.zeta", "Thm 2 (b): W = ±1, B ~ U(−2, 2), 10⁵ units, 30 bins of [−3, 3]", 20, S::quick,
+       [] { return zeta_case(relu_init_law::sphere, "1", "2", 100000); }},
       {"jin2023.zeta", "Thm 2 (a): W ~ N(0, 1), B ~ N(0, 1), 10⁶ units", 20, S::full,
        [] { return zeta_case(relu_init_law::gaussian, "1", "1", 1000000); }},
       {"jin2023.spline_limit", "Figure 1 data, ASI uniform, all layers, n = 40, 160 × 2 seeds, L = 1e-16", 20, S::quick,
@@ -90,6 +104,8 @@ std::vector<verify_case> relu_cases() {
        [] { return spline_sweep(relu_init_law::uniform, relu_training::all, {40, 160, 640}, 2, "1e-16"); }},
       {"jin2023.spline_limit", "Figure 1 data, ASI gaussian W, B ~ N(0, 1) (adaptive spline), all layers, n = 40, 160, 640 × 2 seeds, L = 1e-16", 20, S::full,
        [] { return spline_sweep(relu_init_law::gaussian, relu_training::all, {40, 160, 640}, 2, "1e-16"); }},
+      {"jin2023.spline_limit", "§3.3 2-D data, ASI, W uniform on the circle, B ~ U(−2, 2) (polyharmonic spline), all layers, n = 40, 160, 640 × 2 seeds, L = 1e-16",
+       20, S::full, [] { return spline_sweep(relu_init_law::sphere, relu_training::all, {40, 160, 640}, 2, "1e-16", 2); }},
       {"jin2023.spline_limit", "Figure 1 data, ASI uniform, output layer, n = 10, 40, 160 × 2 seeds, L = 1e-12", 20, S::full,
        [] { return spline_sweep(relu_init_law::uniform, relu_training::output, {10, 40, 160}, 2, "1e-12"); }},
       {"du2018.relu_balance", "Figure 1 data, ASI uniform width 40, seed 1, taylor to L = 1e-30", 40, S::full,

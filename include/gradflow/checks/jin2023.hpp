@@ -5,11 +5,13 @@
 // the sample mean of w_i² 1(c_i ∈ I_k) with its standard error. Closed forms (THEOREMS.md §3.2 Thm 2):
 //   W ~ N(0, σ_w²), B ~ N(0, σ_b²):   ζ(x) = 2σ_w³σ_b³ / (π(σ_b² + x²σ_w²)²)
 //   W ~ U(−a_w, a_w), B ~ U(−a_b, a_b): ζ(x) = a_w³/(8a_b) for |x| ≤ a_b/a_w, a_b³/(8a_w x⁴) beyond.
+//   W = ±σ_w (the sphere S⁰), B ~ U(−a_b, a_b): ζ(x) = σ_w³/(2a_b) for |x| < a_b/σ_w, 0 beyond (Thm 2 b).
 #include "gradflow/checks/check_result.hpp"
 #include "gradflow/models/relu_init.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/solvers/adaptive_spline.hpp"
 #include "gradflow/solvers/natural_spline.hpp"
+#include "gradflow/solvers/polyharmonic_spline.hpp"
 
 #include <boost/math/constants/constants.hpp>
 
@@ -35,6 +37,8 @@ Scalar zeta_integral(const relu_init_options<Scalar>& o, const Scalar& x) {
            (x / (2 * sb * sb * (sb * sb + sw * sw * x * x)) + atan(sw * x / sb) / (2 * sb * sb * sb * sw));
   }
   const Scalar r = sb / sw, ax = abs(x), sign = x < 0 ? Scalar(-1) : Scalar(1);
+  if (o.law == relu_init_law::sphere)  // W = ±σ_w: ζ = σ_w³/(2σ_b) on |x| < σ_b/σ_w, 0 beyond (Thm 2 b)
+    return sign * sw * sw * sw / (2 * sb) * (ax < r ? ax : r);
   const Scalar inner = sw * sw * sw / (8 * sb) * (ax < r ? ax : r);
   if (ax <= r) return sign * inner;
   return sign * (inner + sb * sb * sb / (24 * sw) * (1 / (r * r * r) - 1 / (ax * ax * ax)));
@@ -131,6 +135,30 @@ Scalar sup_distance(const relu_shallow<Scalar>& model, const Scalar* theta, cons
   const matrix<Scalar> f = model.predict(theta, grid);
   Scalar sup(0);
   for (int k = 0; k < points; ++k) sup = std::max(sup, Scalar(abs(f(k, 0) - g(grid(k, 0)))));
+  return sup;
+}
+
+/// g* for two inputs and the first layer uniform on the circle, B ~ U(−a_b, a_b) with a_b ≥ max ‖x_j‖
+/// (Thm 7/8): the polyharmonic spline. Throws std::invalid_argument when the data lie on one line.
+template <class Scalar>
+solvers::polyharmonic_spline<Scalar> polyharmonic_spline_of_data(const relu_shallow<Scalar>& model) {
+  return solvers::polyharmonic_spline<Scalar>(model.X(), model.Y());
+}
+
+/// Two inputs: sup over the `side` × `side` grid of the data's bounding box of |f(x, θ) − g(x)|, g taking a 1×2 row.
+template <class Scalar, class Spline>
+Scalar sup_distance_on_box(const relu_shallow<Scalar>& model, const Scalar* theta, const Spline& g, int side) {
+  using std::abs;
+  const matrix<Scalar> lo = model.X().colwise().minCoeff(), hi = model.X().colwise().maxCoeff();
+  matrix<Scalar> grid(side * side, 2);
+  for (int k = 0; k < side; ++k)
+    for (int l = 0; l < side; ++l) {
+      grid(k * side + l, 0) = lo(0) + (hi(0) - lo(0)) * k / (side - 1);
+      grid(k * side + l, 1) = lo(1) + (hi(1) - lo(1)) * l / (side - 1);
+    }
+  const matrix<Scalar> f = model.predict(theta, grid);
+  Scalar sup(0);
+  for (Eigen::Index r = 0; r < grid.rows(); ++r) sup = std::max(sup, Scalar(abs(f(r, 0) - g(matrix<Scalar>(grid.row(r))))));
   return sup;
 }
 

@@ -7,6 +7,8 @@
 //   gaussian   Box–Muller √(−2 ln(1 − u₁)) cos(2π u₂), with MPFR's correctly rounded functions.
 // First layer: w_i ~ U(−σ_w, σ_w) or N(0, σ_w²), b_i ~ U(−σ_b, σ_b) or N(0, σ_b²) (d = 2: each
 // component of w_i); output weights a_i = ξ_i/√n with ξ_i from the same law at scale 1; c = u = v = 0.
+//   sphere     w_i uniform on the sphere of radius σ_w (d = 1: ±σ_w, sign from u < ½; d = 2:
+//              σ_w (cos 2πu, sin 2πu)), b_i ~ U(−σ_b, σ_b), ξ_i ~ U(−1, 1) (Thm 2 b, Thm 7/8).
 // Anti-symmetrical initialisation (ASI): n units are drawn and copied with a negated output weight,
 // 2n units in all, and the output scale is √2/2, so f(·, θ₀) = 0 (to rounding).
 #include "gradflow/models/relu_shallow.hpp"
@@ -21,12 +23,12 @@
 
 namespace gradflow {
 
-enum class relu_init_law { uniform, gaussian };
+enum class relu_init_law { uniform, gaussian, sphere };
 
 template <class Scalar>
 struct relu_init_options {
   relu_init_law law = relu_init_law::uniform;
-  Scalar w_scale{1}, b_scale{2};  ///< half-widths (uniform) or standard deviations (gaussian)
+  Scalar w_scale{1}, b_scale{2};  ///< half-widths (uniform) or standard deviations (gaussian); sphere: radius, half-width
   Eigen::Index width = 10;        ///< units drawn (the network has 2·width with asi)
   Eigen::Index d = 1;
   bool asi = true, skip = false;
@@ -75,6 +77,20 @@ std::pair<relu_parameters<Scalar>, Scalar> initial_parameters(const relu_init_op
   p.a.resize(units, 1);
   const Scalar root_n = sqrt(Scalar(n));
   for (Eigen::Index i = 0; i < n; ++i) {
+    if (o.law == relu_init_law::sphere) {
+      using std::cos;
+      using std::sin;
+      if (o.d == 1) {
+        p.W(i, 0) = draws.uniform() < Scalar(1) / 2 ? Scalar(-o.w_scale) : o.w_scale;
+      } else {
+        const Scalar angle = 2 * boost::math::constants::pi<Scalar>() * draws.uniform();
+        p.W(i, 0) = o.w_scale * cos(angle);
+        p.W(i, 1) = o.w_scale * sin(angle);
+      }
+      p.b(i) = draws.draw(relu_init_law::uniform, o.b_scale);
+      p.a(i) = draws.draw(relu_init_law::uniform, Scalar(1)) / root_n;
+      continue;
+    }
     for (Eigen::Index k = 0; k < o.d; ++k) p.W(i, k) = draws.draw(o.law, o.w_scale);
     p.b(i) = draws.draw(o.law, o.b_scale);
     p.a(i) = draws.draw(o.law, Scalar(1)) / root_n;
