@@ -6,13 +6,13 @@
 // the point it slides on, if any), and the flow of a unit θ_i = (a_i, w_i, b_i) ∈ ℝ^D, D = d + 2, is
 // linear with a matrix shared by its group g (the units with the same pattern):
 //   θ̇_i = s M_g θ_i,  M_g = e_a u_gᵀ + u_g e_aᵀ (the second term only when the first layer trains),
-//   u_g = C_g r,  C_g = Σ_k m_gk P_k e_kᵀ + P_j κ_gᵀ (the last term for units sliding on point j),
-// with P_k = (0, x_k, 1), r = y − f, the mask m_gk = 1[unit active on x_k] (0 at the sliding point) and
-// κ_gk = −m_gk (⟨x_j, x_k⟩ + 1)/(‖x_j‖² + 1), so that κ_gᵀ r = λ r_j is the Filippov weight's part
-// (relu_shallow.hpp). Hence θ_i(t0 + τ) = Φ_g(τ) θ_i(t0) with Φ̇_g = s M_g Φ_g, Φ_g(0) = I, and the network
+//   u_g = C_g r,  C_g = Σ_k m_gk P_k e_kᵀ + Σ_{j∈J} P_j κ_g,j (the last sum for units sliding on the
+// points J, one or two), with P_k = (0, x_k, 1), r = y − f, the mask m_gk = 1[unit active on x_k] (0 at
+// the sliding points) and κ_g = −K_JJ⁻¹ K_J,· diag(m_g), K = X Xᵀ + 𝟙𝟙ᵀ, so that κ_g r = (λ_j r_j)_{j∈J}
+// are the Filippov weights' parts (relu_shallow::filippov_rows). Hence θ_i(t0 + τ) = Φ_g(τ) θ_i(t0) with Φ̇_g = s M_g Φ_g, Φ_g(0) = I, and the network
 // enters the field only through each group's second moment S_g = Σ_{i∈g} θ_i θ_iᵀ:
 //   f_k = s Σ_g m_gk e_aᵀ S_g P_k + c (+ ⟨u, x_k⟩ + v),   Ṡ_g = s (M_g S_g + S_g M_gᵀ).
-// The jet integrates (Φ_g, S_g, c, u, v) with the graph jet (about 36 scalar series products per group
+// The jet integrates (Φ_g, S_g, c, u, v) with the graph jet (about 24 scalar series products per group
 // and order, against 2N + d + 1 per unit for the network's own graph) and gives unit i's coefficients
 // as Φ_g,k θ_i(t0), its pre-activations' as P_jᵀ Φ_g,k θ_i(t0) — to the state's order, so that a step
 // landing on a kink leaves z_ji zero to rounding (a graph node's series stops one order short). The groups are formed again at every
@@ -91,7 +91,7 @@ class relu_jet {
   std::vector<unsigned char> m_branch, m_landed;  // per entry of Z
   std::vector<std::pair<Eigen::Index, bool>> m_hints;
   std::vector<std::tuple<std::size_t, Eigen::Index, bool>> m_inner_hints;
-  std::vector<std::vector<unsigned char>> m_keys;  // per group: the mask over the data, then 1 + sliding point (0: none)
+  std::vector<std::vector<unsigned char>> m_keys;  // per group: the mask over the data, then 1 + each sliding point (two bytes, 0: none)
   std::vector<std::size_t> m_group, m_row;         // per unit: its group and its row in the group's block
   std::vector<std::size_t> m_sliding_group;        // per sliding entry
   // Per group: its place among the inner system's groups, or −1 for a frozen group (inactive on every

@@ -98,16 +98,14 @@ void relu_jet<Scalar>::compute(const Scalar* x0) {
 template <class Scalar>
 void relu_jet<Scalar>::form_groups() {
   const Eigen::Index n = m_model.width(), N = m_model.N();
-  std::vector<Eigen::Index> sliding_point(static_cast<std::size_t>(n), -1);
-  for (const Eigen::Index e : m_model.sliding()) sliding_point[static_cast<std::size_t>(e / N)] = e % N;
   std::vector<std::vector<unsigned char>> unit_keys(static_cast<std::size_t>(n));
   std::map<std::vector<unsigned char>, std::size_t> index;
   for (Eigen::Index i = 0; i < n; ++i) {
     auto& key = unit_keys[static_cast<std::size_t>(i)];
     key.assign(m_branch.begin() + i * N, m_branch.begin() + (i + 1) * N);
-    const Eigen::Index j = sliding_point[static_cast<std::size_t>(i)];
-    if (j >= 0) key[static_cast<std::size_t>(j)] = 0;
-    key.push_back(static_cast<unsigned char>(j + 1));
+    const std::vector<Eigen::Index> J = m_model.sliding_points(i);  // at most two
+    for (const Eigen::Index j : J) key[static_cast<std::size_t>(j)] = 0;
+    for (std::size_t a = 0; a < 2; ++a) key.push_back(static_cast<unsigned char>(a < J.size() ? J[a] + 1 : 0));
     index.emplace(key, 0);
   }
   std::vector<std::vector<unsigned char>> keys;
@@ -155,25 +153,29 @@ void relu_jet<Scalar>::record_groups() {
   const int ea_row = r.constant(e_row), ea_col = r.constant(e_row.transpose()), wb_rows = r.constant(select_wb),
             wb_cols = r.constant(select_wb.transpose()), ones_row = r.constant(matrix<Scalar>::Ones(1, N)),
             ones_col = r.constant(matrix<Scalar>::Ones(N, 1));
-  const matrix<Scalar> K = X * X.transpose() + matrix<Scalar>::Ones(N, N), P = m_P.transpose();  // P: D×N
-  std::vector<matrix<Scalar>> C_wb, kappa;  // per live group: rows w, b of C_g ((D − 1)×N); κ_gᵀ (1×N, empty without sliding)
+  const matrix<Scalar> P = m_P.transpose();  // D×N
+  std::vector<matrix<Scalar>> C_wb, kappa;  // per live group: rows w, b of C_g ((D − 1)×N); κ_g (|J|×N, empty without sliding)
+  std::vector<std::vector<Eigen::Index>> held;  // per live group: the points J its units slide on
   int f = r.mul(c, ones_row);
   for (std::size_t g = 0; g < m_keys.size(); ++g) {
     if (m_slot[g] < 0) continue;
     const auto& key = m_keys[g];
-    const std::size_t live = C_wb.size();
     matrix<Scalar> masked = P;
     for (Eigen::Index k = 0; k < N; ++k)
       if (!key[static_cast<std::size_t>(k)]) masked.col(k).setZero();
-    f = r.add(f, r.scale(s, r.mul(r.mul(ea_row, S[live]), r.constant(masked))));
-    matrix<Scalar> C = masked;
-    kappa.emplace_back();
-    if (const Eigen::Index j = key.back() - 1; j >= 0) {
-      kappa[live] = matrix<Scalar>::Zero(1, N);
+    f = r.add(f, r.scale(s, r.mul(r.mul(ea_row, S[C_wb.size()]), r.constant(masked))));
+    std::vector<Eigen::Index> J;
+    for (std::size_t a = 0; a < 2; ++a)
+      if (key[static_cast<std::size_t>(N) + a]) J.push_back(key[static_cast<std::size_t>(N) + a] - 1);
+    matrix<Scalar> C = masked, k_g;
+    if (!J.empty()) {  // κ_g = −K_JJ⁻¹ K_J,· diag(mask): κ_g r = (λ_j r_j)_{j∈J}
+      k_g = m_model.filippov_rows(J);
       for (Eigen::Index k = 0; k < N; ++k)
-        if (key[static_cast<std::size_t>(k)]) kappa[live](k) = -K(j, k) / K(j, j);
-      C += P.col(j) * kappa[live];
+        if (!key[static_cast<std::size_t>(k)]) k_g.col(k).setZero();
+      for (std::size_t a = 0; a < J.size(); ++a) C += P.col(J[a]) * k_g.row(static_cast<Eigen::Index>(a));
     }
+    kappa.push_back(std::move(k_g));
+    held.push_back(std::move(J));
     C_wb.push_back(C.bottomRows(D() - 1));
   }
   if (m_model.skip()) f = r.add(f, r.add(r.mul(r.transpose(u), r.constant(X.transpose())), r.mul(v, ones_row)));
@@ -195,13 +197,15 @@ void relu_jet<Scalar>::record_groups() {
     out.push_back(r.mul(r.constant(X.transpose()), res_col));
     out.push_back(r.mul(res, ones_col));
   }
-  // λ = κ_gᵀ r / r_j per sliding entry; heaviside(λ), heaviside(1 − λ) are its kink sources (in order).
+  // λ = (κ_g r)_j / r_j per sliding entry; heaviside(λ), heaviside(1 − λ) are its kink sources (in order).
   const int one = r.constant(matrix<Scalar>::Ones(1, 1));
   for (std::size_t m = 0; m < m_model.sliding().size(); ++m) {
+    const Eigen::Index j = m_model.sliding()[m] % N;
+    const std::size_t live = static_cast<std::size_t>(m_slot[m_sliding_group[m]]);
+    const auto row = std::find(held[live].begin(), held[live].end(), j) - held[live].begin();
     matrix<Scalar> point = matrix<Scalar>::Zero(N, 1);
-    point(m_model.sliding()[m] % N) = 1;
-    const int lambda =
-        r.hadamard(r.mul(r.constant(kappa[static_cast<std::size_t>(m_slot[m_sliding_group[m]])]), res_col), r.pow(r.mul(res, r.constant(point)), Scalar(-1)));
+    point(j) = 1;
+    const int lambda = r.hadamard(r.mul(r.constant(matrix<Scalar>(kappa[live].row(row))), res_col), r.pow(r.mul(res, r.constant(point)), Scalar(-1)));
     r.heaviside(lambda);
     r.heaviside(r.sub(one, lambda));
   }

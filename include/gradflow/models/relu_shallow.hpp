@@ -14,12 +14,14 @@
 // u and v only with the skip connection.
 // Sliding modes: where a breakpoint reaches a data point and the fields on both sides push z_ji back
 // to zero, the flow is Filippov's: z_ji stays 0 and 1[z_ji > 0] is replaced by the weight λ ∈ [0, 1]
-// that keeps it there (activity_times); the mode ends where λ reaches 0 or 1. The Taylor driver enters
+// that keeps it there (activity_times; a unit may hold two points, whose weights are coupled); the
+// mode ends where λ reaches 0 or 1. The Taylor driver enters
 // and leaves these modes through with_sliding() and leave_sliding() (taylor/drive.hpp).
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/numeric/matrix.hpp"
 #include "gradflow/taylor/graph.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <utility>
 #include <vector>
@@ -118,10 +120,15 @@ class relu_shallow {
 
   // Filippov sliding (see the header comment): entries e = j + N·i of Z held at z_ji = 0.
   /// The same network with `entries` (of kink source 0, Z) held at zero; throws
-  /// std::invalid_argument when a unit would hold two (its λ's would be coupled).
+  /// std::invalid_argument when a unit would hold three or more, or two whose inputs coincide.
   relu_shallow with_sliding(const std::vector<std::pair<std::size_t, Eigen::Index>>& entries) const;
   /// The sliding entries of Z (j + N·i), in the order of their kink sources.
   const std::vector<Eigen::Index>& sliding() const { return m_sliding; }
+  /// The data points unit i slides on, increasing (none, one, or two).
+  std::vector<Eigen::Index> sliding_points(Eigen::Index i) const;
+  /// −K_JJ⁻¹ K_J,· (|J|×N, K = X Xᵀ + 𝟙𝟙ᵀ) for the one or two points J a unit slides on: its μ_J is
+  /// this times r ∘ 1[unit active] (activity_times).
+  matrix<Scalar> filippov_rows(const std::vector<Eigen::Index>& J) const;
   /// True for kink-source entries the driver must not treat as kinks: Z's sliding entries.
   bool ignores_kink(std::size_t source, Eigen::Index entry) const;
   /// After a kink of source s ≥ 1 (λ_m reached 0 or 1): the network without that sliding entry,
@@ -129,11 +136,14 @@ class relu_shallow {
   std::pair<relu_shallow, std::pair<Eigen::Index, bool>> leave_sliding(std::size_t source) const;
 
  private:
-  // Aᵀ R for the activity A = 1[Z > 0] (N×n) with each sliding entry (j, i) replaced by its Filippov weight
-  //   λ = −Σ_{k≠j} r_k 1[z_ki > 0] (⟨x_j, x_k⟩ + 1) / (r_j (‖x_j‖² + 1)),
-  // the value that makes ż_ji = 0; heaviside(λ) and heaviside(1 − λ) make λ and 1 − λ kink sources
-  // 2m + 1 and 2m + 2 (m-th sliding entry), so the driver stops where λ leaves [0, 1]. The step-constant
-  // part of A and the λ part are multiplied separately (the first costs one product per order).
+  // Aᵀ R for the activity A = 1[Z > 0] (N×n) with each sliding entry (j, i) replaced by its Filippov
+  // weight λ_ji, the value that keeps ż_ji = 0. With K = X Xᵀ + 𝟙𝟙ᵀ and J_i the points unit i slides on
+  // (one, or two: a line through two data points, d = 2), μ_ji = λ_ji r_j solves
+  //   Σ_{k∈J_i} K_jk μ_ki = −Σ_{k∉J_i} K_jk r_k 1[z_ki > 0]  (j ∈ J_i),
+  // i.e. μ = −K_JJ⁻¹ K_J,· (r ∘ on_i) — for one point λ = −Σ_{k≠j} r_k 1[z_ki > 0] (⟨x_j, x_k⟩ + 1)/(r_j (‖x_j‖² + 1)).
+  // heaviside(λ) and heaviside(1 − λ) make λ and 1 − λ kink sources 2m + 1 and 2m + 2 (m-th sliding
+  // entry), so the driver stops where λ leaves [0, 1]. The step-constant part of A and the λ part are
+  // multiplied separately (the first costs one product per order).
   template <class Ops>
   typename Ops::value activity_times(Ops& ops, const typename Ops::value& Z, const typename Ops::value& r,
                                      const typename Ops::value& R) const {
@@ -142,16 +152,28 @@ class relu_shallow {
     matrix<Scalar> keep = matrix<Scalar>::Ones(N(), m_width);
     for (const Eigen::Index e : m_sliding) keep(e) = 0;
     on = ops.hadamard(on, ops.constant(keep));
-    const matrix<Scalar> K = m_X * m_X.transpose() + matrix<Scalar>::Ones(N(), N());
     auto product = ops.mul(ops.transpose(on), R);
-    for (const Eigen::Index e : m_sliding) {
-      const Eigen::Index j = e % N(), i = e / N();
+    std::vector<typename Ops::value> mu(m_sliding.size());
+    for (std::size_t m = 0; m < m_sliding.size(); ++m) {
+      const Eigen::Index i = m_sliding[m] / N();
+      const std::vector<Eigen::Index> J = sliding_points(i);
+      if (m_sliding[m] % N() != J.front()) continue;  // the unit's μ's are made once, at its first point
+      matrix<Scalar> unit_i = matrix<Scalar>::Zero(m_width, 1);
+      unit_i(i) = 1;
+      const auto mu_i = ops.mul(ops.constant(filippov_rows(J)), ops.hadamard(r, ops.mul(on, ops.constant(unit_i))));
+      for (std::size_t a = 0; a < J.size(); ++a) {
+        matrix<Scalar> pick = matrix<Scalar>::Zero(1, static_cast<Eigen::Index>(J.size()));
+        pick(static_cast<Eigen::Index>(a)) = 1;
+        const auto at = std::find(m_sliding.begin(), m_sliding.end(), J[a] + N() * i) - m_sliding.begin();
+        mu[static_cast<std::size_t>(at)] = ops.mul(ops.constant(pick), mu_i);
+      }
+    }
+    for (std::size_t m = 0; m < m_sliding.size(); ++m) {
+      const Eigen::Index j = m_sliding[m] % N(), i = m_sliding[m] / N();
       matrix<Scalar> unit_i = matrix<Scalar>::Zero(m_width, 1), point_j = matrix<Scalar>::Zero(N(), 1);
       unit_i(i) = 1;
       point_j(j) = 1;
-      const auto T = ops.mul(ops.constant(matrix<Scalar>(K.row(j))), ops.hadamard(r, ops.mul(on, ops.constant(unit_i))));
-      const auto denominator = ops.scale(K(j, j), ops.mul(ops.constant(matrix<Scalar>(point_j.transpose())), r));
-      const auto lambda = ops.scale(Scalar(-1), ops.hadamard(T, ops.pow(denominator, Scalar(-1))));
+      const auto lambda = ops.hadamard(mu[m], ops.pow(ops.mul(ops.constant(matrix<Scalar>(point_j.transpose())), r), Scalar(-1)));
       ops.heaviside(lambda);
       ops.heaviside(ops.sub(ops.constant(matrix<Scalar>::Ones(1, 1)), lambda));
       // row i of Aᵀ R gains λ·(row j of R)

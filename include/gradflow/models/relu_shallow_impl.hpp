@@ -144,15 +144,48 @@ std::vector<named_invariant<Scalar>> relu_shallow<Scalar>::invariants(const Scal
 }
 
 template <class Scalar>
+std::vector<Eigen::Index> relu_shallow<Scalar>::sliding_points(Eigen::Index i) const {
+  std::vector<Eigen::Index> J;
+  for (const Eigen::Index e : m_sliding)
+    if (e / N() == i) J.push_back(e % N());
+  std::sort(J.begin(), J.end());
+  return J;
+}
+
+template <class Scalar>
+matrix<Scalar> relu_shallow<Scalar>::filippov_rows(const std::vector<Eigen::Index>& J) const {
+  const matrix<Scalar> K = m_X * m_X.transpose() + matrix<Scalar>::Ones(N(), N());
+  const Eigen::Index size = static_cast<Eigen::Index>(J.size());
+  matrix<Scalar> K_J(size, N()), inverse(size, size);
+  for (Eigen::Index a = 0; a < size; ++a) K_J.row(a) = K.row(J[static_cast<std::size_t>(a)]);
+  const auto G = [&](Eigen::Index a, Eigen::Index b) -> const Scalar& { return K(J[static_cast<std::size_t>(a)], J[static_cast<std::size_t>(b)]); };
+  if (size == 1) {
+    inverse(0, 0) = 1 / G(0, 0);
+  } else {  // 2×2: regular for two distinct inputs (the vectors (x_j, 1) are independent)
+    const Scalar det = G(0, 0) * G(1, 1) - G(0, 1) * G(1, 0);
+    inverse << G(1, 1) / det, -G(0, 1) / det, -G(1, 0) / det, G(0, 0) / det;
+  }
+  return -inverse * K_J;
+}
+
+template <class Scalar>
 relu_shallow<Scalar> relu_shallow<Scalar>::with_sliding(const std::vector<std::pair<std::size_t, Eigen::Index>>& entries) const {
   relu_shallow<Scalar> next = *this;
   for (const auto& [source, e] : entries) {
     if (source != 0) throw std::logic_error("relu_shallow::with_sliding: only entries of Z (kink source 0) slide");
-    for (const Eigen::Index other : next.m_sliding)
-      if (other / N() == e / N())
-        throw std::invalid_argument("relu_shallow: unit " + std::to_string(e / N() + 1) + " would slide on two data points at once (points " +
-                                    std::to_string(other % N() + 1) + " and " + std::to_string(e % N() + 1) + "), which is not integrated");
     next.m_sliding.push_back(e);
+    const std::vector<Eigen::Index> J = next.sliding_points(e / N());
+    const auto points = [&] {
+      std::string list;
+      for (const Eigen::Index j : J) list += (list.empty() ? "" : ", ") + std::to_string(j + 1);
+      return list;
+    };
+    if (J.size() > 2)
+      throw std::invalid_argument("relu_shallow: unit " + std::to_string(e / N() + 1) + " would slide on " + std::to_string(J.size()) +
+                                  " data points at once (points " + points() + "), which is not integrated");
+    if (J.size() == 2 && m_X.row(J[0]) == m_X.row(J[1]))
+      throw std::invalid_argument("relu_shallow: unit " + std::to_string(e / N() + 1) + " would slide on two data points with the same input (points " +
+                                  points() + ")");
   }
   return next;
 }
