@@ -36,10 +36,10 @@ inline const std::vector<catalogue_entry>& check_catalogue() {
        "diagonal"},
       {"du2018.relu_balance", "shallow ReLU net, first layer trained ⇒ ‖w_i‖² + b_i² − a_i² is constant along the flow, across kinks and sliding modes",
        "relu_shallow"},
-      {"jin2023.spline_limit", "ASI, ζ constant on the data interval, skip connection ⇒ sup|f(·, θ(∞)) − g*| = O(n^{-1/2}), g* the natural "
-       "cubic spline (width sweep over seeds; verify only)", "—"},
+      {"jin2023.spline_limit", "ASI, skip connection ⇒ sup|f(·, θ(∞)) − g*| = O(n^{-1/2}), g* the natural cubic spline (ζ constant), "
+       "the adaptive spline (Gaussian ζ) or the polyharmonic spline (2-D, W on the circle) (width sweep over seeds; verify only)", "—"},
       {"jin2023.zeta", "Prop. 14 / Thm 2: the breakpoint density weighted by W² of the seeded initialiser is ζ(x) = ∫|W|³p(W, −Wx)dW "
-       "(uniform and Gaussian closed forms; verify only)", "—"},
+       "(uniform, Gaussian and W = ±1 closed forms; verify only)", "—"},
   };
   return entries;
 }
