@@ -94,6 +94,7 @@ class relu_jet {
   std::vector<std::vector<unsigned char>> m_keys;  // per group: the mask over the data, then 1 + each sliding point (two bytes, 0: none)
   std::vector<std::size_t> m_group, m_row;         // per unit: its group and its row in the group's block
   std::vector<std::size_t> m_sliding_group;        // per sliding entry
+  std::vector<std::vector<Eigen::Index>> m_sliding_points;  // per unit: the points it slides on (fixed with the model)
   // Per group: its place among the inner system's groups, or −1 for a frozen group (inactive on every
   // data point and not sliding: u_g = 0, so Φ_g = I and the group leaves the inner system).
   std::vector<int> m_slot;
@@ -101,7 +102,6 @@ class relu_jet {
   std::vector<block> m_blocks;
   std::optional<taylor::jet<Scalar>> m_inner;  // of (Φ_g, S_g, c, u, v)
   mutable std::optional<Scalar> m_bound_h;
-  mutable std::vector<Scalar> m_inner_x;
   mutable Real m_tmp;
 };
 

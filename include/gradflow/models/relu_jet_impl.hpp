@@ -28,6 +28,8 @@ relu_jet<Scalar>::relu_jet(const relu_shallow<Scalar>& model, int order) : m_mod
   m_P << matrix<Scalar>::Zero(N, 1), m_P_wb;
   m_branch.assign(static_cast<std::size_t>(N * n), 0);
   m_landed = m_branch;
+  m_sliding_points.resize(static_cast<std::size_t>(n));
+  for (const Eigen::Index e : m_model.sliding()) m_sliding_points[static_cast<std::size_t>(e / N)] = m_model.sliding_points(e / N);
 }
 
 template <class Scalar>
@@ -47,7 +49,7 @@ void relu_jet<Scalar>::compute(const Scalar* x0) {
   m_inner_hints.clear();
 
   const std::size_t block_size = static_cast<std::size_t>(D() * D());
-  m_inner_x.assign(rest_index() + static_cast<std::size_t>(m_model.skip() ? d + 2 : 1), Scalar(0));
+  std::vector<Scalar> x(rest_index() + static_cast<std::size_t>(m_model.skip() ? d + 2 : 1), Scalar(0));  // Φ_g = I, S_g, c, u, v
   for (std::size_t g = 0; g < m_blocks.size(); ++g) {
     block& B = m_blocks[g];
     const Eigen::Index rows = static_cast<Eigen::Index>(B.units.size());
@@ -63,16 +65,16 @@ void relu_jet<Scalar>::compute(const Scalar* x0) {
     matrix<Scalar> theta0_t(D(), rows), S = matrix<Scalar>::Zero(D(), D());
     taylor::detail::assign_transpose(theta0_t, B.theta0);
     taylor::detail::multiply_add(S, theta0_t, B.theta0, m_tmp);  // S_g = Σ_i θ_i θ_iᵀ
-    for (std::size_t m = 0; m < block_size; ++m) m_inner_x[phi_index(g, 0, 0) + block_size + m] = S.data()[m];
-    for (Eigen::Index m = 0; m < D(); ++m) m_inner_x[phi_index(g, m, m)] = 1;
+    for (std::size_t m = 0; m < block_size; ++m) x[phi_index(g, 0, 0) + block_size + m] = S.data()[m];
+    for (Eigen::Index m = 0; m < D(); ++m) x[phi_index(g, m, m)] = 1;
   }
   std::size_t next = rest_index();
-  m_inner_x[next++] = p.c(0);
+  x[next++] = p.c(0);
   if (m_model.skip()) {
-    for (Eigen::Index l = 0; l < d; ++l) m_inner_x[next++] = p.u(l);
-    m_inner_x[next++] = p.v(0);
+    for (Eigen::Index l = 0; l < d; ++l) x[next++] = p.u(l);
+    x[next++] = p.v(0);
   }
-  m_inner->compute(m_inner_x.data());
+  m_inner->compute(x.data());
 
   for (std::size_t g = 0; g < m_blocks.size(); ++g) {
     block& B = m_blocks[g];
@@ -103,7 +105,7 @@ void relu_jet<Scalar>::form_groups() {
   for (Eigen::Index i = 0; i < n; ++i) {
     auto& key = unit_keys[static_cast<std::size_t>(i)];
     key.assign(m_branch.begin() + i * N, m_branch.begin() + (i + 1) * N);
-    const std::vector<Eigen::Index> J = m_model.sliding_points(i);  // at most two
+    const std::vector<Eigen::Index>& J = m_sliding_points[static_cast<std::size_t>(i)];  // at most two
     for (const Eigen::Index j : J) key[static_cast<std::size_t>(j)] = 0;
     for (std::size_t a = 0; a < 2; ++a) key.push_back(static_cast<unsigned char>(a < J.size() ? J[a] + 1 : 0));
     index.emplace(key, 0);
