@@ -80,7 +80,8 @@ std::string shifted(const std::string& x, const char* by) {
 }
 
 std::string verdict_of(const fs::path& json_file, const std::string& id) {
-  for (const auto& row : json::parse(slurp(json_file)).at("checks"))
+  const json report = json::parse(slurp(json_file));  // a named object: the loop must not outlive it
+  for (const auto& row : report.at("checks"))
     if (row.at("id") == id) return row.at("verdict");
   return "absent";
 }
