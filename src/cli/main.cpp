@@ -1,4 +1,5 @@
 // gradflow: rigorous numerical experiments on gradient flows (command-line front end).
+#include "check_command.hpp"
 #include "run_command.hpp"
 #include "verify_command.hpp"
 
@@ -65,6 +66,19 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   verify->add_option("--json", verify_args.json, "Also write {\"checks\": [{id, instance, verdict, measured, bound, detail, seconds}]}");
   verify->footer("Exit codes: 0 no instance failed (pass or not_applicable), 1 an instance failed, 2 bad usage.");
+  check_arguments check_args;
+  auto* check = app.add_subcommand("check", "Judge a trajectory as given (a run directory or any implementation's output): "
+                                            "flow.path_defect and the model's checks");
+  check->add_option("dir", check_args.dir, "Directory with config.toml and trajectory.csv (t and the state columns)")->required();
+  check->add_option("ids", check_args.ids, "Check ids to run (default: flow.path_defect and every check of the model)");
+  check->add_option("--json", check_args.json, "Also write {\"checks\": [{id, instance, verdict, measured, bound, detail, seconds}]}");
+  check->add_option("--tolerance", check_args.tolerance, "Claimed tolerance (default: integrator.tolerance of config.toml)");
+  check->add_flag("--quiet", check_args.quiet, "No progress lines on stderr");
+  check->footer(
+      "trajectory.csv needs t and one column per state entry, <matrix>_<row>_<col> 1-based as in final/<matrix>.csv\n"
+      "(gradflow run writes them with output.state = true); loss columns are optional, a steps column (accepted steps\n"
+      "before each row) tightens the bound. precision.type and integrator.tolerance of config.toml declare the accuracy\n"
+      "claimed. Exit codes: 0 no check failed, 1 a check failed, 2 bad input (nothing written).");
   auto* list = app.add_subcommand("list", "Show models, losses, methods and check ids");
 
   try {
@@ -86,6 +100,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) run_args.command_line.emplace_back(argv[i]);
   try {
     if (verify->parsed()) return verify_command(verify_args);
+    if (check->parsed()) return check_command(check_args);
     return run_command(run_args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gradflow: internal error: %s\n", e.what());

@@ -1,7 +1,10 @@
 #include "run_command.hpp"
 
+#include "configured_model.hpp"
+#include "path_check.hpp"
 #include "progress.hpp"
 #include "run_record.hpp"
+#include "state_columns.hpp"
 
 #include "gradflow/checks/jin2023.hpp"
 #include "gradflow/checks/run_checks.hpp"
@@ -21,24 +24,6 @@
 namespace gradflow::cli {
 
 namespace {
-
-template <class Scalar>
-matrix<Scalar> numbers(const text_matrix& M, const std::string& field) {
-  try {
-    return to_matrix<Scalar>(M);
-  } catch (const std::invalid_argument& e) {
-    throw invalid_input("model." + field + e.what());
-  }
-}
-
-template <class Scalar>
-Scalar number(const std::string& text, const std::string& field) {
-  try {
-    return parse_decimal<Scalar>(text);
-  } catch (const std::invalid_argument& e) {
-    throw invalid_input(field + ": " + e.what());
-  }
-}
 
 // final/<name>.csv of each model: its weights and the end-to-end product Θ (prediction X Θ).
 template <class Scalar>
@@ -206,6 +191,39 @@ template <class Scalar, class Model, class Flow>
 int run_flow(const run_config& c, const run_arguments& args, output_dir& out, const Model& model, const Flow& flow,
              std::vector<Scalar> theta);
 
+// The accepted steps between consecutive samples of `trace` (in the integrated time), from the step
+// count seen at each sample; the final state, when it was appended after the samples, closes with `total`.
+template <class Scalar>
+std::vector<std::int64_t> interval_steps(const run_trace<Scalar>& trace, const std::vector<std::pair<Scalar, std::int64_t>>& seen,
+                                         std::int64_t total) {
+  std::vector<std::int64_t> at{0}, out;
+  std::size_t j = 0;
+  for (std::size_t k = 1; k < trace.samples.size(); ++k) {
+    while (j < seen.size() && seen[j].first != trace.samples[k].t) ++j;
+    at.push_back(j < seen.size() ? seen[j].second : total);
+  }
+  for (std::size_t k = 1; k < at.size(); ++k) out.push_back(at[k] - at[k - 1]);
+  return out;
+}
+
+// flow.path_defect of the finished run (its samples in physical time, as decimal text at every working
+// digit): a re-integration that fails is reported as a failed check naming the error.
+template <class Scalar>
+check_result run_path_defect(const run_config& c, const run_trace<Scalar>& path, std::vector<std::int64_t> steps, bool quiet) {
+  text_path text;
+  text.interval_steps = std::move(steps);
+  for (const auto& s : path.samples) {
+    text.t.push_back(to_decimal(s.t));
+    text.theta.emplace_back();
+    for (const auto& x : s.theta) text.theta.back().push_back(to_decimal(x));
+  }
+  try {
+    return path_defect_of(c, text, c.tolerance, quiet);
+  } catch (const std::exception& e) {
+    return {"flow.path_defect", verdict::fail, "", "", std::string("the re-integration failed: ") + e.what()};
+  }
+}
+
 // Integrates `model` from θ(0) = theta (in s when the config asks for the time change) and writes
 // every output; the same for every model.
 template <class Scalar, class Model>
@@ -274,14 +292,26 @@ int run_flow(const run_config& c, const run_arguments& args, output_dir& out, co
     return predictor ? predictor->values(product_of(th)) : std::vector<Scalar>{};
   };
 
+  // output.state: θ itself in every row (the clock of a time-changed flow is not part of it).
+  if (c.state) record.state_names = state_column_names<Scalar>(model);
+  const auto state_of = [&](const Scalar* th) {
+    return c.state ? std::vector<Scalar>(th, th + model.dimension()) : std::vector<Scalar>{};
+  };
+  // The accepted steps before each sample (flow.path_defect's bound counts the steps per interval).
+  std::vector<std::pair<Scalar, std::int64_t>> sample_steps;
+  std::int64_t steps_now = 0;
+
   progress_meter progress(args.quiet);
   integrate_observer<Scalar> observer;
   // Each sample (t, θ(t)): one trajectory.csv row. This is where per-sample traces hook in.
   observer.on_sample = [&](const Scalar& t, std::span<const Scalar> th) {
     measure_drift(th.data());
-    record.rows.push_back({physical_time(flow, t, th.data()), model.loss(th.data()), drift, quantities(th.data())});
+    sample_steps.emplace_back(t, steps_now);
+    record.rows.push_back(
+        {physical_time(flow, t, th.data()), model.loss(th.data()), drift, quantities(th.data()), state_of(th.data()), steps_now});
   };
   observer.on_step = [&](const Scalar& t, std::span<const Scalar> th, std::int64_t steps) {
+    steps_now = steps;
     measure_drift(th.data());
     progress.update([&] {
       char line[96];
@@ -306,7 +336,8 @@ int run_flow(const run_config& c, const run_arguments& args, output_dir& out, co
   record.loss_final = model.loss(theta.data());
   if (record.rows.empty() || record.rows.back().t != record.summary.t_final) {
     measure_drift(theta.data());
-    record.rows.push_back({record.summary.t_final, record.loss_final, drift, quantities(theta.data())});
+    record.rows.push_back({record.summary.t_final, record.loss_final, drift, quantities(theta.data()), state_of(theta.data()),
+                           record.summary.steps});
   }
   record.final_matrices = final_matrices(model, theta.data());
   {
@@ -336,7 +367,10 @@ int run_flow(const run_config& c, const run_arguments& args, output_dir& out, co
     record.final_summary["sliding_modes"] = record.summary.sliding_modes;
     write_spline_outputs(model, theta.data(), c, record);
   }
-  record.checks = run_checks(model, physical_trace(flow, trace));
+  const run_trace<Scalar>& path = physical_trace(flow, trace);
+  record.checks = run_checks(model, path);
+  record.checks.insert(record.checks.begin(), run_path_defect(c, path, interval_steps(trace, sample_steps, record.summary.steps),
+                                                              args.quiet));
   record.wall_seconds = progress.elapsed();
   record.end_time = utc_now();
   write_outputs(out, record);
@@ -357,55 +391,12 @@ int run_flow(const run_config& c, const run_arguments& args, output_dir& out, co
   return count[1] ? exit_failure : exit_success;
 }
 
-// Builds the configured model; every number is created after the working precision was set
-// (run_command), so it carries it.
+// Builds the configured model at the run's precision (set by run_command) and runs it.
 template <class Scalar>
 int run(const run_config& c, const run_arguments& args, output_dir& out) {
-  matrix<Scalar> X = numbers<Scalar>(c.X, "X"), Y = numbers<Scalar>(c.Y, "Y");
-  if (c.kind == "linear_deep") {
-    std::vector<Eigen::Index> widths{X.cols()};
-    std::vector<matrix<Scalar>> W;
-    for (std::size_t i = 0; i < c.W0.size(); ++i) {
-      W.push_back(numbers<Scalar>(c.W0[i], "W0[" + std::to_string(i) + "]"));
-      widths.push_back(W.back().rows());
-    }
-    const linear_deep<Scalar> model(std::move(X), std::move(Y), std::move(widths));
-    return run_model(c, args, out, model, model.pack(W));
-  }
-  if (c.kind == "relu_shallow") {
-    relu_init_options<Scalar> o;
-    o.law = c.init == "gaussian" ? relu_init_law::gaussian : c.init == "sphere" ? relu_init_law::sphere : relu_init_law::uniform;
-    o.w_scale = number<Scalar>(c.init_w, "model.init_w");
-    o.b_scale = number<Scalar>(c.init_b, "model.init_b");
-    o.width = c.width;
-    o.d = X.cols();
-    o.asi = c.asi;
-    o.skip = c.skip;
-    o.seed = static_cast<std::uint64_t>(c.seed);
-    const auto [p, scale] = initial_parameters(o);
-    const relu_shallow<Scalar> model(std::move(X), std::move(Y), p.W.rows(), scale, c.skip,
-                                     c.train == "output" ? relu_training::output : relu_training::all, p);
-    return run_model(c, args, out, model, model.pack(p));
-  }
-  const loss_kind loss = *parse_loss(c.loss);
-  if (c.kind == "tensor") {
-    const Eigen::Index d = X.cols();
-    matrix<Scalar> S = c.transform.empty() ? numbers<Scalar>(c.S, "S") : orthogonal_transform<Scalar>(c.transform, d);
-    const tensor<Scalar> model(std::move(X), std::move(Y), c.depth, std::move(S), loss);
-    std::vector<matrix<Scalar>> layers;
-    if (c.alpha) layers.assign(static_cast<std::size_t>(c.depth), matrix<Scalar>::Constant(d, 1, number<Scalar>(*c.alpha, "model.alpha")));
-    for (std::size_t l = 0; l < c.v0.size(); ++l) layers.push_back(numbers<Scalar>(c.v0[l], "v0[" + std::to_string(l) + "]"));
-    return run_model(c, args, out, model, model.pack(layers));
-  }
-  if (c.kind == "diagonal") {
-    const diagonal<Scalar> model(std::move(X), std::move(Y), c.depth, loss);
-    if (!c.alpha)
-      return run_model(c, args, out, model, model.pack(numbers<Scalar>(c.W_plus0, "W_plus0"), numbers<Scalar>(c.W_minus0, "W_minus0")));
-    const matrix<Scalar> w = matrix<Scalar>::Constant(model.d(), 1, number<Scalar>(*c.alpha, "model.alpha"));
-    return run_model(c, args, out, model, model.pack(w, w));
-  }
-  const linear2<Scalar> model(std::move(X), std::move(Y), static_cast<Eigen::Index>(c.U0.n_cols()));
-  return run_model(c, args, out, model, model.pack(numbers<Scalar>(c.U0, "U0"), numbers<Scalar>(c.V0, "V0")));
+  return with_configured_model<Scalar>(c, [&](const auto& model, std::vector<Scalar> theta) {
+    return run_model(c, args, out, model, std::move(theta));
+  });
 }
 
 }  // namespace

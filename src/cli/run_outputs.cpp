@@ -74,6 +74,8 @@ std::string trajectory_csv(const run_record<Scalar>& r) {
   std::vector<std::string> header{"t", "loss", "log10_loss"};
   for (const auto& name : r.invariant_names) header.push_back(name + "_drift");
   for (const auto& name : r.quantity_names) header.push_back(name);
+  if (!r.state_names.empty()) header.emplace_back("steps");
+  for (const auto& name : r.state_names) header.push_back(name);
   for (const char* f64 : {"t_f64", "loss_f64", "log10_loss_f64"}) header.emplace_back(f64);
   std::string out;
   append_csv_line(out, header);
@@ -83,6 +85,8 @@ std::string trajectory_csv(const run_record<Scalar>& r) {
                                     row.loss == 0 ? std::string("-inf") : to_decimal(Scalar(log10(row.loss)))};
     for (const auto& d : row.drift) fields.push_back(to_decimal(d));
     for (const auto& q : row.quantities) fields.push_back(to_decimal(q));
+    if (!r.state_names.empty()) fields.push_back(std::to_string(row.steps));
+    for (const auto& x : row.state) fields.push_back(to_decimal(x));
     fields.push_back(to_decimal(to_double(row.t)));
     fields.push_back(to_decimal(to_double(row.loss)));
     fields.push_back(to_decimal(log10_as_double(row.loss)));
@@ -132,6 +136,7 @@ void write_outputs(output_dir& out, const run_record<Scalar>& record) {
   out.write("trajectory.csv", trajectory_csv(record));
   for (const auto& [name, M] : record.final_matrices) out.write("final/" + name + ".csv", to_csv(M));
   for (const auto& [path, text] : record.tables) out.write(path, text);
+  out.write("config.toml", resolved_toml(*record.config));
   out.write("manifest.json", manifest_json(record));
 }
 

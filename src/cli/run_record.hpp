@@ -14,13 +14,16 @@
 
 namespace gradflow::cli {
 
-/// One row of trajectory.csv: time, loss, the drift of each invariant since t = 0, and the model's
-/// sampled quantities (predictor, margin, …; run_record::quantity_names).
+/// One row of trajectory.csv: time, loss, the drift of each invariant since t = 0, the model's
+/// sampled quantities (predictor, margin, …; run_record::quantity_names) and, with output.state,
+/// the state θ (run_record::state_names).
 template <class Scalar>
 struct trajectory_row {
   Scalar t, loss;
   std::vector<Scalar> drift;
   std::vector<Scalar> quantities;
+  std::vector<Scalar> state;
+  std::int64_t steps = 0;  ///< accepted steps before this sample (written with output.state)
 };
 
 /// A finished (or interrupted) run.
@@ -31,6 +34,7 @@ struct run_record {
   std::vector<std::string> invariant_names;
   std::vector<Scalar> max_drift;                 ///< max over the run of max_ij |I(t) − I(0)|, per invariant
   std::vector<std::string> quantity_names;       ///< trajectory.csv columns after the drifts
+  std::vector<std::string> state_names;          ///< output.state: <matrix>_<row>_<col> per θ entry
   /// summary.json entries beyond the common ones (log10_t_final, predictor, margin, …).
   nlohmann::json final_summary = nlohmann::json::object();
   std::vector<trajectory_row<Scalar>> rows;
@@ -43,7 +47,7 @@ struct run_record {
   std::string start_time, end_time;
 };
 
-/// Writes summary.json, trajectory.csv, final/*.csv and manifest.json into the staging directory.
+/// Writes summary.json, trajectory.csv, final/*.csv, config.toml and manifest.json into the staging directory.
 template <class Scalar>
 void write_outputs(output_dir& out, const run_record<Scalar>& record);
 

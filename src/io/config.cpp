@@ -40,7 +40,8 @@ const std::map<std::string, std::map<std::string, key_kind>>& schema() {
       {"precision", {{"type", key_kind::text}, {"digits", key_kind::integer}}},
       {"integrator", {{"method", key_kind::text}, {"tolerance", key_kind::decimal}, {"time_change", key_kind::text}}},
       {"stop", {{"t_end", key_kind::decimal}, {"loss_below", key_kind::decimal}, {"max_steps", key_kind::integer}}},
-      {"output", {{"samples", key_kind::integer}, {"spacing", key_kind::text}, {"grid", key_kind::grid}}},
+      {"output", {{"samples", key_kind::integer}, {"spacing", key_kind::text}, {"grid", key_kind::grid},
+                  {"state", key_kind::boolean}}},
   };
   return s;
 }
@@ -420,6 +421,67 @@ void check_tensor_shapes(const run_config& c) {
 
 }  // namespace
 
+namespace {
+
+toml::array toml_rows(const text_matrix& M) {
+  toml::array rows;
+  for (const auto& row : M.rows) {
+    toml::array entries;
+    for (const auto& x : row) entries.push_back(x);
+    rows.push_back(std::move(entries));
+  }
+  return rows;
+}
+
+// A resolved value (strings, integers, booleans and arrays of them: the config's own kinds) as TOML.
+void insert_json(toml::table& table, const std::string& key, const nlohmann::json& value);
+
+toml::array toml_array(const nlohmann::json& list) {
+  toml::array out;
+  for (const auto& v : list) {
+    if (v.is_array()) out.push_back(toml_array(v));
+    else if (v.is_string()) out.push_back(v.get<std::string>());
+    else if (v.is_boolean()) out.push_back(v.get<bool>());
+    else out.push_back(v.get<std::int64_t>());
+  }
+  return out;
+}
+
+void insert_json(toml::table& table, const std::string& key, const nlohmann::json& value) {
+  if (value.is_array()) table.insert(key, toml_array(value));
+  else if (value.is_string()) table.insert(key, value.get<std::string>());
+  else if (value.is_boolean()) table.insert(key, value.get<bool>());
+  else table.insert(key, value.get<std::int64_t>());
+}
+
+}  // namespace
+
+std::string resolved_toml(const run_config& c) {
+  toml::table out;
+  for (const auto& [section, keys] : c.resolved.items()) {
+    toml::table sub;
+    for (const auto& [key, value] : keys.items()) insert_json(sub, key, value);
+    out.insert(section, std::move(sub));
+  }
+  // Matrices as read (a CSV path would not resolve from the run directory): inline decimal rows.
+  auto& model = *out["model"].as_table();
+  const std::pair<const char*, const text_matrix*> single[] = {{"X", &c.X},           {"Y", &c.Y},
+                                                                {"U0", &c.U0},         {"V0", &c.V0},
+                                                                {"W_plus0", &c.W_plus0}, {"W_minus0", &c.W_minus0},
+                                                                {"S", &c.S}};
+  for (const auto& [key, M] : single)
+    if (M->n_rows()) model.insert_or_assign(key, toml_rows(*M));
+  for (const auto& [key, list] : {std::pair{"W0", &c.W0}, std::pair{"v0", &c.v0}})
+    if (!list->empty()) {
+      toml::array matrices;
+      for (const auto& M : *list) matrices.push_back(toml_rows(M));
+      model.insert_or_assign(key, std::move(matrices));
+    }
+  std::ostringstream text;
+  text << "# The resolved config of this run (gradflow run DIR/config.toml reruns it).\n" << toml::toml_formatter{out} << "\n";
+  return text.str();
+}
+
 std::string default_tolerance(method m, bool is_float64, unsigned digits) {
   if (is_float64) return "1e-13";
   // Taylor's cost grows only like the square of its order (∝ −ln tol), so it can afford to earn
@@ -608,6 +670,8 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
     c.W0 = r.matrix_list("W0", 2, "linear_deep needs depth >= 2", c.input_files);
     check_linear_deep_shapes(c);
   }
+  r.set_default("output", "state", toml::value<bool>(false));
+  c.state = r.boolean("output", "state");
   c.grid = r.grid("output", "grid");
   if (c.grid && c.kind != "relu_shallow")
     throw invalid_input("output.grid is available for model.kind = \"relu_shallow\", not " + c.kind);

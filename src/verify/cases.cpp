@@ -5,6 +5,7 @@
 #include "case_support.hpp"
 
 #include "gradflow/checks/catalogue.hpp"
+#include "gradflow/checks/path_defect.hpp"
 #include "gradflow/checks/deep_linear.hpp"
 #include "gradflow/checks/min2021.hpp"
 #include "gradflow/checks/min2021_width.hpp"
@@ -214,6 +215,15 @@ std::vector<verify_case> all_cases() {
   add("saxe2014.closed_form", "depth 4 random start (not balanced: not applicable)", 30, S::quick, [] {
     const auto x = random_deep4(6);
     return check_saxe2014_closed_form(x.model, flow(x.model, x.theta, {.t_end = "1"}));
+  });
+  add("flow.path_defect", "T1.5, rk78 to t = 8 (41 samples), re-integrated at 50 digits", 30, S::quick, [] {
+    // The path at 30 digits; the model rebuilt from its decimal inputs and the path re-read at 50.
+    const auto low = flow(t1_5_model(), t1_5_start(t1_5_model()), {.method = method::rk78, .t_end = "8"});
+    const std::string rounding = to_decimal(eps<Real>());
+    working_precision_scope above(50);
+    const run_trace<Real> path = trace_at_working_precision(low);
+    const path_claim<Real> claim{path.tolerance, dec(rounding.c_str()), dec("1e-40"), {}, false, {}};
+    return check_path_defect(t1_5_model(), path, claim);
   });
   for (auto& extra : implicit_bias_cases()) c.push_back(std::move(extra));
   for (auto& extra : relu_cases()) c.push_back(std::move(extra));

@@ -14,6 +14,9 @@ struct catalogue_entry {
 /// Every check, in the order `gradflow list`, `gradflow run` and `gradflow verify` report them.
 inline const std::vector<catalogue_entry>& check_catalogue() {
   static const std::vector<catalogue_entry> entries{
+      {"flow.path_defect", "consecutive samples are joined by the flow: θ_{k+1} = φ_{t_{k+1}−t_k}(θ_k) re-integrated above the "
+       "path's precision, within 16·(steps + 2)·max(tolerance, eps) (with the time change: θ and ln(1 + t) at each loss)",
+       "all"},
       {"min2021.imbalance", "UᵀU − VᵀV and Φ2ᵀU are constant along the flow", "linear2"},
       {"min2021.rate", "Prop. 1: −(L − L*)'/(L − L*) ≥ λ_r(Σx)·[Δ₊, Δ₋, Δ, σ(U1Vᵀ) terms] at every sample", "linear2"},
       {"min2021.exp_bound", "Thm 3: L(t) − L* ≤ exp(−λ_r(Σx) c(0) t)(L(0) − L*) when c(0) > 0", "linear2"},

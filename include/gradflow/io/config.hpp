@@ -49,6 +49,7 @@ struct run_config {
   std::int64_t max_steps = 0;       ///< stop.max_steps
   std::int64_t samples = 0;         ///< output.samples
   std::string spacing;              ///< output.spacing: "t"
+  bool state = false;               ///< output.state: trajectory.csv carries θ, one column per entry
   nlohmann::json resolved;          ///< the whole config after --set and defaults (for manifest.json)
   std::vector<std::filesystem::path> input_files;  ///< the config and every CSV it reads
 };
@@ -56,6 +57,11 @@ struct run_config {
 /// Reads, overrides (`key=value` strings from --set) and validates a config file.
 /// Throws invalid_input with one message naming the field, the value and the rule.
 run_config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+
+/// The resolved config as TOML text (config.toml of a run directory): every key after --set and
+/// defaults, every matrix written inline as rows of its decimal strings (CSV inputs included), so
+/// that `gradflow run DIR/config.toml` reruns the same flow and `gradflow check DIR` needs no other file.
+std::string resolved_toml(const run_config& c);
 
 /// Default integrator.tolerance: with mpfr, 1e-(digits − 10) for taylor (at least 1e-(digits/2)) and
 /// 1e-(digits/2) for the odeint methods (measured: about digits/2 correct digits with rk78); 1e-13
