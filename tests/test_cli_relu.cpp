@@ -70,8 +70,10 @@ BOOST_AUTO_TEST_CASE(example_interpolates_and_reports_its_events) {
   BOOST_TEST(summary["stop_reason"] == "loss_below");
   BOOST_TEST(summary["kink_events"].get<int>() >= 1);
   BOOST_TEST(summary["sliding_modes"].get<int>() >= 1);
-  BOOST_TEST(summary["checks"][0]["id"] == "du2018.relu_balance");
+  BOOST_TEST(summary["checks"][0]["id"] == "flow.path_defect");  // the path across kinks and sliding modes
   BOOST_TEST(summary["checks"][0]["verdict"] == "pass");
+  BOOST_TEST(summary["checks"][1]["id"] == "du2018.relu_balance");
+  BOOST_TEST(summary["checks"][1]["verdict"] == "pass");
   // f on the 401-point grid of [−2, 2]: at the data x = −2, −1, 0, 1, 2 (rows 0, 100, …, 400) f = y
   // to the residual of L = ½‖r‖² = 1e-20, |r_j| ≤ √2·1e-10.
   std::istringstream grid(slurp(out / "final/f_grid.csv"));
