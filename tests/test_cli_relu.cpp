@@ -127,11 +127,17 @@ BOOST_AUTO_TEST_CASE(two_input_example_reports_its_distance_to_the_polyharmonic_
   BOOST_TEST(distance > 0.05L);
   BOOST_TEST(distance < 1.0L);
   BOOST_TEST(!fs::exists(out / "final/spline_grid.csv"));
-  // The uniform law has no closed-form limit in two dimensions: "none", no distance.
-  BOOST_TEST_REQUIRE(box.run("run " + quote(fs::path(GRADFLOW_SOURCE_DIR) / "examples/relu_2d_sphere.toml") + " --out " + quote(box.path("uniform")) +
-                             " --quiet --set model.width=10 --set model.init=uniform")
-                         .exit_code == 0);
+  // The uniform law has no closed-form limit in two dimensions: "none", no distance. This draw brings
+  // a unit onto the three collinear points (0, 0), (−1, 1), (1, −1) at t ≈ 0.745: a three-point sliding
+  // mode, which relu_shallow does not integrate. The 20-digit run steps past it; flow.path_defect's
+  // re-integration at 40 digits meets it and reports the failure (exit 1, files written).
+  const run_result u = box.run("run " + quote(fs::path(GRADFLOW_SOURCE_DIR) / "examples/relu_2d_sphere.toml") + " --out " +
+                               quote(box.path("uniform")) + " --quiet --set model.width=10 --set model.init=uniform");
+  BOOST_TEST_REQUIRE(u.exit_code == 1, u.err);
   const json uniform = json::parse(slurp(box.path("uniform") / "summary.json"));
+  BOOST_TEST(uniform["checks"][0]["id"] == "flow.path_defect");
+  BOOST_TEST(uniform["checks"][0]["verdict"] == "fail");
+  BOOST_TEST(uniform["checks"][0]["detail"].get<std::string>().find("would slide on 3 data points at once") != std::string::npos);
   BOOST_TEST(uniform["spline"] == "none");
   BOOST_TEST(uniform["spline_sup_distance"].is_null());
 }
