@@ -70,8 +70,10 @@ BOOST_AUTO_TEST_CASE(example_interpolates_and_reports_its_events) {
   BOOST_TEST(summary["stop_reason"] == "loss_below");
   BOOST_TEST(summary["kink_events"].get<int>() >= 1);
   BOOST_TEST(summary["sliding_modes"].get<int>() >= 1);
-  BOOST_TEST(summary["checks"][0]["id"] == "du2018.relu_balance");
+  BOOST_TEST(summary["checks"][0]["id"] == "flow.path_defect");  // the path across kinks and sliding modes
   BOOST_TEST(summary["checks"][0]["verdict"] == "pass");
+  BOOST_TEST(summary["checks"][1]["id"] == "du2018.relu_balance");
+  BOOST_TEST(summary["checks"][1]["verdict"] == "pass");
   // f on the 401-point grid of [−2, 2]: at the data x = −2, −1, 0, 1, 2 (rows 0, 100, …, 400) f = y
   // to the residual of L = ½‖r‖² = 1e-20, |r_j| ≤ √2·1e-10.
   std::istringstream grid(slurp(out / "final/f_grid.csv"));
@@ -125,11 +127,17 @@ BOOST_AUTO_TEST_CASE(two_input_example_reports_its_distance_to_the_polyharmonic_
   BOOST_TEST(distance > 0.05L);
   BOOST_TEST(distance < 1.0L);
   BOOST_TEST(!fs::exists(out / "final/spline_grid.csv"));
-  // The uniform law has no closed-form limit in two dimensions: "none", no distance.
-  BOOST_TEST_REQUIRE(box.run("run " + quote(fs::path(GRADFLOW_SOURCE_DIR) / "examples/relu_2d_sphere.toml") + " --out " + quote(box.path("uniform")) +
-                             " --quiet --set model.width=10 --set model.init=uniform")
-                         .exit_code == 0);
+  // The uniform law has no closed-form limit in two dimensions: "none", no distance. This draw brings
+  // a unit onto the three collinear points (0, 0), (−1, 1), (1, −1) at t ≈ 0.745: a three-point sliding
+  // mode, which relu_shallow does not integrate. The 20-digit run steps past it; flow.path_defect's
+  // re-integration at 40 digits meets it and reports the failure (exit 1, files written).
+  const run_result u = box.run("run " + quote(fs::path(GRADFLOW_SOURCE_DIR) / "examples/relu_2d_sphere.toml") + " --out " +
+                               quote(box.path("uniform")) + " --quiet --set model.width=10 --set model.init=uniform");
+  BOOST_TEST_REQUIRE(u.exit_code == 1, u.err);
   const json uniform = json::parse(slurp(box.path("uniform") / "summary.json"));
+  BOOST_TEST(uniform["checks"][0]["id"] == "flow.path_defect");
+  BOOST_TEST(uniform["checks"][0]["verdict"] == "fail");
+  BOOST_TEST(uniform["checks"][0]["detail"].get<std::string>().find("would slide on 3 data points at once") != std::string::npos);
   BOOST_TEST(uniform["spline"] == "none");
   BOOST_TEST(uniform["spline_sup_distance"].is_null());
 }

@@ -86,7 +86,8 @@ BOOST_AUTO_TEST_CASE(a_run_that_stops_on_t_end_does_not_judge_the_limit) {
 BOOST_AUTO_TEST_CASE(a_deep_run_reports_its_balance) {
   sandbox box;
   const auto checks = checks_of(box, slurp(std::filesystem::path(GRADFLOW_SOURCE_DIR) / "examples/deep3_balanced.toml"));
-  BOOST_TEST(checks.size() == 2u);
+  BOOST_TEST(checks.size() == 3u);
+  BOOST_TEST(verdict(checks, "flow.path_defect") == "pass");
   BOOST_TEST(verdict(checks, "arora2018.balanced") == "pass");
   BOOST_TEST(verdict(checks, "saxe2014.closed_form") == "not_applicable");  // T1.5's X is not whitened
 }

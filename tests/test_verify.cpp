@@ -56,7 +56,7 @@ BOOST_AUTO_TEST_CASE(bad_usage_exits_2_and_writes_nothing) {
   sandbox box;
   const auto unknown = box.run("verify min2021.nope --json " + test::quote(box.path("v.json")));
   BOOST_TEST(unknown.exit_code == 2);
-  BOOST_TEST(unknown.err.find("unknown check id \"min2021.nope\" (known ids: min2021.imbalance,") != std::string::npos, unknown.err);
+  BOOST_TEST(unknown.err.find("unknown check id \"min2021.nope\" (known ids: flow.path_defect, min2021.imbalance,") != std::string::npos, unknown.err);
   const auto suite = box.run("verify --suite medium");
   BOOST_TEST(suite.exit_code == 2);
   BOOST_TEST(suite.err == "gradflow: --suite = \"medium\" must be quick or full\n");

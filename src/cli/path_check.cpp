@@ -5,6 +5,7 @@
 #include "gradflow/checks/path_defect.hpp"
 #include "gradflow/numeric/precision.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -20,8 +21,10 @@ check_result path_defect_of(const run_config& c, const text_path& path, const st
   // ε of the path's scalar: 2^-52 for float64, 2^(1 − bits) at precision.digits for mpfr.
   const long bits = c.is_float64 ? 53 : static_cast<long>(boost::multiprecision::detail::digits10_2_2(c.digits));
   claim.rounding = ldexp(Real(1), static_cast<int>(1 - bits));
-  // Ten digits below the path's rounding unit and ten above the check's own (proofs/flow.path_defect.md).
-  claim.reintegration_tolerance = parse_decimal<Real>("1e-" + std::to_string(digits - 10));
+  // Ten digits below the path's own accuracy max(τ, ε), and no finer than ten digits above the check's
+  // rounding unit (proofs/flow.path_defect.md): φ's error is then far below every bound.
+  claim.reintegration_tolerance = std::max<Real>(std::max<Real>(claim.tolerance, claim.rounding) / parse_decimal<Real>("1e10"),
+                                                 parse_decimal<Real>("1e-" + std::to_string(digits - 10)));
   claim.interval_steps = path.interval_steps;
   claim.time_change = c.time_change;
   const auto start = std::chrono::steady_clock::now();
