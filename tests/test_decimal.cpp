@@ -7,6 +7,12 @@
 #include "gradflow/numeric/decimal.hpp"
 #include "support/working_precision.hpp"
 
+#include <cmath>
+#include <limits>
+#include <regex>
+#include <string>
+#include <vector>
+
 using gradflow::Real;
 using namespace gradflow;
 
@@ -50,4 +56,73 @@ BOOST_AUTO_TEST_CASE(printing_carries_every_working_digit) {
   std::string text = to_decimal(Real(1) / 3);
   text.erase(1, 1);
   BOOST_TEST(text.rfind(std::string(working_digits(), '3'), 0) == 0u, text);
+}
+
+BOOST_AUTO_TEST_CASE(the_scanner_accepts_what_the_old_regex_accepted) {
+  // Oracle: the std::regex the scanner replaced, on every string of length <= 5 over the characters
+  // that matter (short strings: the regex's recursion is harmless there).
+  const std::regex old(R"([+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)");
+  const std::string alphabet = "07.eE+- x";
+  std::vector<std::string> corpus{""};
+  for (std::size_t from = 0, length = 1; length <= 5; ++length) {
+    const std::size_t to = corpus.size();
+    for (std::size_t k = from; k < to; ++k)
+      for (char ch : alphabet) corpus.push_back(corpus[k] + ch);
+    from = to;
+  }
+  std::size_t accepted = 0, disagreements = 0;
+  for (const std::string& s : corpus) {
+    const bool expected = std::regex_match(s, old);
+    accepted += expected;
+    if (is_decimal(s) != expected && ++disagreements <= 10) BOOST_TEST(is_decimal(s) == expected, "\"" + s + "\"");
+  }
+  BOOST_TEST(disagreements == 0u);
+  BOOST_TEST(corpus.size() == 66430u);  // 1 + 9 + … + 9^5
+  BOOST_TEST(accepted > 100u);  // 834: both answers are well exercised
+}
+
+BOOST_AUTO_TEST_CASE(long_decimals_are_scanned_in_linear_time) {
+  // Issue 16.4: the regex crashed (SIGSEGV, stack overflow) at about 30 000 characters.
+  const std::string digits(1000000, '7');
+  BOOST_TEST(is_decimal("-" + digits + "." + digits + "e-12"));
+  BOOST_TEST(!is_decimal(digits + "." + digits + "e"));
+  BOOST_TEST(!is_decimal(digits + "x" + digits));
+}
+
+BOOST_AUTO_TEST_CASE(round_trip_at_100000_digits) {
+  // The largest precision.digits: printing and reading back give the same bits (oracle: the value).
+  const working_precision_scope scope(100000);
+  using std::sqrt;
+  const Real x = sqrt(Real(2)) / 3;
+  const std::string text = to_decimal(x);
+  BOOST_TEST(text.size() > 100000u);
+  const Real y = parse_decimal<Real>(text);
+  BOOST_TEST((y == x));
+  BOOST_TEST(has_working_precision(y));
+}
+
+BOOST_AUTO_TEST_CASE(underflow_is_refused_like_overflow) {
+  // Issue 16.9: 1e-400000000 was read as 0 in a matrix; a nonzero decimal is never silently zeroed.
+  BOOST_CHECK_THROW(parse_decimal<Real>("1e-400000000"), std::invalid_argument);
+  BOOST_CHECK_THROW(parse_decimal<Real>("1e+400000000"), std::invalid_argument);
+  BOOST_CHECK_THROW(parse_decimal<double>("1e-400"), std::invalid_argument);
+  try {
+    parse_decimal<Real>("-3e-400000000");
+  } catch (const std::invalid_argument& e) {
+    BOOST_TEST(std::string(e.what()) == "\"-3e-400000000\" is outside the MPFR exponent range");
+  }
+  // Zeros stay zeros, whatever their exponent.
+  BOOST_TEST(parse_decimal<Real>("-0e-400000000") == 0);
+  BOOST_TEST(parse_decimal<double>("0.000e-999") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(float64_subnormals_are_accepted) {
+  // Issue 16.9: subnormals were refused as "outside the float64 range" (glibc sets ERANGE for them).
+  // Oracle: the subnormal values themselves, from numeric_limits and exact halving.
+  BOOST_TEST(parse_decimal<double>("4.9406564584124654e-324") == std::numeric_limits<double>::denorm_min());
+  BOOST_TEST(parse_decimal<double>("-4.9406564584124654e-323") == -10 * std::numeric_limits<double>::denorm_min());
+  BOOST_TEST(parse_decimal<double>("2.2250738585072009e-308") == std::nextafter(std::numeric_limits<double>::min(), 0.0));
+  BOOST_TEST(parse_decimal<double>(to_decimal(std::numeric_limits<double>::denorm_min() * 3)) ==
+             std::numeric_limits<double>::denorm_min() * 3);
+  BOOST_CHECK_THROW(parse_decimal<double>("2e-324"), std::invalid_argument);  // rounds to 0
 }

@@ -97,6 +97,10 @@ int main(int argc, char** argv) {
     print_list();
     return exit_success;
   }
+  if (run->parsed() && run->count("--out") && run_args.out.empty()) {
+    std::fprintf(stderr, "gradflow: --out = \"\" is empty: give a directory (or omit --out for out/<config stem>)\n");
+    return exit_bad_input;
+  }
   for (int i = 0; i < argc; ++i) run_args.command_line.emplace_back(argv[i]);
   try {
     if (verify->parsed()) return verify_command(verify_args);

@@ -1,22 +1,52 @@
 #include "progress.hpp"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 
 namespace gradflow::cli {
 
 namespace {
-volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void on_signal(int) { g_interrupted = 1; }
+// Everything the handler touches is fixed-size and set before the signal can use it: a handler may
+// call only async-signal-safe functions (write, rmdir, _exit), never the allocator or stdio.
+constexpr std::size_t max_directories = 8, max_path = 4096;
+volatile std::sig_atomic_t g_interrupted = 0, g_clean_stop = 0, g_n_directories = 0;
+char g_directories[max_directories][max_path];
+char g_message[512];
+
+extern "C" void on_signal(int) {
+  if (g_clean_stop && !g_interrupted) {
+    g_interrupted = 1;
+    return;
+  }
+  const std::size_t length = std::strlen(g_message);
+  if (length && ::write(STDERR_FILENO, g_message, length) < 0) g_message[0] = 0;  // nothing else to do
+  for (std::sig_atomic_t k = 0; k < g_n_directories; ++k) ::rmdir(g_directories[k]);
+  ::_exit(130);
+}
 }  // namespace
 
-void install_interrupt_handler() {
+void install_interrupt_handler(const char* message) {
+  std::snprintf(g_message, sizeof g_message, "%s", message);
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&action.sa_mask, s);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaction(s, &action, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
 }
+
+void remove_on_exit(const std::vector<std::filesystem::path>& directories) {
+  g_n_directories = 0;
+  std::size_t n = 0;
+  for (const auto& d : directories)
+    if (n < max_directories && d.native().size() < max_path) std::snprintf(g_directories[n++], max_path, "%s", d.c_str());
+  g_n_directories = static_cast<std::sig_atomic_t>(n);
+}
+
+void allow_clean_stop() { g_clean_stop = 1; }
 
 bool interrupt_requested() { return g_interrupted != 0; }
 

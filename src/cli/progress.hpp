@@ -1,15 +1,25 @@
 #pragma once
-// Command-line conveniences around a run: the progress line on stderr and Ctrl-C handling.
+// Command-line conveniences around a run: the progress line on stderr and signal handling.
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace gradflow::cli {
 
-/// Makes SIGINT and SIGTERM request a clean stop instead of killing the process.
-void install_interrupt_handler();
-/// True once SIGINT or SIGTERM arrived.
+/// Makes SIGINT, SIGTERM and SIGHUP end the process at once with exit code 130, after printing
+/// `message` and removing `directories` that are still empty (innermost first), until
+/// allow_clean_stop() is called; SIGPIPE is ignored (a closed stdout fails writes instead of killing).
+void install_interrupt_handler(const char* message);
+/// Empty directories the immediate exit removes (the run's staging and work directories and the
+/// parents it created), innermost first; at most 8 are kept.
+void remove_on_exit(const std::vector<std::filesystem::path>& directories);
+/// From now on the first signal only requests a clean stop (interrupt_requested()); a second one
+/// still ends the process at once.
+void allow_clean_stop();
+/// True once SIGINT, SIGTERM or SIGHUP arrived after allow_clean_stop().
 bool interrupt_requested();
 
 /// Prints "position (t), log10 loss, steps, elapsed" to stderr at most once a second, from the first

@@ -2,6 +2,7 @@
 
 #include "configured_model.hpp"
 #include "path_check.hpp"
+#include "memory_estimate.hpp"
 #include "progress.hpp"
 #include "run_record.hpp"
 #include "state_columns.hpp"
@@ -19,6 +20,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <system_error>
 #include <iostream>
 
 namespace gradflow::cli {
@@ -251,6 +253,17 @@ int run_flow(const run_config& c, const run_arguments& args, output_dir& out, co
   options.tolerance = number<Scalar>(c.tolerance, "integrator.tolerance");
   // With the time change t_end bounds s, which the loss_below event reaches first: s = ∫ L dt ≤ L(0)·t.
   options.t_end = c.time_change ? parse_decimal<Scalar>("1e300") : number<Scalar>(c.t_end, "stop.t_end");
+  if (!c.time_change) {
+    // Both drivers refuse a step shorter than 16 eps max(1, |t|) ("step size underflow"), and the
+    // odeint steppers land on every sample time: a span (an interval) below that cannot be stepped.
+    const std::int64_t intervals = c.method == method::taylor || c.spacing == "loss" ? 1 : c.samples - 1;
+    const Scalar shortest = 16 * eps<Scalar>() * intervals;
+    if (options.t_end < shortest)
+      throw invalid_input("stop.t_end = \"" + c.t_end + "\" violates t_end >= 16 eps" +
+                          (intervals > 1 ? " · (output.samples − 1)" : "") + " = " + to_short_decimal(shortest) +
+                          " (the shortest step at this precision): raise stop.t_end or precision.digits" +
+                          (intervals > 1 ? ", or lower output.samples" : ""));
+  }
   options.max_steps = c.max_steps;
   if (c.loss_below) options.loss_below = number<Scalar>(*c.loss_below, "stop.loss_below");
   if (c.spacing == "loss") {
@@ -324,6 +337,7 @@ int run_flow(const run_config& c, const run_arguments& args, output_dir& out, co
   };
 
   run_trace<Scalar> trace;
+  allow_clean_stop();  // from the first step on there is something to save: a signal stops after the step
   try {
     trace = integrate_traced(flow, theta, options, observer, record.summary);
   } catch (const integration_error& e) {
@@ -373,15 +387,26 @@ int run_flow(const run_config& c, const run_arguments& args, output_dir& out, co
                                                               args.quiet));
   record.wall_seconds = progress.elapsed();
   record.end_time = utc_now();
-  write_outputs(out, record);
-  out.commit();
+  commit_result written;
+  try {
+    write_outputs(out, record);
+    written = out.commit();
+  } catch (const std::system_error& e) {  // e.g. "No space left on device"
+    std::fprintf(stderr, "gradflow: %s (nothing written; %s untouched)\n", e.what(), out.target().c_str());
+    return exit_failure;
+  }
+  if (!written.leftover.empty()) std::fprintf(stderr, "gradflow: note: %s\n", written.leftover.c_str());
+  if (!written.refused.empty()) {
+    std::fprintf(stderr, "gradflow: %s\n", written.refused.c_str());
+    return exit_bad_input;
+  }
 
   const auto reason = record.summary.reason;
   int count[3] = {0, 0, 0};  // pass, fail, not_applicable
   for (const auto& r : record.checks) ++count[static_cast<int>(r.verdict)];
   std::printf("gradflow: wrote %s (stop_reason %s, t = %s, loss = %s, %lld steps, %.2f s; checks: %d pass, %d fail, "
               "%d not_applicable)\n",
-              out.target().c_str(), std::string(stop_reason_name(reason)).c_str(),
+              written.written.c_str(), std::string(stop_reason_name(reason)).c_str(),
               to_short_decimal(record.summary.t_final).c_str(), to_short_decimal(record.loss_final).c_str(),
               static_cast<long long>(record.summary.steps), record.wall_seconds, count[0],
               count[1], count[2]);
@@ -403,11 +428,18 @@ int run(const run_config& c, const run_arguments& args, output_dir& out) {
 
 int run_command(const run_arguments& args) {
   try {
+    // Until the first step a signal ends the process at once: nothing is lost, and setup (huge
+    // parses, SVDs in model constructors) cannot poll.
+    install_interrupt_handler("gradflow: interrupted (nothing written; an earlier output is untouched)\n");
     const run_config c = load_config(args.config, args.overrides);
-    output_dir out(args.out.empty() ? std::filesystem::path("out") / args.config.stem() : args.out);
-    install_interrupt_handler();
-    if (c.is_float64) return run<double>(c, args, out);
+    output_dir out(args.out.empty() ? std::filesystem::path("out") / args.config.stem() : args.out, c.input_files);
+    remove_on_exit(out.created_directories());
+    if (c.is_float64) {
+      require_memory(c, 53);
+      return run<double>(c, args, out);
+    }
     set_working_digits(c.digits);
+    require_memory(c, working_bits());
     return run<Real>(c, args, out);
   } catch (const invalid_input& e) {
     std::fprintf(stderr, "gradflow: %s\n", e.what());

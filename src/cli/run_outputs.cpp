@@ -2,7 +2,6 @@
 
 #include "gradflow/config.hpp"
 #include "gradflow/io/matrix_text.hpp"
-#include "gradflow/io/sha256.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/numeric/precision.hpp"
 
@@ -98,8 +97,8 @@ std::string trajectory_csv(const run_record<Scalar>& r) {
 template <class Scalar>
 std::string manifest_json(const run_record<Scalar>& r) {
   json inputs = json::array();
-  for (const auto& file : r.config->input_files)
-    inputs.push_back({{"path", file.string()}, {"sha256", sha256_file(file)}});
+  for (std::size_t k = 0; k < r.config->input_files.size(); ++k)  // hashed when read (config.cpp)
+    inputs.push_back({{"path", r.config->input_files[k].string()}, {"sha256", r.config->input_sha256[k]}});
   json m = {
       {"gradflow_version", GRADFLOW_VERSION},
       {"git_revision", GRADFLOW_GIT_REVISION},

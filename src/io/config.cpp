@@ -1,6 +1,7 @@
 #include "gradflow/io/config.hpp"
 
 #include "gradflow/io/invalid_input.hpp"
+#include "gradflow/io/sha256.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/numeric/precision.hpp"
 
@@ -10,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <algorithm>
 #include <map>
 #include <limits>
@@ -276,8 +278,10 @@ class config_reader {
   text_matrix matrix_at(const toml::node& node, const std::string& field, std::vector<std::filesystem::path>& inputs) const {
     if (const auto* path = node.as_string()) {
       const std::filesystem::path file = m_base / path->get();
+      text_matrix M = read_csv_matrix(file, field);
       inputs.push_back(file);
-      return read_csv_matrix(file, field);
+      m_input_sha256.push_back(M.sha256);  // hashed as read: manifest.json names the bytes the run used
+      return M;
     }
     const auto* rows = node.as_array();
     if (!rows) throw invalid_input(field + " = " + show(node) + " must be an array of rows or a CSV path");
@@ -301,9 +305,13 @@ class config_reader {
     return M;
   }
 
+  /// SHA-256 of each CSV file read so far, in the order of the inputs.
+  const std::vector<std::string>& input_sha256() const { return m_input_sha256; }
+
  private:
   toml::table m_table;
   std::filesystem::path m_base;
+  mutable std::vector<std::string> m_input_sha256;
 };
 
 // --set section.key=value: the value is read according to the key's kind, so that
@@ -524,9 +532,11 @@ void read_relu_shallow(config_reader& r, run_config& c) {
 run_config load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
   if (std::error_code ec; !std::filesystem::is_regular_file(file, ec) || std::ifstream(file).fail())
     throw invalid_input("config file \"" + file.string() + "\" cannot be read");
+  std::ifstream in(file, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   toml::table table;
   try {
-    table = toml::parse_file(file.string());
+    table = toml::parse(bytes, file.string());
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     throw invalid_input(file.string() + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
@@ -538,6 +548,7 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
   r.check_known_keys();
   run_config c;
   c.input_files.push_back(file);
+  c.input_sha256.push_back(sha256_text(bytes));
 
   r.set_default("model", "loss", toml::value<std::string>("square"));
   c.kind = r.text("model", "kind");
@@ -678,6 +689,7 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
   if (c.grid && c.X.n_cols() != 1)
     throw invalid_input("output.grid needs one input column (model.X is " + c.X.shape() + ")");
 
+  c.input_sha256.insert(c.input_sha256.end(), r.input_sha256().begin(), r.input_sha256().end());
   std::ostringstream json;
   json << toml::json_formatter{r.table()};
   c.resolved = nlohmann::json::parse(json.str());

@@ -1,8 +1,10 @@
 #include "gradflow/io/matrix_text.hpp"
 
 #include "gradflow/io/invalid_input.hpp"
+#include "gradflow/io/sha256.hpp"
 
 #include <fstream>
+#include <iterator>
 
 namespace gradflow {
 
@@ -30,11 +32,27 @@ std::string trim(const std::string& s) {
 }  // namespace
 
 text_matrix read_csv_matrix(const std::filesystem::path& file, const std::string& field) {
-  std::ifstream in(file);
-  if (!in) throw invalid_input(field + " = \"" + file.string() + "\": cannot read the file");
+  const std::string shown = field + " = \"" + file.string() + "\"";
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) throw invalid_input(shown + " is a directory: give a CSV file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw invalid_input(shown + ": cannot read the file");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw invalid_input(shown + ": cannot read the file");
   text_matrix M;
-  std::string line;
-  for (int line_no = 1; std::getline(in, line); ++line_no) {
+  M.sha256 = sha256_text(bytes);  // of the bytes parsed, so manifest.json records what the run read
+  if (bytes.empty()) throw invalid_input(shown + ": the file is empty (a CSV file of decimal strings, one matrix row per line)");
+  if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF"))
+    throw invalid_input(shown + " is UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8 or ASCII");
+  if (const auto nul = bytes.find('\0'); nul != std::string::npos)
+    throw invalid_input(shown + " is not text (a NUL byte at offset " + std::to_string(nul) +
+                        "; UTF-16 or binary?): save it as UTF-8 or ASCII");
+  std::size_t at = bytes.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a UTF-8 byte-order mark (spreadsheets write one) is skipped
+  for (int line_no = 1; at < bytes.size(); ++line_no) {
+    // Lines end at LF, CRLF or a lone CR.
+    const auto end = bytes.find_first_of("\r\n", at);
+    std::string line = bytes.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    at = end == std::string::npos ? bytes.size() : end + (bytes.compare(end, 2, "\r\n") == 0 ? 2 : 1);
     line = trim(line);
     if (line.empty() || line.front() == '#') continue;
     std::vector<std::string> row;
@@ -49,7 +67,7 @@ text_matrix read_csv_matrix(const std::filesystem::path& file, const std::string
     const std::string where = field + " (" + file.string() + " line " + std::to_string(line_no);
     append_row(M, std::move(row), where + ")", [&](std::size_t j) { return where + ", column " + std::to_string(j + 1) + ")"; });
   }
-  if (M.rows.empty()) throw invalid_input(field + " = \"" + file.string() + "\": the file holds no matrix rows");
+  if (M.rows.empty()) throw invalid_input(shown + ": the file holds no matrix rows (only blank lines and # comments)");
   return M;
 }
 

@@ -52,6 +52,7 @@ struct run_config {
   bool state = false;               ///< output.state: trajectory.csv carries θ, one column per entry
   nlohmann::json resolved;          ///< the whole config after --set and defaults (for manifest.json)
   std::vector<std::filesystem::path> input_files;  ///< the config and every CSV it reads
+  std::vector<std::string> input_sha256;           ///< SHA-256 of each input_files entry, taken as it was read
 };
 
 /// Reads, overrides (`key=value` strings from --set) and validates a config file.

@@ -15,14 +15,17 @@ namespace gradflow {
 /// Rectangular matrix of decimal strings (every entry already checked by is_decimal).
 struct text_matrix {
   std::vector<std::vector<std::string>> rows;
+  std::string sha256;  ///< of the file's bytes when read from a CSV file (empty for inline rows)
   std::size_t n_rows() const { return rows.size(); }
   std::size_t n_cols() const { return rows.empty() ? 0 : rows.front().size(); }
   /// "3×2"
   std::string shape() const;
 };
 
-/// Reads a CSV file of decimal strings (one matrix row per line, blank lines and lines starting with
-/// '#' skipped); throws invalid_input naming `field`, the file, the line and the rule.
+/// Reads a CSV file of decimal strings (one matrix row per line ending in LF, CRLF or CR; blank lines
+/// and lines starting with '#' skipped; a UTF-8 byte-order mark skipped) and records its SHA-256;
+/// throws invalid_input naming `field`, the file, the line and the rule (also for a directory, an
+/// empty file, UTF-16 or binary bytes).
 text_matrix read_csv_matrix(const std::filesystem::path& file, const std::string& field);
 
 /// Appends one row (as read) after checking entries and width; throws invalid_input naming the row

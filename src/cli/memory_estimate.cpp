@@ -1,0 +1,98 @@
+#include "memory_estimate.hpp"
+
+#include "gradflow/io/invalid_input.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace gradflow::cli {
+
+namespace {
+
+double size_of(const text_matrix& M) { return static_cast<double>(M.n_rows() * M.n_cols()); }
+
+// Parameters of the flow (θ's length), from the config's shapes.
+double n_parameters(const run_config& c) {
+  const double d = static_cast<double>(c.X.n_cols());
+  double n = 0;
+  if (c.kind == "linear2") n = size_of(c.U0) + size_of(c.V0);
+  else if (c.kind == "linear_deep") for (const auto& W : c.W0) n += size_of(W);
+  else if (c.kind == "diagonal") n = 2 * d;
+  else if (c.kind == "tensor") n = c.depth * d;
+  else if (c.kind == "relu_shallow") n = static_cast<double>(c.width) * (c.asi ? 2 : 1) * (d + 2) + 1 + (c.skip ? d + 1 : 0);
+  return n + (c.time_change ? 1 : 0);
+}
+
+std::string gigabytes(double bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
+  return text;
+}
+
+}  // namespace
+
+memory_estimate estimate_memory(const run_config& c, long bits) {
+  // One Real: the mpfr_t (32 bytes) and its limbs on the heap (malloc rounds up, 16 bytes overhead);
+  // a double is 8. Printed, a number takes its digits, sign, point and exponent (10 more).
+  const bool mp = !c.is_float64;
+  const double real = mp ? 48 + 8 * std::ceil(static_cast<double>(bits) / 64) : 8;
+  const double text = (mp ? static_cast<double>(c.digits) : 17) + 10;
+  const double d = static_cast<double>(c.X.n_cols()), params = n_parameters(c);
+  // Per sample: the trace keeps θ (for the checks; a copy when the time is changed back), the row
+  // keeps t, loss, drifts and the predictor columns (at most 3d + 1), and trajectory.csv the text of
+  // the row plus the string's growth (up to twice its length while it is built).
+  const double columns = 4 + 3 * d + 1;
+  const double per_sample = params * real * (c.time_change ? 2 : 1) + columns * real + 2 * columns * text + 128;
+  const double samples = static_cast<double>(c.samples) * per_sample;
+  // output.grid: x and f (and g*) per point, and two two-column tables of text.
+  const double grid = c.grid ? static_cast<double>(c.grid->points) * (3 * real + 2 * 2 * 2 * text) : 0;
+  // relu_shallow: the Taylor jet keeps each unit's coefficients and its activity against every data
+  // point; measured (bench: relu_fig1 at 50 digits) at about 700 Reals per unit and input column.
+  const double units = c.kind == "relu_shallow" ? static_cast<double>(c.width) * (c.asi ? 2 : 1) : 0;
+  const double width = units * 700 * std::max(1.0, d) * real;
+  memory_estimate e;
+  e.bytes = samples + grid + width + params * real * 100;  // plus the integrator's stages and jets
+  e.dominant_key = samples >= grid && samples >= width ? "output.samples" : grid >= width ? "output.grid" : "model.width";
+  return e;
+}
+
+double available_memory() {
+  double bytes = 0;
+  {
+    std::ifstream meminfo("/proc/meminfo");
+    for (std::string line; std::getline(meminfo, line);)
+      if (line.starts_with("MemAvailable:")) {
+        std::istringstream fields(line.substr(13));
+        double kb = 0;
+        fields >> kb;
+        bytes = kb * 1024;
+      }
+  }
+  std::ifstream cgroup("/sys/fs/cgroup/memory.max");
+  if (double limit = 0; cgroup >> limit && limit > 0) bytes = bytes > 0 ? std::min(bytes, limit) : limit;
+  if (rlimit r{}; ::getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur != RLIM_INFINITY) {
+    const double limit = static_cast<double>(r.rlim_cur);
+    bytes = bytes > 0 ? std::min(bytes, limit) : limit;
+  }
+  return bytes;
+}
+
+void require_memory(const run_config& c, long bits) {
+  const memory_estimate e = estimate_memory(c, bits);
+  const double available = available_memory();
+  if (available <= 0 || e.bytes <= available) return;
+  std::string value = e.dominant_key == "output.samples" ? std::to_string(c.samples)
+                      : e.dominant_key == "output.grid"  ? std::to_string(c.grid->points) + " points"
+                                                         : std::to_string(c.width);
+  throw invalid_input(e.dominant_key + " = " + value + " needs about " + gigabytes(e.bytes) +
+                      (c.is_float64 ? std::string(" in float64") : " at " + std::to_string(c.digits) + " digits") +
+                      " but " + gigabytes(available) + " are available: lower " + e.dominant_key +
+                      (c.is_float64 ? "" : " or precision.digits"));
+}
+
+}  // namespace gradflow::cli
