@@ -23,9 +23,13 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string t1_5_config(unsigned digits, const std::string& y2 = "1") {
-  return "[model]\nkind = \"linear2\"\nX = [[\"1\", \"0\", \"0\"], [\"0\", \"2\", \"0\"]]\nY = [[\"1\"], [\"" + y2 +
+  return "[model]\nkind = \"linear2\"\nX = [[\"1\", \"0\", \"0\"], [\"0\", \"2\", \"0\"]]\nY = [[\"1\"], "
+         "[\"" +
+         y2 +
          "\"]]\nU0 = [[\"1\", \"0.5\"], [\"0.2\", \"-0.3\"], [\"0\", \"0\"]]\nV0 = [[\"0.1\", \"0.2\"]]\n"
-         "[precision]\ndigits = " + std::to_string(digits) + "\n[integrator]\nmethod = \"taylor\"\n"
+         "[precision]\ndigits = " +
+         std::to_string(digits) +
+         "\n[integrator]\nmethod = \"taylor\"\n"
          "[stop]\nt_end = \"10\"\n[output]\nsamples = 21\nstate = true\n";
 }
 
@@ -133,7 +137,8 @@ BOOST_AUTO_TEST_CASE(a_run_passes_on_its_own_directory_and_each_wrong_path_fails
 
       // The path of targets (1, 1 + 1e-6), judged under the config of targets (1, 1).
       box.write("shifted.toml", t1_5_config(digits, "1.000001"));
-      r = box.run("run " + quote(box.path("shifted.toml")) + " --out " + quote(box.path("shifted_run")) + " --quiet");
+      r = box.run("run " + quote(box.path("shifted.toml")) + " --out " + quote(box.path("shifted_run")) +
+                  " --quiet");
       BOOST_TEST_REQUIRE(r.exit_code == 0, r.out << r.err);
       fs::create_directories(box.path("data"));
       fs::copy_file(run / "config.toml", box.path("data") / "config.toml");
@@ -145,17 +150,22 @@ BOOST_AUTO_TEST_CASE(a_run_passes_on_its_own_directory_and_each_wrong_path_fails
 
 BOOST_AUTO_TEST_CASE(the_scipy_example_passes_and_its_retimed_copy_fails) {
   if (std::system("/usr/bin/python3 -c 'import numpy, scipy' > /dev/null 2>&1") != 0) {
-    BOOST_TEST_MESSAGE("skipped: /usr/bin/python3 has no numpy/scipy (apt-get install python3-numpy python3-scipy)");
+    BOOST_TEST_MESSAGE(
+        "skipped: /usr/bin/python3 has no numpy/scipy (apt-get install python3-numpy python3-scipy)");
     return;
   }
   sandbox box;
   const std::string script = quote(fs::path(GRADFLOW_SOURCE_DIR) / "examples/scipy_dop853.py");
-  BOOST_TEST_REQUIRE(std::system(("/usr/bin/python3 " + script + " " + quote(box.path("dop853"))).c_str()) == 0);
-  auto r = box.run("check " + quote(box.path("dop853")) + " --quiet --json " + quote(box.path("dop853.json")));
+  BOOST_TEST_REQUIRE(std::system(("/usr/bin/python3 " + script + " " + quote(box.path("dop853"))).c_str()) ==
+                     0);
+  auto r =
+      box.run("check " + quote(box.path("dop853")) + " --quiet --json " + quote(box.path("dop853.json")));
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
   BOOST_TEST(verdict_of(box.path("dop853.json"), "flow.path_defect") == "pass", r.out);
   BOOST_TEST_MESSAGE(r.out);
-  BOOST_TEST_REQUIRE(std::system(("/usr/bin/python3 " + script + " " + quote(box.path("retimed")) + " --retime 1e-6").c_str()) == 0);
+  BOOST_TEST_REQUIRE(
+      std::system(
+          ("/usr/bin/python3 " + script + " " + quote(box.path("retimed")) + " --retime 1e-6").c_str()) == 0);
   expect_path_failure(box, box.path("retimed"), "DOP853 retimed by 1e-6");
 }
 
@@ -163,7 +173,8 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_with_one_message_and_writes_nothing) {
   sandbox box;
   const fs::path run = box.path("run");
   box.write("t1_5.toml", t1_5_config(30));
-  BOOST_TEST_REQUIRE(box.run("run " + quote(box.path("t1_5.toml")) + " --out " + quote(run) + " --quiet").exit_code == 0);
+  BOOST_TEST_REQUIRE(
+      box.run("run " + quote(box.path("t1_5.toml")) + " --out " + quote(run) + " --quiet").exit_code == 0);
   const auto expect = [&](const fs::path& dir, const std::string& message, const std::string& extra = "") {
     const fs::path report = box.path("bad.json");
     const auto r = box.run("check " + quote(dir) + " --quiet --json " + quote(report) + extra);
@@ -173,33 +184,42 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_with_one_message_and_writes_nothing) {
     BOOST_TEST(!fs::exists(report));
   };
   fs::create_directories(box.path("empty"));
-  expect(box.path("empty"), box.path("empty").string() + "/config.toml is missing: gradflow check needs the config the path "
-                                                          "claims to follow");
+  expect(box.path("empty"), box.path("empty").string() +
+                                "/config.toml is missing: gradflow check needs the config the path "
+                                "claims to follow");
   const auto edited = [&](const std::string& name, const std::function<void(table&)>& edit) {
     copy_edited(run, box.path(name), edit);
     return box.path(name);
   };
   auto at = [&](const std::string& name) { return box.path(name).string() + "/trajectory.csv"; };
-  expect(edited("no_column", [](table& t) {
-           const std::size_t j = column_of(t, "V_1_2");
-           for (auto& row : t) row.erase(row.begin() + static_cast<long>(j));
-         }),
-         at("no_column") + " has no column V_1_2 (model.kind = \"linear2\" has 8 state columns U_1_1 … V_1_2; gradflow run "
-                           "writes them with output.state = true)");
+  expect(edited("no_column",
+                [](table& t) {
+                  const std::size_t j = column_of(t, "V_1_2");
+                  for (auto& row : t) row.erase(row.begin() + static_cast<long>(j));
+                }),
+         at("no_column") +
+             " has no column V_1_2 (model.kind = \"linear2\" has 8 state columns U_1_1 … V_1_2; gradflow run "
+             "writes them with output.state = true)");
   expect(edited("misnamed", [](table& t) { t[0][column_of(t, "U_1_1")] = "U_4_1"; }),
-         at("misnamed") + " column U_4_1 names no state entry of model.kind = \"linear2\" (its 8 state columns are U_1_1 … V_1_2)");
+         at("misnamed") +
+             " column U_4_1 names no state entry of model.kind = \"linear2\" (its 8 state columns are U_1_1 "
+             "… V_1_2)");
   expect(edited("ragged", [](table& t) { t[2].push_back("1"); }),
          at("ragged") + " line 3 has " + std::to_string(read_csv(run / "trajectory.csv")[0].size() + 1) +
              " fields but the header has " + std::to_string(read_csv(run / "trajectory.csv")[0].size()));
   const table original = read_csv(run / "trajectory.csv");
   const std::string t2 = original[2][0];
-  expect(edited("repeated", [](table& t) { t[3][0] = t[2][0]; }),
-         at("repeated") + " line 4: t = " + t2 + " is not greater than t = " + t2 + " on line 3 (t must increase)");
+  expect(edited("repeated", [](table& t) { t[3][0] = t[2][0]; }), at("repeated") + " line 4: t = " + t2 +
+                                                                      " is not greater than t = " + t2 +
+                                                                      " on line 3 (t must increase)");
   fs::create_directories(box.path("no_csv"));
   fs::copy_file(run / "config.toml", box.path("no_csv") / "config.toml");
-  expect(box.path("no_csv"), at("no_csv") + " is missing: gradflow check needs the trajectory (t and the state columns)");
+  expect(box.path("no_csv"),
+         at("no_csv") + " is missing: gradflow check needs the trajectory (t and the state columns)");
   const auto unknown = box.run("check " + quote(run) + " flow.nope --quiet");
   BOOST_TEST(unknown.exit_code == 2);
-  BOOST_TEST(unknown.err.find("gradflow: unknown check id \"flow.nope\" (known ids: flow.path_defect, min2021.imbalance,") == 0,
-             unknown.err);
+  BOOST_TEST(
+      unknown.err.find(
+          "gradflow: unknown check id \"flow.nope\" (known ids: flow.path_defect, min2021.imbalance,") == 0,
+      unknown.err);
 }

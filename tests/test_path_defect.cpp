@@ -35,7 +35,9 @@ run_trace<Real> t1_5_path(const linear2<Real>& model) {
 }
 
 // THEOREMS.md §5.3: one point (1, 2), label +1, depth 2, w₊(0) = w₋(0) = 𝟙, exponential loss.
-diagonal<Real> single_point() { return diagonal<Real>(rows({{"1", "2"}}), rows({{"1"}}), 2, loss_kind::exponential); }
+diagonal<Real> single_point() {
+  return diagonal<Real>(rows({{"1", "2"}}), rows({{"1"}}), 2, loss_kind::exponential);
+}
 
 run_trace<Real> single_point_path() {
   using std::pow;
@@ -60,8 +62,12 @@ check_result judge(const Build& build, const run_trace<Real>& path, bool time_ch
   const std::string tolerance = to_decimal(path.tolerance), rounding = to_decimal(eps<Real>());
   working_precision_scope above(working_digits() + 20);
   const run_trace<Real> fine = trace_at_working_precision(path);
-  const path_claim<Real> claim{dec(tolerance.c_str()), dec(rounding.c_str()),
-                               dec(("1e-" + std::to_string(working_digits() - 10)).c_str()), {}, time_change, {}};
+  const path_claim<Real> claim{dec(tolerance.c_str()),
+                               dec(rounding.c_str()),
+                               dec(("1e-" + std::to_string(working_digits() - 10)).c_str()),
+                               {},
+                               time_change,
+                               {}};
   return check_path_defect(build(), fine, claim);
 }
 
@@ -71,7 +77,8 @@ BOOST_AUTO_TEST_CASE(a_taylor_path_passes_and_each_wrong_path_fails) {
   const auto model = t1_5();
   const run_trace<Real> path = t1_5_path(model);
   const check_result right = judge([] { return t1_5(); }, path);
-  BOOST_TEST_MESSAGE("T1.5 at " << working_digits() << " digits: defect " << right.measured << " bound " << right.bound);
+  BOOST_TEST_MESSAGE("T1.5 at " << working_digits() << " digits: defect " << right.measured << " bound "
+                                << right.bound);
   BOOST_TEST((right.verdict == verdict::pass), right.detail);
   BOOST_TEST(right.id == "flow.path_defect");
 

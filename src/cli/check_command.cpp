@@ -46,7 +46,9 @@ std::vector<std::string> split(const std::string& line) {
 
 csv_table read_table(const fs::path& file) {
   std::ifstream in(file);
-  if (!in) throw invalid_input(file.string() + " is missing: gradflow check needs the trajectory (t and the state columns)");
+  if (!in)
+    throw invalid_input(file.string() +
+                        " is missing: gradflow check needs the trajectory (t and the state columns)");
   csv_table table;
   std::string line;
   std::size_t number = 0;
@@ -60,12 +62,14 @@ csv_table read_table(const fs::path& file) {
       continue;
     }
     if (fields.size() != table.header.size())
-      throw invalid_input(file.string() + " line " + std::to_string(number) + " has " + std::to_string(fields.size()) +
-                          " fields but the header has " + std::to_string(table.header.size()));
+      throw invalid_input(file.string() + " line " + std::to_string(number) + " has " +
+                          std::to_string(fields.size()) + " fields but the header has " +
+                          std::to_string(table.header.size()));
     table.rows.push_back(std::move(fields));
     table.lines.push_back(number);
   }
-  if (table.header.empty()) throw invalid_input(file.string() + " is empty: it needs a header row and at least 2 samples");
+  if (table.header.empty())
+    throw invalid_input(file.string() + " is empty: it needs a header row and at least 2 samples");
   return table;
 }
 
@@ -75,36 +79,42 @@ std::optional<std::string> matrix_of(const std::string& column) {
   if (last == std::string::npos || last == 0) return std::nullopt;
   const auto middle = column.rfind('_', last - 1);
   if (middle == std::string::npos || middle == 0) return std::nullopt;
-  const auto is_index = [](const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; };
-  if (!is_index(column.substr(middle + 1, last - middle - 1)) || !is_index(column.substr(last + 1))) return std::nullopt;
+  const auto is_index = [](const std::string& s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (!is_index(column.substr(middle + 1, last - middle - 1)) || !is_index(column.substr(last + 1)))
+    return std::nullopt;
   return column.substr(0, middle);
 }
 
 // The path of trajectory.csv: t, θ in state order (by column name) and, when given, the steps column.
-text_path read_path(const csv_table& table, const fs::path& file, const run_config& c, const std::vector<std::string>& names) {
+text_path read_path(const csv_table& table, const fs::path& file, const run_config& c,
+                    const std::vector<std::string>& names) {
   std::map<std::string, std::size_t> column;
   for (std::size_t j = 0; j < table.header.size(); ++j) column.emplace(table.header[j], j);
   if (!column.count("t")) throw invalid_input(file.string() + " has no column t (the time of each sample)");
   std::vector<std::string> matrices;
   for (const auto& n : names)
-    if (const auto m = matrix_of(n); m && std::find(matrices.begin(), matrices.end(), *m) == matrices.end()) matrices.push_back(*m);
+    if (const auto m = matrix_of(n); m && std::find(matrices.begin(), matrices.end(), *m) == matrices.end())
+      matrices.push_back(*m);
   for (const auto& h : table.header)
-    if (const auto m = matrix_of(h);
-        m && std::find(matrices.begin(), matrices.end(), *m) != matrices.end() && std::find(names.begin(), names.end(), h) == names.end())
-      throw invalid_input(file.string() + " column " + h + " names no state entry of model.kind = \"" + c.kind +
-                          "\" (its " + std::to_string(names.size()) + " state columns are " + names.front() + " … " +
-                          names.back() + ")");
+    if (const auto m = matrix_of(h); m && std::find(matrices.begin(), matrices.end(), *m) != matrices.end() &&
+                                     std::find(names.begin(), names.end(), h) == names.end())
+      throw invalid_input(file.string() + " column " + h + " names no state entry of model.kind = \"" +
+                          c.kind + "\" (its " + std::to_string(names.size()) + " state columns are " +
+                          names.front() + " … " + names.back() + ")");
   std::vector<std::size_t> state;
   for (const auto& n : names) {
     const auto it = column.find(n);
     if (it == column.end())
       throw invalid_input(file.string() + " has no column " + n + " (model.kind = \"" + c.kind + "\" has " +
-                          std::to_string(names.size()) + " state columns " + names.front() + " … " + names.back() +
-                          "; gradflow run writes them with output.state = true)");
+                          std::to_string(names.size()) + " state columns " + names.front() + " … " +
+                          names.back() + "; gradflow run writes them with output.state = true)");
     state.push_back(it->second);
   }
   if (table.rows.size() < 2)
-    throw invalid_input(file.string() + " has " + std::to_string(table.rows.size()) + " sample rows: a path needs at least 2");
+    throw invalid_input(file.string() + " has " + std::to_string(table.rows.size()) +
+                        " sample rows: a path needs at least 2");
   const auto steps = column.find("steps");
   text_path path;
   std::vector<std::int64_t> steps_at;
@@ -112,8 +122,8 @@ text_path read_path(const csv_table& table, const fs::path& file, const run_conf
     const auto& row = table.rows[k];
     const auto field = [&](std::size_t j) -> const std::string& {
       if (!is_decimal(row[j]))
-        throw invalid_input(file.string() + " line " + std::to_string(table.lines[k]) + " column " + table.header[j] + " = \"" +
-                            row[j] + "\" is not a decimal number");
+        throw invalid_input(file.string() + " line " + std::to_string(table.lines[k]) + " column " +
+                            table.header[j] + " = \"" + row[j] + "\" is not a decimal number");
       return row[j];
     };
     path.t.push_back(field(column.at("t")));
@@ -122,8 +132,8 @@ text_path read_path(const csv_table& table, const fs::path& file, const run_conf
     if (steps != column.end()) {
       const std::string& s = row[steps->second];
       if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
-        throw invalid_input(file.string() + " line " + std::to_string(table.lines[k]) + " column steps = \"" + s +
-                            "\" is not a count of steps");
+        throw invalid_input(file.string() + " line " + std::to_string(table.lines[k]) + " column steps = \"" +
+                            s + "\" is not a count of steps");
       steps_at.push_back(std::strtoll(s.c_str(), nullptr, 10));
     }
   }
@@ -133,13 +143,14 @@ text_path read_path(const csv_table& table, const fs::path& file, const run_conf
     for (std::size_t k = 1; k < path.t.size(); ++k)
       if (!(parse_decimal<Real>(path.t[k]) > parse_decimal<Real>(path.t[k - 1])))
         throw invalid_input(file.string() + " line " + std::to_string(table.lines[k]) + ": t = " + path.t[k] +
-                            " is not greater than t = " + path.t[k - 1] + " on line " + std::to_string(table.lines[k - 1]) +
-                            " (t must increase)");
+                            " is not greater than t = " + path.t[k - 1] + " on line " +
+                            std::to_string(table.lines[k - 1]) + " (t must increase)");
   }
   for (std::size_t k = 1; k < steps_at.size(); ++k) {
     if (steps_at[k] < steps_at[k - 1])
-      throw invalid_input(file.string() + " line " + std::to_string(table.lines[k]) + ": steps = " + std::to_string(steps_at[k]) +
-                          " is below the previous row's " + std::to_string(steps_at[k - 1]) + " (steps count up)");
+      throw invalid_input(file.string() + " line " + std::to_string(table.lines[k]) +
+                          ": steps = " + std::to_string(steps_at[k]) + " is below the previous row's " +
+                          std::to_string(steps_at[k - 1]) + " (steps count up)");
     path.interval_steps.push_back(steps_at[k] - steps_at[k - 1]);
   }
   return path;
@@ -153,7 +164,8 @@ stop_reason stop_of(const fs::path& dir, const run_config& c, const text_path& p
     try {
       const auto summary = nlohmann::json::parse(in);
       const std::string r = summary.at("stop_reason").get<std::string>();
-      for (const auto reason : {stop_reason::t_end, stop_reason::max_steps, stop_reason::interrupted, stop_reason::loss_below})
+      for (const auto reason :
+           {stop_reason::t_end, stop_reason::max_steps, stop_reason::interrupted, stop_reason::loss_below})
         if (r == stop_reason_name(reason)) return reason;
     } catch (const std::exception&) {
     }
@@ -161,12 +173,14 @@ stop_reason stop_of(const fs::path& dir, const run_config& c, const text_path& p
   if (!c.loss_below) return stop_reason::t_end;
   if (c.time_change) return stop_reason::loss_below;
   working_precision_scope scope(path_check_digits(c));
-  return parse_decimal<Real>(path.t.back()) < parse_decimal<Real>(c.t_end) ? stop_reason::loss_below : stop_reason::t_end;
+  return parse_decimal<Real>(path.t.back()) < parse_decimal<Real>(c.t_end) ? stop_reason::loss_below
+                                                                           : stop_reason::t_end;
 }
 
 // The model's run checks (checks/run_checks.hpp) on the path at its own scalar and precision.
 template <class Scalar>
-std::vector<check_result> model_checks(const run_config& c, const text_path& path, const std::string& tolerance, stop_reason reason) {
+std::vector<check_result> model_checks(const run_config& c, const text_path& path,
+                                       const std::string& tolerance, stop_reason reason) {
   return with_configured_model<Scalar>(c, [&](const auto& model, const std::vector<Scalar>&) {
     run_trace<Scalar> trace;
     trace.tolerance = parse_decimal<Scalar>(tolerance);
@@ -175,7 +189,8 @@ std::vector<check_result> model_checks(const run_config& c, const text_path& pat
     for (std::size_t k = 0; k < path.t.size(); ++k) {
       std::vector<Scalar> theta;
       for (const auto& x : path.theta[k]) theta.push_back(parse_decimal<Scalar>(x));
-      trace.samples.push_back(sample_at(model, parse_decimal<Scalar>(path.t[k]), std::span<const Scalar>(theta)));
+      trace.samples.push_back(
+          sample_at(model, parse_decimal<Scalar>(path.t[k]), std::span<const Scalar>(theta)));
     }
     return run_checks(model, trace);
   });
@@ -212,13 +227,16 @@ struct check_row {
 
 int judge(const check_arguments& args) {
   for (const auto& id : args.ids)
-    if (!is_known_id(id)) throw invalid_input("unknown check id \"" + id + "\" (known ids: " + known_ids() + ")");
+    if (!is_known_id(id))
+      throw invalid_input("unknown check id \"" + id + "\" (known ids: " + known_ids() + ")");
   const fs::path config_file = args.dir / "config.toml";
   if (!fs::is_regular_file(config_file))
-    throw invalid_input(config_file.string() + " is missing: gradflow check needs the config the path claims to follow");
+    throw invalid_input(config_file.string() +
+                        " is missing: gradflow check needs the config the path claims to follow");
   const run_config c = load_config(config_file, {});
   const std::string tolerance = args.tolerance.empty() ? c.tolerance : args.tolerance;
-  if (!is_decimal(tolerance) || !(std::strtod(tolerance.c_str(), nullptr) > 0) || !(std::strtod(tolerance.c_str(), nullptr) < 1))
+  if (!is_decimal(tolerance) || !(std::strtod(tolerance.c_str(), nullptr) > 0) ||
+      !(std::strtod(tolerance.c_str(), nullptr) < 1))
     throw invalid_input("--tolerance = \"" + tolerance + "\" violates 0 < tolerance < 1 (a decimal number)");
   if (!args.json.empty()) {
     std::ofstream probe(args.json.string() + ".partial");
@@ -229,11 +247,14 @@ int judge(const check_arguments& args) {
   std::vector<std::string> names;
   {
     working_precision_scope scope(path_check_digits(c));
-    names = with_configured_model<Real>(c, [](const auto& model, const std::vector<Real>&) { return state_column_names<Real>(model); });
+    names = with_configured_model<Real>(
+        c, [](const auto& model, const std::vector<Real>&) { return state_column_names<Real>(model); });
   }
   const fs::path file = args.dir / "trajectory.csv";
   const text_path path = read_path(read_table(file), file, c, names);
-  const auto wanted = [&](const std::string& id) { return args.ids.empty() || std::count(args.ids.begin(), args.ids.end(), id); };
+  const auto wanted = [&](const std::string& id) {
+    return args.ids.empty() || std::count(args.ids.begin(), args.ids.end(), id);
+  };
 
   std::vector<check_row> rows;
   using clock = std::chrono::steady_clock;
@@ -247,7 +268,9 @@ int judge(const check_arguments& args) {
     }
     rows.push_back({std::move(r), std::chrono::duration<double>(clock::now() - start).count()});
   }
-  const bool others = args.ids.empty() || std::any_of(args.ids.begin(), args.ids.end(), [](const auto& id) { return id != "flow.path_defect"; });
+  const bool others = args.ids.empty() || std::any_of(args.ids.begin(), args.ids.end(), [](const auto& id) {
+                        return id != "flow.path_defect";
+                      });
   if (others) {
     const auto start = clock::now();
     const stop_reason reason = stop_of(args.dir, c, path);
@@ -270,20 +293,27 @@ int judge(const check_arguments& args) {
   int failed = 0;
   for (const auto& [r, seconds] : rows) {
     if (r.verdict == verdict::fail) ++failed;
-    std::printf("%s%s%s%s%8.2f\n", pad(r.id, 26).c_str(), pad(column(r.measured), 15).c_str(), pad(column(r.bound), 15).c_str(),
-                pad(std::string(verdict_name(r.verdict)), 15).c_str(), seconds);
+    std::printf("%s%s%s%s%8.2f\n", pad(r.id, 26).c_str(), pad(column(r.measured), 15).c_str(),
+                pad(column(r.bound), 15).c_str(), pad(std::string(verdict_name(r.verdict)), 15).c_str(),
+                seconds);
     if (r.verdict == verdict::fail) std::printf("    %s\n", r.detail.c_str());
-    list.push_back({{"id", r.id}, {"instance", args.dir.string()}, {"verdict", verdict_name(r.verdict)}, {"measured", r.measured},
-                    {"bound", r.bound}, {"detail", r.detail}, {"seconds", seconds}});
+    list.push_back({{"id", r.id},
+                    {"instance", args.dir.string()},
+                    {"verdict", verdict_name(r.verdict)},
+                    {"measured", r.measured},
+                    {"bound", r.bound},
+                    {"detail", r.detail},
+                    {"seconds", seconds}});
   }
-  std::printf("gradflow check: %zu checks on %s (%zu samples, tolerance %s), %d failed\n", rows.size(), args.dir.c_str(),
-              path.t.size(), tolerance.c_str(), failed);
+  std::printf("gradflow check: %zu checks on %s (%zu samples, tolerance %s), %d failed\n", rows.size(),
+              args.dir.c_str(), path.t.size(), tolerance.c_str(), failed);
   if (!args.json.empty()) {
     const fs::path temporary = args.json.string() + ".partial";
     bool ok = false;
     {
       std::ofstream out(temporary);
-      ok = static_cast<bool>(out << nlohmann::json{{"dir", args.dir.string()}, {"checks", list}}.dump(2) << "\n");
+      ok = static_cast<bool>(out << nlohmann::json{{"dir", args.dir.string()}, {"checks", list}}.dump(2)
+                                 << "\n");
     }
     std::error_code error;
     if (ok) fs::rename(temporary, args.json, error);

@@ -57,7 +57,9 @@ auto with_configured_model(const run_config& c, F&& f) {
   }
   if (c.kind == "relu_shallow") {
     relu_init_options<Scalar> o;
-    o.law = c.init == "gaussian" ? relu_init_law::gaussian : c.init == "sphere" ? relu_init_law::sphere : relu_init_law::uniform;
+    o.law = c.init == "gaussian" ? relu_init_law::gaussian
+            : c.init == "sphere" ? relu_init_law::sphere
+                                 : relu_init_law::uniform;
     o.w_scale = number<Scalar>(c.init_w, "model.init_w");
     o.b_scale = number<Scalar>(c.init_b, "model.init_b");
     o.width = c.width;
@@ -73,17 +75,22 @@ auto with_configured_model(const run_config& c, F&& f) {
   const loss_kind loss = *parse_loss(c.loss);
   if (c.kind == "tensor") {
     const Eigen::Index d = X.cols();
-    matrix<Scalar> S = c.transform.empty() ? numbers<Scalar>(c.S, "S") : orthogonal_transform<Scalar>(c.transform, d);
+    matrix<Scalar> S =
+        c.transform.empty() ? numbers<Scalar>(c.S, "S") : orthogonal_transform<Scalar>(c.transform, d);
     const tensor<Scalar> model(std::move(X), std::move(Y), c.depth, std::move(S), loss);
     std::vector<matrix<Scalar>> layers;
     if (c.alpha)
-      layers.assign(static_cast<std::size_t>(c.depth), matrix<Scalar>::Constant(d, 1, number<Scalar>(*c.alpha, "model.alpha")));
-    for (std::size_t l = 0; l < c.v0.size(); ++l) layers.push_back(numbers<Scalar>(c.v0[l], "v0[" + std::to_string(l) + "]"));
+      layers.assign(static_cast<std::size_t>(c.depth),
+                    matrix<Scalar>::Constant(d, 1, number<Scalar>(*c.alpha, "model.alpha")));
+    for (std::size_t l = 0; l < c.v0.size(); ++l)
+      layers.push_back(numbers<Scalar>(c.v0[l], "v0[" + std::to_string(l) + "]"));
     return f(model, model.pack(layers));
   }
   if (c.kind == "diagonal") {
     const diagonal<Scalar> model(std::move(X), std::move(Y), c.depth, loss);
-    if (!c.alpha) return f(model, model.pack(numbers<Scalar>(c.W_plus0, "W_plus0"), numbers<Scalar>(c.W_minus0, "W_minus0")));
+    if (!c.alpha)
+      return f(model,
+               model.pack(numbers<Scalar>(c.W_plus0, "W_plus0"), numbers<Scalar>(c.W_minus0, "W_minus0")));
     const matrix<Scalar> w = matrix<Scalar>::Constant(model.d(), 1, number<Scalar>(*c.alpha, "model.alpha"));
     return f(model, model.pack(w, w));
   }

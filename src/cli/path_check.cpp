@@ -13,18 +13,21 @@ namespace gradflow::cli {
 
 unsigned path_check_digits(const run_config& c) { return c.is_float64 ? 30 : c.digits + 20; }
 
-check_result path_defect_of(const run_config& c, const text_path& path, const std::string& tolerance, bool quiet) {
+check_result path_defect_of(const run_config& c, const text_path& path, const std::string& tolerance,
+                            bool quiet) {
   const unsigned digits = path_check_digits(c);
   working_precision_scope scope(digits);
   path_claim<Real> claim;
   claim.tolerance = parse_decimal<Real>(tolerance);
   // ε of the path's scalar: 2^-52 for float64, 2^(1 − bits) at precision.digits for mpfr.
-  const long bits = c.is_float64 ? 53 : static_cast<long>(boost::multiprecision::detail::digits10_2_2(c.digits));
+  const long bits =
+      c.is_float64 ? 53 : static_cast<long>(boost::multiprecision::detail::digits10_2_2(c.digits));
   claim.rounding = ldexp(Real(1), static_cast<int>(1 - bits));
   // Ten digits below the path's own accuracy max(τ, ε), and no finer than ten digits above the check's
   // rounding unit (proofs/flow.path_defect.md): φ's error is then far below every bound.
-  claim.reintegration_tolerance = std::max<Real>(std::max<Real>(claim.tolerance, claim.rounding) / parse_decimal<Real>("1e10"),
-                                                 parse_decimal<Real>("1e-" + std::to_string(digits - 10)));
+  claim.reintegration_tolerance =
+      std::max<Real>(std::max<Real>(claim.tolerance, claim.rounding) / parse_decimal<Real>("1e10"),
+                     parse_decimal<Real>("1e-" + std::to_string(digits - 10)));
   claim.interval_steps = path.interval_steps;
   claim.time_change = c.time_change;
   const auto start = std::chrono::steady_clock::now();
@@ -34,8 +37,8 @@ check_result path_defect_of(const run_config& c, const text_path& path, const st
     const auto now = std::chrono::steady_clock::now();
     if (now < next) return;
     next = now + std::chrono::seconds(1);
-    std::fprintf(stderr, "gradflow: flow.path_defect: interval %zu / %zu at %u digits  %.1f s\n", done, total, digits,
-                 std::chrono::duration<double>(now - start).count());
+    std::fprintf(stderr, "gradflow: flow.path_defect: interval %zu / %zu at %u digits  %.1f s\n", done, total,
+                 digits, std::chrono::duration<double>(now - start).count());
   };
   return with_configured_model<Real>(c, [&](const auto& model, const std::vector<Real>&) {
     run_trace<Real> trace;

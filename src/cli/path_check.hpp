@@ -24,6 +24,7 @@ unsigned path_check_digits(const run_config& c);
 /// flow.path_defect of `path` under the model of `c`, claiming `tolerance` (a decimal string) at the
 /// rounding unit of c's scalar. Runs inside its own working_precision_scope and restores the caller's.
 /// Progress lines on stderr (at most one a second, after the first second) unless `quiet`.
-check_result path_defect_of(const run_config& c, const text_path& path, const std::string& tolerance, bool quiet);
+check_result path_defect_of(const run_config& c, const text_path& path, const std::string& tolerance,
+                            bool quiet);
 
 }  // namespace gradflow::cli

@@ -17,11 +17,13 @@ namespace gradflow::cli {
 
 /// The trained weight matrices of θ, by final/<name>.csv name.
 template <class Scalar>
-std::vector<std::pair<std::string, matrix<Scalar>>> state_matrices(const linear2<Scalar>& model, const Scalar* theta) {
+std::vector<std::pair<std::string, matrix<Scalar>>> state_matrices(const linear2<Scalar>& model,
+                                                                   const Scalar* theta) {
   return {{"U", model.U(theta)}, {"V", model.V(theta)}};
 }
 template <class Scalar>
-std::vector<std::pair<std::string, matrix<Scalar>>> state_matrices(const linear_deep<Scalar>& model, const Scalar* theta) {
+std::vector<std::pair<std::string, matrix<Scalar>>> state_matrices(const linear_deep<Scalar>& model,
+                                                                   const Scalar* theta) {
   std::vector<std::pair<std::string, matrix<Scalar>>> out;
   for (int j = 1; j <= model.depth(); ++j) {
     std::string name = std::to_string(j);  // "W" + to_string(j) trips a false -Wrestrict in GCC 12
@@ -31,11 +33,13 @@ std::vector<std::pair<std::string, matrix<Scalar>>> state_matrices(const linear_
   return out;
 }
 template <class Scalar>
-std::vector<std::pair<std::string, matrix<Scalar>>> state_matrices(const diagonal<Scalar>& model, const Scalar* theta) {
+std::vector<std::pair<std::string, matrix<Scalar>>> state_matrices(const diagonal<Scalar>& model,
+                                                                   const Scalar* theta) {
   return {{"w_plus", model.w_plus(theta)}, {"w_minus", model.w_minus(theta)}};
 }
 template <class Scalar>
-std::vector<std::pair<std::string, matrix<Scalar>>> state_matrices(const tensor<Scalar>& model, const Scalar* theta) {
+std::vector<std::pair<std::string, matrix<Scalar>>> state_matrices(const tensor<Scalar>& model,
+                                                                   const Scalar* theta) {
   std::vector<std::pair<std::string, matrix<Scalar>>> out;
   for (int l = 1; l <= model.depth(); ++l) {
     std::string name = std::to_string(l);
@@ -45,7 +49,8 @@ std::vector<std::pair<std::string, matrix<Scalar>>> state_matrices(const tensor<
   return out;
 }
 template <class Scalar>
-std::vector<std::pair<std::string, matrix<Scalar>>> state_matrices(const relu_shallow<Scalar>& model, const Scalar* theta) {
+std::vector<std::pair<std::string, matrix<Scalar>>> state_matrices(const relu_shallow<Scalar>& model,
+                                                                   const Scalar* theta) {
   const relu_parameters<Scalar> p = model.unpack(theta);
   std::vector<std::pair<std::string, matrix<Scalar>>> out;
   if (model.training() == relu_training::all) out.insert(out.end(), {{"W", p.W}, {"b", p.b}});
@@ -71,7 +76,8 @@ std::vector<std::string> state_column_names(const Model& model) {
         names[static_cast<std::size_t>(i)] = name + "_" + std::to_string(r + 1) + "_" + std::to_string(c + 1);
       }
   for (std::size_t i = 0; i < n; ++i)
-    if (names[i].empty()) throw std::logic_error("state_column_names: state entry " + std::to_string(i) + " has no matrix");
+    if (names[i].empty())
+      throw std::logic_error("state_column_names: state entry " + std::to_string(i) + " has no matrix");
   return names;
 }
 

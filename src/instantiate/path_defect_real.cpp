@@ -4,10 +4,14 @@
 
 namespace gradflow {
 
-template check_result check_path_defect(const linear2<Real>&, const run_trace<Real>&, const path_claim<Real>&);
-template check_result check_path_defect(const linear_deep<Real>&, const run_trace<Real>&, const path_claim<Real>&);
-template check_result check_path_defect(const diagonal<Real>&, const run_trace<Real>&, const path_claim<Real>&);
+template check_result check_path_defect(const linear2<Real>&, const run_trace<Real>&,
+                                        const path_claim<Real>&);
+template check_result check_path_defect(const linear_deep<Real>&, const run_trace<Real>&,
+                                        const path_claim<Real>&);
+template check_result check_path_defect(const diagonal<Real>&, const run_trace<Real>&,
+                                        const path_claim<Real>&);
 template check_result check_path_defect(const tensor<Real>&, const run_trace<Real>&, const path_claim<Real>&);
-template check_result check_path_defect(const relu_shallow<Real>&, const run_trace<Real>&, const path_claim<Real>&);
+template check_result check_path_defect(const relu_shallow<Real>&, const run_trace<Real>&,
+                                        const path_claim<Real>&);
 
 }  // namespace gradflow

@@ -61,12 +61,18 @@ run_trace<Real> trace_at_working_precision(const run_trace<Scalar>& trace) {
 /// (built at the check's precision from the path's inputs). Throws integration_error or
 /// std::runtime_error when the re-integration itself fails: that is an error, not a verdict.
 template <class Scalar, class Model>
-check_result check_path_defect(const Model& model, const run_trace<Scalar>& trace, const path_claim<Scalar>& claim);
+check_result check_path_defect(const Model& model, const run_trace<Scalar>& trace,
+                               const path_claim<Scalar>& claim);
 
-extern template check_result check_path_defect(const linear2<Real>&, const run_trace<Real>&, const path_claim<Real>&);
-extern template check_result check_path_defect(const linear_deep<Real>&, const run_trace<Real>&, const path_claim<Real>&);
-extern template check_result check_path_defect(const diagonal<Real>&, const run_trace<Real>&, const path_claim<Real>&);
-extern template check_result check_path_defect(const tensor<Real>&, const run_trace<Real>&, const path_claim<Real>&);
-extern template check_result check_path_defect(const relu_shallow<Real>&, const run_trace<Real>&, const path_claim<Real>&);
+extern template check_result check_path_defect(const linear2<Real>&, const run_trace<Real>&,
+                                               const path_claim<Real>&);
+extern template check_result check_path_defect(const linear_deep<Real>&, const run_trace<Real>&,
+                                               const path_claim<Real>&);
+extern template check_result check_path_defect(const diagonal<Real>&, const run_trace<Real>&,
+                                               const path_claim<Real>&);
+extern template check_result check_path_defect(const tensor<Real>&, const run_trace<Real>&,
+                                               const path_claim<Real>&);
+extern template check_result check_path_defect(const relu_shallow<Real>&, const run_trace<Real>&,
+                                               const path_claim<Real>&);
 
 }  // namespace gradflow
