@@ -8,8 +8,10 @@
 #include "gradflow/checks/soudry2018.hpp"
 #include "gradflow/checks/woodworth2020.hpp"
 #include "gradflow/checks/yun2021.hpp"
+#include "gradflow/integrate/integrate_impl.hpp"
 #include "gradflow/integrate/time_change.hpp"
 #include "gradflow/numeric/orthogonal_transform.hpp"
+#include "gradflow/taylor/jet_impl.hpp"
 #include "support/literals.hpp"
 #include "support/working_precision.hpp"
 
@@ -94,6 +96,40 @@ std::vector<Real> along_kernel(const diagonal<Real>& model, std::vector<Real> th
   return theta;
 }
 
+// A wrong field for the diagonal network: feature i moves c_i times as fast (−diag(c, c)∇L). Each
+// component stays on its own conserved curve (w₊w₋ or w₊^(2−D) + w₋^(2−D) is still constant), but the
+// mirror coordinate leaves range Xᵀ, so the flow interpolates at another point than the Q minimiser.
+struct preconditioned_diagonal {
+  diagonal<Real> net;
+  matrix<Real> c;  // d×1
+  std::size_t dimension() const { return net.dimension(); }
+  Real loss(const Real* theta) const { return net.loss(theta); }
+  auto block_shapes() const { return net.block_shapes(); }
+  void velocity(const Real* theta, Real* dtheta) const {
+    net.velocity(theta, dtheta);
+    for (Eigen::Index i = 0; i < net.d(); ++i) dtheta[i] *= c(i), dtheta[net.d() + i] *= c(i);
+  }
+  template <class Ops>
+  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+    const auto v = net.velocity_of(ops, blocks);
+    const auto C = ops.constant(c);
+    return {ops.hadamard(C, v[0]), ops.hadamard(C, v[1])};
+  }
+};
+
+// The preconditioned flow from α𝟙 to `loss_below`, as a trace of the plain model's path.
+run_trace<Real> preconditioned_flow(const diagonal<Real>& model, const matrix<Real>& c, const char* alpha, const Real& loss_below) {
+  const preconditioned_diagonal wrong{model, c};
+  const auto theta = alpha_start(model, alpha);
+  integrate_options<Real> o;
+  o.method = method::taylor;
+  o.tolerance = eps<Real>() * 10;
+  o.t_end = dec("1e6");
+  o.loss_below = loss_below;
+  for (int k = 0; k <= 20; ++k) o.sample_losses.push_back(model.loss(theta.data()) * pow(loss_below / model.loss(theta.data()), Real(k) / 21));
+  return integrate_traced(wrong, theta, o);
+}
+
 diagonal<Real> section_4_3(int depth) {
   matrix<Real> X(2, 3), y(2, 1);
   X << 1, 1, 0, 0, 1, 1;
@@ -133,6 +169,36 @@ BOOST_AUTO_TEST_CASE(depth_d_fails_on_a_moved_limit_or_a_broken_sum) {
   const auto moved = check_woodworth2020_depth_d(model, with_final_theta(trace, along_kernel(model, trace.final().theta)));
   BOOST_TEST((moved.verdict == verdict::fail), moved.detail);
   BOOST_TEST((check_woodworth2020_depth_d(section_4_3(2), trace).verdict == verdict::not_applicable));
+}
+
+BOOST_AUTO_TEST_CASE(woodworth_limit_branch_fails_on_a_preconditioned_field) {
+  // Feature 2 twice as fast: the conserved quantities hold (the conservation branch passes) and the run
+  // interpolates, at another point: the limit comparison catches it.
+  for (int depth : {2, 3}) {
+    const auto model = section_4_3(depth);
+    const auto trace = preconditioned_flow(model, column({"1", "2", "1"}), "0.5", loss_target());
+    BOOST_TEST((trace.reason == stop_reason::loss_below));
+    const auto r = depth == 2 ? check_woodworth2020_q_alpha(model, trace) : check_woodworth2020_depth_d(model, trace);
+    BOOST_TEST((r.verdict == verdict::fail), r.detail);
+    BOOST_TEST(r.detail.starts_with("‖β(t_f) − β*‖₂"), r.detail);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(woodworth_range_branch_fails_on_a_field_off_by_1e_minus_15) {
+  // A field off by 10⁻¹⁵ in one feature, run to L = 1e-20 only: the limit moves by ~1e-15 while the
+  // residual allows ~1e-10 there, so the limit comparison passes; the mirror coordinate's kernel part,
+  // judged against the integration allowance, does not.
+  for (int depth : {2, 3}) {
+    const auto model = section_4_3(depth);
+    const auto trace = preconditioned_flow(model, column({"1", "1.000000000000001", "1"}), "0.5", dec("1e-20"));
+    const auto honest = depth == 2 ? check_woodworth2020_q_alpha(model, to_loss_target(model, alpha_start(model, "0.5")))
+                                   : check_woodworth2020_depth_d(model, to_loss_target(model, alpha_start(model, "0.5")));
+    BOOST_TEST((honest.verdict == verdict::pass), honest.detail);
+    BOOST_TEST_MESSAGE("honest D = " << depth << ": " << honest.detail);
+    const auto r = depth == 2 ? check_woodworth2020_q_alpha(model, trace) : check_woodworth2020_depth_d(model, trace);
+    BOOST_TEST((r.verdict == verdict::fail), r.detail);
+    BOOST_TEST(r.detail.starts_with("the mirror coordinate left range Xᵀ"), r.detail);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(regression_fails_on_a_moved_limit) {

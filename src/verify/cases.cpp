@@ -13,6 +13,7 @@
 #include "gradflow/models/linear_deep.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/numeric/gaussian.hpp"
+#include "gradflow/numeric/orthogonal_transform.hpp"
 #include "gradflow/numeric/precision.hpp"
 #include "gradflow/numeric/rank_split.hpp"
 
@@ -48,6 +49,21 @@ random_instance random_linear2(std::uint64_t seed) {
   linear2<Real> model(X, Y, 4);
   const matrix<Real> U0 = g.matrix_of(5, 4, Real(1) / 2), V0 = g.matrix_of(2, 4, Real(1) / 2);
   auto theta = model.pack(U0, V0);
+  return {std::move(model), std::move(theta)};
+}
+
+// Prop. 10 with U2(0) ≠ 0: X 3×5 (rank 3, ker X of dimension 2), Y 3×2, width 6; in the orthonormal
+// hidden basis q_1..q_6 (the rows of the 6×6 DCT), U1(0) and V(0) use q_1..q_5 and U2(0) = g·q_6ᵀ, so
+// VU2ᵀ = 0 and U1U2ᵀ = 0 (to rounding) while U2(0) ≠ 0 and every unit moves.
+random_instance invariant_set_linear2(std::uint64_t seed) {
+  gaussian_stream<Real> g(seed);
+  const matrix<Real> X = g.matrix_of(3, 5, Real(1)), Y = g.matrix_of(3, 2, Real(1));
+  linear2<Real> model(X, Y, 6);
+  const auto split = split_by_rank(X);
+  const matrix<Real> Q = orthogonal_transform<Real>("dct", 6);
+  const matrix<Real> U1 = g.matrix_of(3, 5, Real(1) / 2) * Q.topRows(5), V = g.matrix_of(2, 5, Real(1) / 2) * Q.topRows(5);
+  const matrix<Real> U2 = g.matrix_of(2, 1, Real(1) / 2) * Q.bottomRows(1);
+  auto theta = model.pack(split.Phi1 * U1 + split.Phi2 * U2, V);
   return {std::move(model), std::move(theta)};
 }
 
@@ -151,6 +167,10 @@ std::vector<verify_case> all_cases() {
   add("min2021.minnorm", "T1.5 (invariant set), taylor to L = 1e-70", 90, S::quick, [] {
     const auto model = t1_5_model();
     return check_min2021_minnorm(model, flow(model, t1_5_start(model), {.loss_below = "1e-70"}));
+  });
+  add("min2021.minnorm", "random 3×5, h = 6, U2(0) ≠ 0 inside the invariant set, taylor to L = 1e-60", 80, S::quick, [] {
+    const auto x = invariant_set_linear2(7);
+    return check_min2021_minnorm(x.model, flow(x.model, x.theta, {.loss_below = "1e-60"}));
   });
   add("min2021.minnorm", "T1.2, U2(0) = (0.3, −0.1) (outside: not applicable)", 60, S::quick, [] {
     const auto model = t1_5_model();

@@ -18,16 +18,21 @@ inline const std::vector<catalogue_entry>& check_catalogue() {
        "path's precision, within 16·(steps + 2)·max(tolerance, eps) (with the time change: θ and ln(1 + t) at each loss)",
        "all"},
       {"min2021.imbalance", "UᵀU − VᵀV and Φ2ᵀU are constant along the flow", "linear2"},
-      {"min2021.rate", "Prop. 1: −(L − L*)'/(L − L*) ≥ λ_r(Σx)·[Δ₊, Δ₋, Δ, σ(U1Vᵀ) terms] at every sample", "linear2"},
+      {"min2021.rate", "Prop. 1: −(L − L*)'/(L − L*) ≥ λ_r(Σx)·[Δ₊, Δ₋, Δ, σ(U1Vᵀ) terms], judged on the path's own decrease "
+       "ln(L̃_k/L̃_{k+1}) ≥ ∫ bound dt between samples", "linear2"},
       {"min2021.exp_bound", "Thm 3: L(t) − L* ≤ exp(−λ_r(Σx) c(0) t)(L(0) − L*) when c(0) > 0", "linear2"},
-      {"min2021.minnorm", "Prop. 10: VU2ᵀ = 0 and U1U2ᵀ = 0 at t = 0 ⇒ U(∞)V(∞)ᵀ = Θ̂ (min-norm solution)", "linear2"},
-      {"min2021.kernel_identity", "Prop. 9: U(∞)V(∞)ᵀ = Θ̂ + Φ2U2(0)V(∞)ᵀ for any converging flow", "linear2"},
+      {"min2021.minnorm", "Prop. 10: VU2ᵀ = 0 and U1U2ᵀ = 0 at t = 0 ⇒ U(∞)V(∞)ᵀ = Θ̂ (min-norm solution); asserted: "
+       "(VU2ᵀ, U1U2ᵀ) stays 0 at every sample (the kernel part of UVᵀ − Θ̂), the row-space part is reported", "linear2"},
+      {"min2021.kernel_identity", "Prop. 9: U(∞)V(∞)ᵀ = Θ̂ + Φ2U2(0)V(∞)ᵀ for any converging flow; asserted: its kernel part "
+       "Φ2(U2(t) − U2(0))Vᵀ = 0 at every sample (an identity given U2's conservation), the row-space part is reported", "linear2"},
       {"min2021.width", "Thm 12: init N(0, 1/h) ⇒ ‖U(∞)V(∞)ᵀ − Θ̂‖ = O(h^-1/2) (width sweep, verify only)", "linear2"},
       {"arora2018.balanced", "W_{j+1}ᵀW_{j+1} − W_jW_jᵀ is constant along the flow for every j", "linear_deep"},
       {"saxe2014.closed_form", "whitened inputs, balanced spectral start ⇒ each mode follows ȧ = L a^(2−2/L)(s − a) in closed form",
        "linear2, linear_deep"},
-      {"woodworth2020.q_alpha", "depth 2, square loss, start α·1 ⇒ β(∞) = argmin Q_α(β) s.t. Xβ = y", "diagonal"},
-      {"woodworth2020.depth_d", "depth D ≥ 3, start α·1 ⇒ β(∞) = argmin Σ α^D q_D(β_i/α^D) s.t. Xβ = y; w₊^(2−D) + w₋^(2−D) conserved",
+      {"woodworth2020.q_alpha", "depth 2, square loss, start α·1 ⇒ β(∞) = argmin Q_α(β) s.t. Xβ = y; along the path "
+       "w₊w₋ = α² and ln(w₊/w₋) ∈ range Xᵀ", "diagonal"},
+      {"woodworth2020.depth_d", "depth D ≥ 3, start α·1 ⇒ β(∞) = argmin Σ α^D q_D(β_i/α^D) s.t. Xβ = y; w₊^(2−D) + w₋^(2−D) conserved "
+       "and w₊^(2−D) − w₋^(2−D) ∈ range Xᵀ along the path",
        "diagonal"},
       {"yun2021.regression", "square loss, S orthogonal ⇒ ρ(∞) minimises Σ_j Q_j(ρ_j) s.t. XSᵀρ = y; a_{l,j}² − a_{1,j}² conserved",
        "tensor"},

@@ -34,6 +34,7 @@ struct width_run {
   Scalar distance;     ///< ‖U(∞)V(∞)ᵀ − Θ̂‖_F
   Scalar rhs;          ///< Thm 12's right-hand side for this h
   Scalar imbalance_level;  ///< Δ(0) = [λ_r(D)]₊ + [λ_m(−D)]₊ (Lemma 11 part 1 expects > 1)
+  Scalar kernel_bound;     ///< the per-run bound from t = 0 data (reduced_flow_report::kernel_bound)
   std::int64_t steps = 0;
 };
 
@@ -49,6 +50,10 @@ template <class Scalar>
 struct reduced_flow_report {
   std::int64_t steps = 0;
   Scalar imbalance_level;
+  /// ‖Φ2ᵀU(0)Q‖₂·√(m·μ) + √(2·loss_below/λ_r(Σx)) ≥ ‖U(t_f)V(t_f)ᵀ − Θ̂‖_F, from t = 0 data and the loss
+  /// target only: Q spans the invariant row space S, μ = [λ₋ + √(λ₋² + 4p²)]/2 bounds ‖V‖₂² through
+  /// the conserved D (λ₋ = [λ_1(−D)]₊, p ≥ ‖U1Vᵀ‖₂); proofs/min2021.width.md.
+  Scalar kernel_bound;
 };
 
 /// The limit U(∞)V(∞)ᵀ of a two-layer linear flow, integrated in the exact reduced coordinates of

@@ -45,6 +45,21 @@ struct run_trace {
   Scalar state_allowance() const {
     return Scalar(16) * Scalar(steps + 1) * std::max<Scalar>(tolerance, eps<Scalar>());
   }
+
+  /// Allowed drift of a conserved quantity I whose entries have ‖∇I‖₁ ≤ slope on the path and size
+  /// ≤ scale, each entry a sum of `terms` products: I(θ_n) − I(θ_0) = Σ_steps ∇I·e_step exactly to
+  /// first order, since the flow from every state conserves I (nothing amplifies an earlier error), so
+  /// state_allowance·(1 + max|θ|)·slope, plus the rounding of I itself.
+  Scalar conservation_allowance(const Scalar& slope, const Scalar& scale, long terms) const {
+    return state_allowance() * (1 + max_abs_state()) * slope + Scalar(128) * Scalar(terms + 1) * eps<Scalar>() * (scale + 1);
+  }
+
+  /// The same as a Frobenius bound on the whole state: state_allowance·(1 + max|θ|)·√dim.
+  Scalar state_error() const {
+    using std::sqrt;
+    const auto dim = samples.empty() ? std::size_t(1) : samples.front().theta.size();
+    return state_allowance() * (1 + max_abs_state()) * sqrt(Scalar(dim));
+  }
 };
 
 /// Rounding allowance 64·(terms + 1)·eps·scale for a quantity of magnitude `scale` assembled from
