@@ -36,8 +36,10 @@ void print_list() {
 int main(int argc, char** argv) {
   using namespace gradflow::cli;
   CLI::App app{"gradflow " GRADFLOW_VERSION ": gradient flows θ̇ = −∇L(θ) in arbitrary precision.\n"
-               "Exit codes: 0 success, 1 integration failed or a check failed, 2 bad input or usage (nothing written),\n"
-               "130 interrupted by Ctrl-C (complete files written, stop_reason = \"interrupted\")."};
+               "Exit codes: 0 success, 1 integration failed, output not writable or a check failed, 2 bad input or usage\n"
+               "(nothing written) or --out changed during the run (results beside it), 130 interrupted by SIGINT, SIGTERM\n"
+               "or SIGHUP (complete files written, stop_reason = \"interrupted\"; before the first step or at a second\n"
+               "signal: nothing written)."};
   app.set_version_flag("--version", std::string("gradflow ") + GRADFLOW_VERSION + " (" + GRADFLOW_GIT_REVISION + ")");
   app.require_subcommand(1);
 

@@ -47,14 +47,19 @@ memory_estimate estimate_memory(const run_config& c, long bits) {
   // keeps t, loss, drifts and the predictor columns (at most 3d + 1), and trajectory.csv the text of
   // the row plus the string's growth (up to twice its length while it is built).
   const double columns = 4 + 3 * d + 1;
-  const double per_sample = params * real * (c.time_change ? 2 : 1) + columns * real + 2 * columns * text + 128;
+  // Allocation overheads (a vector per row and per trace sample, malloc's rounding of the limbs) are
+  // covered by the factor 2: examples/t1_5.toml at 60 digits stopped after about 94 000 of
+  // output.samples = 200000 peaked at 528 MB, and this estimate gives 720 MB for those rows.
+  const double per_sample = 2 * (params * real * (c.time_change ? 2 : 1) + columns * real + 2 * columns * text + 128);
   const double samples = static_cast<double>(c.samples) * per_sample;
   // output.grid: x and f (and g*) per point, and two two-column tables of text.
   const double grid = c.grid ? static_cast<double>(c.grid->points) * (3 * real + 2 * 2 * 2 * text) : 0;
-  // relu_shallow: the Taylor jet keeps each unit's coefficients and its activity against every data
-  // point; measured (bench: relu_fig1 at 50 digits) at about 700 Reals per unit and input column.
+  // relu_shallow: the Taylor jet keeps each unit's coefficients and its activity against the data;
+  // measured on examples/relu_fig1.toml (d = 1, 5 points, 30 digits, 64-byte Reals): peak RSS 118 MB
+  // at width 2000 and 439 MB at width 8000 (asi: twice as many units), 26.8 kB = 420 Reals per unit.
+  // Taken as 450 Reals per unit and input column (width 10^6 at 30 digits: about 58 GB).
   const double units = c.kind == "relu_shallow" ? static_cast<double>(c.width) * (c.asi ? 2 : 1) : 0;
-  const double width = units * 700 * std::max(1.0, d) * real;
+  const double width = units * 450 * std::max(1.0, d) * real;
   memory_estimate e;
   e.bytes = samples + grid + width + params * real * 100;  // plus the integrator's stages and jets
   e.dominant_key = samples >= grid && samples >= width ? "output.samples" : grid >= width ? "output.grid" : "model.width";
