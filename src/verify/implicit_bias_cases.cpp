@@ -103,9 +103,12 @@ std::vector<verify_case> implicit_bias_cases() {
     const auto model = soudry_anisotropic(loss_kind::exponential);
     return check_soudry2018_direction(model, classification_flow(model, model.pack({matrix<Real>::Zero(2, 1)}), "1e-300"));
   });
-  add("soudry2018.direction", "same data, logistic loss to 1e-300 (time change)", 50, S::quick, pass, [] {
+  // The logistic time-changed field is a quotient of two series and loses ~15 digits on long steps
+  // (README): 15 guard digits above the tolerance, or the remainder check sees the loss (at 50 digits
+  // and tolerance 10·eps, ‖r(t_f)‖ = 2.5e-43 against a floor of 2.3e-43).
+  add("soudry2018.direction", "same data, logistic loss to 1e-300 (time change, 15 guard digits)", 65, S::quick, pass, [] {
     const auto model = soudry_anisotropic(loss_kind::logistic);
-    return check_soudry2018_direction(model, classification_flow(model, model.pack({matrix<Real>::Zero(2, 1)}), "1e-300"));
+    return check_soudry2018_direction(model, classification_flow(model, model.pack({matrix<Real>::Zero(2, 1)}), "1e-300", 41, "1e-49"));
   });
   add("soudry2018.direction", "Fig. 1 support vectors ±(0.5, 1.5), ±(1.5, 0.5), exponential loss to 1e-100", 40, S::quick, pass, [] {
     const tensor<Real> model(rows({{"0.5", "1.5"}, {"1.5", "0.5"}, {"-0.5", "-1.5"}, {"-1.5", "-0.5"}}),
