@@ -283,7 +283,7 @@ BOOST_AUTO_TEST_CASE(direction_fails_on_a_wrong_direction) {
   BOOST_TEST((check_soudry2018_direction(deep, trace).verdict == verdict::not_applicable));
 }
 
-BOOST_AUTO_TEST_CASE(transition_fails_when_the_path_is_retimed) {
+BOOST_AUTO_TEST_CASE(transition_fails_off_the_curve_family) {
   matrix<Real> X(1, 2), y(1, 1);
   X << 1, 2;
   y << 1;
@@ -296,6 +296,7 @@ BOOST_AUTO_TEST_CASE(transition_fails_when_the_path_is_retimed) {
   theta[0] *= 1 + pow(eps<Real>(), Real(1) / 4);
   const auto moved = check_moroshko2020_transition(model, with_final_theta(trace, theta));
   BOOST_TEST((moved.verdict == verdict::fail), moved.detail);
+  BOOST_TEST(moved.detail.find("the state is off the curve family") != std::string::npos, moved.detail);
   matrix<Real> X2(2, 2), y2(2, 1);
   X2 << 1, 2, 2, 1;
   y2 << 1, 1;
@@ -305,4 +306,122 @@ BOOST_AUTO_TEST_CASE(transition_fails_when_the_path_is_retimed) {
   BOOST_TEST(r.detail.find("measured, not asserted") != std::string::npos, r.detail);
   const diagonal<Real> logistic(X, y, 2, loss_kind::logistic);
   BOOST_TEST((check_moroshko2020_transition(logistic, trace).verdict == verdict::not_applicable));
+}
+
+// Every sample's t multiplied by 1 + eps^(1/3) (1e-10 at 30 digits: a clock off by 1e-10), the states
+// untouched: the shape branch cannot see it (β/γ = b*(γ) holds on the curves at any t), the clock
+// branch must. Depth 2 and depth 3.
+BOOST_AUTO_TEST_CASE(transition_fails_when_the_path_is_retimed) {
+  using std::pow;
+  matrix<Real> X(1, 2), X3(1, 3), y(1, 1);
+  X << 1, 2;
+  X3 << dec("1"), dec("2"), dec("0.5");
+  y << 1;
+  const diagonal<Real> two(X, y, 2, loss_kind::exponential), three(X3, y, 3, loss_kind::exponential);
+  for (const auto* model : {&two, &three}) {
+    const auto trace = classification(*model, alpha_start(*model, model->depth() == 2 ? "1" : "0.5"), "1e-100");
+    const auto ok = check_moroshko2020_transition(*model, trace);
+    BOOST_TEST((ok.verdict == verdict::pass), ok.detail);
+    BOOST_TEST(ok.detail.find("clock: max over") != std::string::npos, ok.detail);
+    auto retimed = trace;
+    for (auto& s : retimed.samples) s.t *= 1 + pow(eps<Real>(), Real(1) / 3);
+    const auto r = check_moroshko2020_transition(*model, retimed);
+    BOOST_TEST((r.verdict == verdict::fail), r.detail);
+    BOOST_TEST(r.detail.find("the path is not timed like the flow") != std::string::npos, r.detail);
+  }
+}
+
+// The limit branch of yun2021.regression on its own: the final ρ moved by eps^(1/4) along ker(XSᵀ)
+// (same residual, another point) and written back ON the curves (a₁ ± a₂ = c± e^{±s}), so that
+// a₂² − a₁² = −c₊c₋ is conserved exactly and only the limit comparison can fail.
+BOOST_AUTO_TEST_CASE(regression_limit_branch_fails_on_the_curves) {
+  using std::pow;
+  using std::exp;
+  using std::log;
+  using std::sqrt;
+  matrix<Real> X(2, 4), y(2, 1);
+  X << dec("1"), dec("0.5"), dec("-0.3"), dec("0.2"), dec("0.1"), dec("-0.7"), dec("0.4"), dec("1.2");
+  y << dec("0.8"), dec("-0.5");
+  const tensor<Real> model(X, y, 2, orthogonal_transform<Real>("hadamard", 4));
+  const matrix<Real> a1_0 = column({"0.3", "-0.2", "0.5", "0.1"}), a2_0 = column({"0.1", "0.4", "-0.2", "0.3"});
+  const auto trace = to_loss_target(model, model.pack({a1_0, a2_0}));
+  BOOST_TEST((check_yun2021_regression(model, trace).verdict == verdict::pass));
+  const matrix<Real> kernel = model.Z().fullPivLu().kernel();
+  const matrix<Real> k = kernel.col(0) / sqrt(kernel.col(0).squaredNorm());
+  const matrix<Real> rho = model.product(trace.final().theta.data()) + pow(eps<Real>(), Real(1) / 4) * k;
+  std::vector<Real> theta(8);
+  for (Eigen::Index j = 0; j < 4; ++j) {
+    const Real cp = a1_0(j) + a2_0(j), cm = a1_0(j) - a2_0(j);
+    const Real u = (4 * rho(j) + sqrt(16 * rho(j) * rho(j) + 4 * cp * cp * cm * cm)) / (2 * cp * cp);  // e^{2s}
+    theta[j] = (cp * sqrt(u) + cm / sqrt(u)) / 2, theta[4 + j] = (cp * sqrt(u) - cm / sqrt(u)) / 2;
+  }
+  const auto moved = check_yun2021_regression(model, with_final_theta(trace, theta));
+  BOOST_TEST((moved.verdict == verdict::fail), moved.detail);
+  BOOST_TEST(moved.detail.find("‖β(t_f) − β*‖₂") != std::string::npos, moved.detail);
+  BOOST_TEST(moved.detail.find("drifted") == std::string::npos, moved.detail);
+}
+
+// Soudry's remainder r = w − ŵ log t − w̃ is asserted, not ‖r‖ ≤ 1: a retimed path (every t times
+// 1 + eps^(1/3)) moves ŵ log t by ‖ŵ‖·eps^(1/3) and fails, and Fig. 1's support vectors (μ = 1/4,
+// r ~ t^{−1/4}) pass with the rate.
+BOOST_AUTO_TEST_CASE(direction_remainder_fails_when_the_path_is_retimed) {
+  using std::pow;
+  matrix<Real> X(2, 2), y(2, 1);
+  X << 1, 0, 0, 2;
+  y << 1, 1;
+  const tensor<Real> model(X, y, 1, matrix<Real>::Identity(2, 2), loss_kind::exponential);
+  const auto trace = classification(model, model.pack({matrix<Real>::Zero(2, 1)}), "1e-100");
+  const auto ok = check_soudry2018_direction(model, trace);
+  BOOST_TEST((ok.verdict == verdict::pass), ok.detail);
+  BOOST_TEST(ok.detail.find("μ = 1") != std::string::npos, ok.detail);
+  auto retimed = trace;
+  for (auto& s : retimed.samples) s.t *= 1 + pow(eps<Real>(), Real(1) / 3);
+  const auto r = check_soudry2018_direction(model, retimed);
+  BOOST_TEST((r.verdict == verdict::fail), r.detail);
+
+  matrix<Real> X4(4, 2), y4(4, 1);
+  X4 << dec("0.5"), dec("1.5"), dec("1.5"), dec("0.5"), dec("-0.5"), dec("-1.5"), dec("-1.5"), dec("-0.5");
+  y4 << 1, 1, -1, -1;
+  const tensor<Real> fig1(X4, y4, 1, matrix<Real>::Identity(2, 2), loss_kind::exponential);
+  const auto slow = check_soudry2018_direction(fig1, classification(fig1, fig1.pack({column({"0.3", "-0.2"})}), "1e-100"));
+  BOOST_TEST((slow.verdict == verdict::pass), slow.detail);
+  BOOST_TEST(slow.detail.find("μ = 2.500000e-01") != std::string::npos, slow.detail);
+}
+
+// The ℓ1 LP against closed forms, and the blind spot of the weighted KKT residual it removes: on the
+// verify data (L = 2, S = Hadamard) ρ̄ = e_j / min_n A_nj is feasible and satisfies stationarity on its
+// one non-zero component and slackness, so R ≈ 0, but it is not ℓ1-optimal (|(Aᵀλ)_i| > 1 at a zero
+// component); the optimality gap sees it.
+BOOST_AUTO_TEST_CASE(l1_gap_sees_dual_infeasibility_at_zero_components) {
+  using std::abs;
+  matrix<Real> one(1, 2), diag(2, 2), none(2, 1);
+  one << 1, 2;
+  diag << 1, 0, 0, 2;
+  none << 1, -1;
+  const auto a = solvers::l1_max_margin(one), b = solvers::l1_max_margin(diag);
+  const Real tol = 1000 * eps<Real>();
+  BOOST_TEST(abs(a.value - Real(1) / 2) <= tol);
+  BOOST_TEST((abs(a.rho(0)) <= tol && abs(a.rho(1) - Real(1) / 2) <= tol));
+  BOOST_TEST(abs(b.value - Real(3) / 2) <= tol);
+  BOOST_TEST((abs(b.rho(0) - 1) <= tol && abs(b.rho(1) - Real(1) / 2) <= tol));
+  BOOST_CHECK_THROW(solvers::l1_max_margin(none), std::runtime_error);
+
+  matrix<Real> X(4, 4), y(4, 1);
+  X << dec("1"), dec("0.5"), dec("0.2"), dec("-0.1"), dec("0.3"), dec("1"), dec("-0.4"), dec("0.2"), dec("-0.8"), dec("0.1"),
+      dec("0.3"), dec("0.9"), dec("0.2"), dec("-1.1"), dec("0.5"), dec("0.4");
+  y << 1, 1, -1, -1;
+  const tensor<Real> model(X, y, 2, orthogonal_transform<Real>("hadamard", 4), loss_kind::exponential);
+  const matrix<Real> A = y.asDiagonal() * model.Z();
+  const auto lp = solvers::l1_max_margin(A);
+  BOOST_TEST(abs(detail::l1_optimality_gap(lp, lp.rho)) <= tol);
+  int found = 0;
+  for (Eigen::Index j = 0; j < 4; ++j) {
+    if (!(A.col(j).minCoeff() > 0)) continue;
+    ++found;
+    matrix<Real> rho_bar = matrix<Real>::Zero(4, 1);
+    rho_bar(j) = 1 / A.col(j).minCoeff();
+    BOOST_TEST(detail::scaled_kkt_residual(A, rho_bar, 2) <= tol, "the weighted residual was expected to be blind here");
+    BOOST_TEST(detail::l1_optimality_gap(lp, rho_bar) > Real(1) / 100, "ρ̄ = " << to_short_decimal(rho_bar(j)) << " e_" << j + 1);
+  }
+  BOOST_TEST(found == 1);
 }

@@ -10,6 +10,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
+
 using namespace gradflow;
 using gradflow::test::dec;
 using gradflow::test::working_precision_from_args;
@@ -136,6 +138,18 @@ BOOST_AUTO_TEST_CASE(spline_limit_check_logic) {
   BOOST_TEST((check_jin2023_spline_limit(falling).verdict == verdict::pass));
   BOOST_TEST((check_jin2023_spline_limit(flat).verdict == verdict::fail));
   BOOST_TEST((check_jin2023_spline_limit({{10, {0.3, 0.2, 0.25}}}).verdict == verdict::not_applicable));
+  // The quick sweep's errors as measured (bench/RESULTS.md: n = 40, 160, 640 × 2 seeds; slope −0.498,
+  // se 0.047, bound −½ + 2.776·se = −0.369) pass; the same errors made to fall like n^{−1/4}
+  // (each times (n/40)^{1/4}: same scatter, slope −0.248) fail — the 4-run rule −½ + 2·se let any
+  // slope up to −0.24 pass.
+  const std::vector<width_errors> measured = {{40, {0.2578, 0.2186}}, {160, {0.1012, 0.1384}}, {640, {0.0564, 0.0631}}};
+  std::vector<width_errors> quarter = measured;
+  for (auto& w : quarter)
+    for (auto& e : w.errors) e *= std::pow(static_cast<double>(w.width) / 40, 0.25);
+  BOOST_TEST((check_jin2023_spline_limit(measured).verdict == verdict::pass));
+  const auto slow = check_jin2023_spline_limit(quarter);
+  BOOST_TEST((slow.verdict == verdict::fail), slow.detail);
+  BOOST_TEST(slow.bound == "-0.3685", slow.bound);
   // f ≡ 0 (ASI at t = 0) against g* of the Figure 1 data: sup |g*| on [−2, 2] is g*(0) = g*(±2) = 3/2.
   relu_init_options<Real> o;
   o.width = 8;

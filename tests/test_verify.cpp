@@ -1,6 +1,7 @@
 // `gradflow verify` and the theorem catalogue keep their contract (ARCHITECTURE.md §5, §8): every
 // catalogue id has built-in quick instances, a proof file and a row in proofs/README.md; the table
-// and --json report every instance; unknown ids and bad options exit 2; a failing instance exits 1.
+// and --json report every instance with its pinned verdict; unknown ids and bad options exit 2; an
+// instance whose verdict differs from the pinned one (or that throws) fails verify.
 // (scripts/test runs the whole quick suite; this test runs a fast subset.)
 #define BOOST_TEST_MODULE verify
 #include "gradflow/checks/catalogue.hpp"
@@ -42,11 +43,12 @@ BOOST_AUTO_TEST_CASE(selected_ids_give_a_table_and_a_json_file) {
   const json j = json::parse(slurp(box.path("v.json")));
   std::set<std::string> ids;
   for (const auto& row : j.at("checks")) {
-    for (const char* key : {"id", "instance", "verdict", "measured", "bound", "detail", "seconds"})
+    for (const char* key : {"id", "instance", "verdict", "expected", "measured", "bound", "detail", "seconds"})
       BOOST_TEST(row.contains(key), key << " missing");
     ids.insert(row.at("id").get<std::string>());
     const auto verdict = row.at("verdict").get<std::string>();
     BOOST_TEST((verdict == "pass" || verdict == "not_applicable"), row.dump());
+    BOOST_TEST(verdict == row.at("expected").get<std::string>(), row.dump());
   }
   BOOST_TEST((ids == std::set<std::string>{"min2021.rate", "saxe2014.closed_form"}));
   BOOST_TEST((box.listing() == std::set<std::string>{"v.json"}), "a partial file was left behind");
@@ -67,9 +69,30 @@ BOOST_AUTO_TEST_CASE(bad_usage_exits_2_and_writes_nothing) {
 }
 
 BOOST_AUTO_TEST_CASE(an_instance_that_throws_is_reported_as_a_fail) {
-  const verify_case broken{"min2021.rate", "throws", 30, verify_suite::quick,
+  const verify_case broken{"min2021.rate", "throws", 30, verify_suite::quick, verdict::pass,
                            []() -> check_result { throw std::runtime_error("no data"); }};
   const auto row = run_verify_case(broken);
   BOOST_TEST((row.result.verdict == verdict::fail));
   BOOST_TEST(row.result.detail == "the instance failed to run: no data");
+  BOOST_TEST(!row.as_expected(), "an error must fail verify");
+  // Even an instance pinned not_applicable fails when it throws: an error is never not_applicable.
+  const verify_case pinned_na{"min2021.rate", "throws", 30, verify_suite::quick, verdict::not_applicable,
+                              []() -> check_result { throw std::runtime_error("no data"); }};
+  BOOST_TEST(!run_verify_case(pinned_na).as_expected());
+}
+
+BOOST_AUTO_TEST_CASE(a_verdict_other_than_the_pinned_one_fails) {
+  const auto na = []() { return not_applicable("min2021.rate", "a hypothesis fails"); };
+  const auto passes = []() { return check_result{"min2021.rate", verdict::pass, "0", "1", "ok"}; };
+  // A pass instance that turned not_applicable, and a not_applicable instance that turned pass.
+  BOOST_TEST(!run_verify_case({"min2021.rate", "pinned pass", 30, verify_suite::quick, verdict::pass, na}).as_expected());
+  BOOST_TEST(!run_verify_case({"min2021.rate", "pinned n/a", 30, verify_suite::quick, verdict::not_applicable, passes}).as_expected());
+  BOOST_TEST(run_verify_case({"min2021.rate", "pinned n/a", 30, verify_suite::quick, verdict::not_applicable, na}).as_expected());
+  BOOST_TEST(run_verify_case({"min2021.rate", "pinned pass", 30, verify_suite::quick, verdict::pass, passes}).as_expected());
+  // Every built-in instance pins pass or not_applicable, and the not_applicable ones say so.
+  for (const auto& c : verify_cases(verify_suite::full)) {
+    BOOST_TEST((c.expected == verdict::pass || c.expected == verdict::not_applicable), c.id << ": " << c.instance);
+    BOOST_TEST((c.expected == verdict::not_applicable) == (c.instance.find("not applicable") != std::string::npos),
+               c.id << ": " << c.instance);
+  }
 }

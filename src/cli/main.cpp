@@ -62,12 +62,12 @@ int main(int argc, char** argv) {
       "Methods: " + gradflow::method_names() + " (stop.loss_below needs taylor). Details: README.md.");
   verify_arguments verify_args;
   auto* verify = app.add_subcommand("verify", "Run the theorem checks on built-in instances and print a table "
-                                              "(id, instance, digits, measured, bound, verdict, seconds)");
+                                              "(id, instance, digits, measured, bound, expected, verdict, seconds)");
   verify->add_option("ids", verify_args.ids, "Check ids to run (default: all; see gradflow list)");
   verify->add_option("--suite", verify_args.suite, "quick (CI, under 2 minutes) or full (paper-scale sweeps, under 30 minutes)")
       ->capture_default_str();
-  verify->add_option("--json", verify_args.json, "Also write {\"checks\": [{id, instance, verdict, measured, bound, detail, seconds}]}");
-  verify->footer("Exit codes: 0 no instance failed (pass or not_applicable), 1 an instance failed, 2 bad usage.");
+  verify->add_option("--json", verify_args.json, "Also write {\"checks\": [{id, instance, verdict, expected, measured, bound, detail, seconds}]}");
+  verify->footer("Exit codes: 0 every instance gave its pinned (expected) verdict, 1 one did not (or threw), 2 bad usage.");
   check_arguments check_args;
   auto* check = app.add_subcommand("check", "Judge a trajectory as given (a run directory or any implementation's output): "
                                             "flow.path_defect and the model's checks");

@@ -13,7 +13,8 @@ struct verify_arguments {
 };
 
 /// Runs the built-in instances of the selected checks, prints one table row per instance (stdout)
-/// and writes --json; exit 0 iff no instance fails, 2 for an unknown id or an unwritable JSON path.
+/// and writes --json; exit 0 iff every instance gives its pinned verdict (an instance that throws is a
+/// `fail`), 1 otherwise, 2 for an unknown id or an unwritable JSON path.
 int verify_command(const verify_arguments& args);
 
 }  // namespace gradflow::cli

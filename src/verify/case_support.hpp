@@ -47,11 +47,11 @@ run_trace<Real> flow(const Model& model, const std::vector<Real>& theta, const f
 // returned in physical time.
 template <class Model>
 run_trace<Real> classification_flow(const Model& model, const std::vector<Real>& theta, const char* loss_below,
-                                    int samples = 41) {
+                                    int samples = 41, const char* tolerance = nullptr) {
   using std::pow;
   integrate_options<Real> o;
   o.method = method::taylor;
-  o.tolerance = eps<Real>() * 10;
+  o.tolerance = tolerance ? dec(tolerance) : Real(eps<Real>() * 10);
   o.t_end = dec("1e300");
   o.loss_below = dec(loss_below);
   const Real L0 = model.loss(theta.data());

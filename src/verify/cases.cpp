@@ -133,64 +133,64 @@ check_result with_time(check_result r, const run_trace<Real>& trace) {
 std::vector<verify_case> all_cases() {
   using S = verify_suite;
   std::vector<verify_case> c;
-  auto add = [&](const char* id, const char* instance, unsigned digits, S suite, std::function<check_result()> run) {
-    c.push_back({id, instance, digits, suite, std::move(run)});
-  };
-  add("min2021.imbalance", "T1.5, taylor to L = 1e-40", 60, S::quick, [] {
+  constexpr auto pass = verdict::pass, not_applicable = verdict::not_applicable;
+  auto add = [&](const char* id, const char* instance, unsigned digits, S suite, verdict expected,
+                 std::function<check_result()> run) { c.push_back({id, instance, digits, suite, expected, std::move(run)}); };
+  add("min2021.imbalance", "T1.5, taylor to L = 1e-40", 60, S::quick, pass, [] {
     const auto model = t1_5_model();
     return check_min2021_imbalance(model, flow(model, t1_5_start(model), {.loss_below = "1e-40"}));
   });
-  add("min2021.imbalance", "random 3×5, h = 4, rk78 to t = 5", 40, S::quick, [] {
+  add("min2021.imbalance", "random 3×5, h = 4, rk78 to t = 5", 40, S::quick, pass, [] {
     const auto x = random_linear2(1);
     return check_min2021_imbalance(x.model, flow(x.model, x.theta, {.method = method::rk78, .t_end = "5"}));
   });
-  add("min2021.rate", "T1.1 scalar (bound is an equality)", 50, S::quick, [] {
+  add("min2021.rate", "T1.1 scalar (bound is an equality)", 50, S::quick, pass, [] {
     const auto model = scalar_model();
     return check_min2021_rate(model, flow(model, model.pack(rows({{"1.5"}}), rows({{"0.1"}})), {.t_end = "3"}));
   });
-  add("min2021.rate", "T1.5, taylor to L = 1e-40", 60, S::quick, [] {
+  add("min2021.rate", "T1.5, taylor to L = 1e-40", 60, S::quick, pass, [] {
     const auto model = t1_5_model();
     return check_min2021_rate(model, flow(model, t1_5_start(model), {.loss_below = "1e-40"}));
   });
-  add("min2021.rate", "random 3×5, h = 4, taylor to t = 5", 40, S::quick, [] {
+  add("min2021.rate", "random 3×5, h = 4, taylor to t = 5", 40, S::quick, pass, [] {
     const auto x = random_linear2(2);
     return check_min2021_rate(x.model, flow(x.model, x.theta, {.t_end = "5"}));
   });
-  add("min2021.exp_bound", "T1.5, taylor to L = 1e-40", 60, S::quick, [] {
+  add("min2021.exp_bound", "T1.5, taylor to L = 1e-40", 60, S::quick, pass, [] {
     const auto model = t1_5_model();
     return check_min2021_exp_bound(model, flow(model, t1_5_start(model), {.loss_below = "1e-40"}));
   });
-  add("min2021.exp_bound", "T1.1 scalar, u = v = 0 (c(0) = 0: not applicable)", 30, S::quick, [] {
+  add("min2021.exp_bound", "T1.1 scalar, u = v = 0 (c(0) = 0: not applicable)", 30, S::quick, not_applicable, [] {
     const auto model = scalar_model();
     return check_min2021_exp_bound(model, flow(model, model.pack(rows({{"0"}}), rows({{"0"}})), {.t_end = "1"}));
   });
-  add("min2021.minnorm", "T1.5 (invariant set), taylor to L = 1e-70", 90, S::quick, [] {
+  add("min2021.minnorm", "T1.5 (invariant set), taylor to L = 1e-70", 90, S::quick, pass, [] {
     const auto model = t1_5_model();
     return check_min2021_minnorm(model, flow(model, t1_5_start(model), {.loss_below = "1e-70"}));
   });
-  add("min2021.minnorm", "random 3×5, h = 6, U2(0) ≠ 0 inside the invariant set, taylor to L = 1e-60", 80, S::quick, [] {
+  add("min2021.minnorm", "random 3×5, h = 6, U2(0) ≠ 0 inside the invariant set, taylor to L = 1e-60", 80, S::quick, pass, [] {
     const auto x = invariant_set_linear2(7);
     return check_min2021_minnorm(x.model, flow(x.model, x.theta, {.loss_below = "1e-60"}));
   });
-  add("min2021.minnorm", "T1.2, U2(0) = (0.3, −0.1) (outside: not applicable)", 60, S::quick, [] {
+  add("min2021.minnorm", "T1.2, U2(0) = (0.3, −0.1) (outside: not applicable)", 60, S::quick, not_applicable, [] {
     const auto model = t1_5_model();
     return check_min2021_minnorm(model, flow(model, t1_5_start(model, "0.3", "-0.1"), {.loss_below = "1e-40"}));
   });
-  add("min2021.kernel_identity", "T1.2, U2(0) = (0.3, −0.1), taylor to L = 1e-70", 90, S::quick, [] {
+  add("min2021.kernel_identity", "T1.2, U2(0) = (0.3, −0.1), taylor to L = 1e-70", 90, S::quick, pass, [] {
     const auto model = t1_5_model();
     return check_min2021_kernel_identity(model, flow(model, t1_5_start(model, "0.3", "-0.1"), {.loss_below = "1e-70"}));
   });
-  add("min2021.kernel_identity", "random 3×5, h = 4, taylor to L = 1e-60", 80, S::quick, [] {
+  add("min2021.kernel_identity", "random 3×5, h = 4, taylor to L = 1e-60", 80, S::quick, pass, [] {
     const auto x = random_linear2(3);
     return check_min2021_kernel_identity(x.model, flow(x.model, x.theta, {.loss_below = "1e-60"}));
   });
-  add("min2021.width", "E3-style sweep: N = 10, n = 40, h = 32…512, 3 seeds", 30, S::quick, [] {
+  add("min2021.width", "E3-style sweep: N = 10, n = 40, h = 32…512, 3 seeds", 30, S::quick, pass, [] {
     width_sweep_options o;
     o.widths = {32, 64, 128, 256, 512};
     o.seeds = 3;
     return check_min2021_width<Real>(o);
   });
-  add("min2021.width", "E3-style sweep: N = 20, n = 100, h = 125…4000, 5 seeds", 30, S::full, [] {
+  add("min2021.width", "E3-style sweep: N = 20, n = 100, h = 125…4000, 5 seeds", 30, S::full, pass, [] {
     width_sweep_options o;
     o.N = 20;
     o.n = 100;
@@ -205,38 +205,38 @@ std::vector<verify_case> all_cases() {
         std::tuple{"E2, balanced start with the product of σ_U = σ_V = 0.1", "0.1", "0.1", true}}) {
     const char *u = sU, *v = sV;
     const bool b = balanced;
-    add("min2021.rate", label, 30, S::full, [=] {
+    add("min2021.rate", label, 30, S::full, pass, [=] {
       const auto x = e2_instance(u, v, b);
       const auto trace = flow(x.model, x.theta, {.loss_below = "1e-20"});
       return with_time(check_min2021_rate(x.model, trace), trace);
     });
-    add("min2021.exp_bound", label, 30, S::full, [=] {
+    add("min2021.exp_bound", label, 30, S::full, pass, [=] {
       const auto x = e2_instance(u, v, b);
       const auto trace = flow(x.model, x.theta, {.loss_below = "1e-20"});
       return with_time(check_min2021_exp_bound(x.model, trace), trace);
     });
   }
-  add("arora2018.balanced", "depth 4, layers 5→4→3→4→2, unbalanced start, taylor to t = 3", 50, S::quick, [] {
+  add("arora2018.balanced", "depth 4, layers 5→4→3→4→2, unbalanced start, taylor to t = 3", 50, S::quick, pass, [] {
     const auto x = random_deep4(4);
     return check_arora2018_balanced(x.model, flow(x.model, x.theta, {.t_end = "3"}));
   });
-  add("arora2018.balanced", "depth 4, rk78 to t = 3", 40, S::quick, [] {
+  add("arora2018.balanced", "depth 4, rk78 to t = 3", 40, S::quick, pass, [] {
     const auto x = random_deep4(5);
     return check_arora2018_balanced(x.model, flow(x.model, x.theta, {.method = method::rk78, .t_end = "3"}));
   });
-  add("saxe2014.closed_form", "two-layer, X = I, Σyx = diag(3, 1), h = 3", 50, S::quick, [] {
+  add("saxe2014.closed_form", "two-layer, X = I, Σyx = diag(3, 1), h = 3", 50, S::quick, pass, [] {
     const auto model = whitened_linear2();
     return check_saxe2014_closed_form(model, flow(model, spectral_linear2_start(model), {.t_end = "6"}));
   });
-  add("saxe2014.closed_form", "depth 3, X = I, Σyx = diag(2, 1.5, 0.5), widths 3→4→3→3", 50, S::quick, [] {
+  add("saxe2014.closed_form", "depth 3, X = I, Σyx = diag(2, 1.5, 0.5), widths 3→4→3→3", 50, S::quick, pass, [] {
     const auto model = whitened_deep3();
     return check_saxe2014_closed_form(model, flow(model, spectral_deep3_start(model), {.t_end = "12"}));
   });
-  add("saxe2014.closed_form", "depth 4 random start (not balanced: not applicable)", 30, S::quick, [] {
+  add("saxe2014.closed_form", "depth 4 random start (not balanced: not applicable)", 30, S::quick, not_applicable, [] {
     const auto x = random_deep4(6);
     return check_saxe2014_closed_form(x.model, flow(x.model, x.theta, {.t_end = "1"}));
   });
-  add("flow.path_defect", "T1.5, rk78 to t = 8 (41 samples), re-integrated at 50 digits", 30, S::quick, [] {
+  add("flow.path_defect", "T1.5, rk78 to t = 8 (41 samples), re-integrated at 50 digits", 30, S::quick, pass, [] {
     // The path at 30 digits; the model rebuilt from its decimal inputs and the path re-read at 50.
     const auto low = flow(t1_5_model(), t1_5_start(t1_5_model()), {.method = method::rk78, .t_end = "8"});
     const std::string rounding = to_decimal(eps<Real>());
@@ -266,7 +266,7 @@ std::vector<verify_case> verify_cases(verify_suite suite) {
 
 verify_row run_verify_case(const verify_case& c) {
   const auto start = std::chrono::steady_clock::now();
-  verify_row row{c.id, c.instance, c.digits, {}, 0};
+  verify_row row{c.id, c.instance, c.digits, {}, 0, c.expected};
   try {
     working_precision_scope scope(c.digits);
     row.result = c.run();

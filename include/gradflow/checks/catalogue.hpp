@@ -37,11 +37,12 @@ inline const std::vector<catalogue_entry>& check_catalogue() {
       {"yun2021.regression", "square loss, S orthogonal ⇒ ρ(∞) minimises Σ_j Q_j(ρ_j) s.t. XSᵀρ = y; a_{l,j}² − a_{1,j}² conserved",
        "tensor"},
       {"yun2021.classification", "separable data, exponential loss ⇒ ρ/‖ρ‖ → a KKT point of min ‖ρ‖_{2/L} s.t. y_n⟨Sx_n, ρ⟩ ≥ 1 "
-       "(asserted: G^{-1}(ρ(t)) ∈ {Aᵀν : ν ≥ 0} at t_f; the KKT residual is reported)", "tensor"},
-      {"soudry2018.direction", "linear predictor, separable data ⇒ ‖w/‖w‖ − ŵ/‖ŵ‖‖ ≤ 2(‖w̃‖ + 1)/(‖ŵ‖ log t), ŵ the ℓ2 max margin",
-       "tensor (L = 1)"},
-      {"moroshko2020.transition", "exponential loss, one data point ⇒ β/γ = argmin Q_α̃ s.t. ⟨x̃, β⟩ = 1 with α̃^D = α^D/γ at every t",
-       "diagonal"},
+       "(asserted: the flow's identity G^{-1}(ρ(t_f)) ∈ {Aᵀν : ν ≥ 0}; reported, no rate: the ℓ1 LP gap (L = 2) or KKT residual)",
+       "tensor"},
+      {"soudry2018.direction", "linear predictor, separable data ⇒ w = ŵ log t + w̃ + r, ŵ the ℓ2 max margin, ‖r(t)‖ = O(t^-μ) "
+       "(asserted from t_m = √t_f to t_f; the direction error ≤ 2(‖w̃‖ + ‖r‖)/(‖ŵ‖ log t) follows)", "tensor (L = 1)"},
+      {"moroshko2020.transition", "exponential loss, one data point ⇒ β/γ = argmin Q_α̃ s.t. ⟨x̃, β⟩ = 1 with α̃^D = α^D/γ at every t, "
+       "and γ(t) = F(τ), t = ∫₀^τ e^{F} (the clock, by quadrature)", "diagonal"},
       {"du2018.relu_balance", "shallow ReLU net, first layer trained ⇒ ‖w_i‖² + b_i² − a_i² is constant along the flow, across kinks and sliding modes",
        "relu_shallow"},
       {"jin2023.spline_limit", "ASI, skip connection ⇒ sup|f(·, θ(∞)) − g*| = O(n^{-1/2}), g* the natural cubic spline (ζ constant), "

@@ -14,6 +14,7 @@
 #include "gradflow/solvers/polyharmonic_spline.hpp"
 
 #include <boost/math/constants/constants.hpp>
+#include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -170,7 +171,8 @@ Scalar sup_distance_to_natural_spline(const relu_shallow<Scalar>& model, const S
 
 /// jin2023.spline_limit on a width sweep (widths increasing, at least two, each with at least two
 /// seeds): the least-squares slope of log(error) against log(width) over all runs, with its standard
-/// error se; the theorem's sup error O_p(n^{−1/2}) fails when slope > −½ + 2·se.
+/// error se; the theorem's sup error O_p(n^{−1/2}) fails when slope > −½ + t_{0.975}(runs − 2)·se, the
+/// one-sided 97.5% quantile of Student's t with the fit's degrees of freedom (proofs/jin2023.spline_limit.md).
 inline check_result check_jin2023_spline_limit(const std::vector<width_errors>& sweep, const std::string& hypotheses_failed = "") {
   const std::string id = "jin2023.spline_limit";
   if (!hypotheses_failed.empty()) return not_applicable(id, hypotheses_failed);
@@ -194,13 +196,18 @@ inline check_result check_jin2023_spline_limit(const std::vector<width_errors>& 
   const double slope = sxy / sxx;
   double residual = 0;
   for (const auto& [u, v] : points) residual += std::pow(v - my - slope * (u - mx), 2);
-  const double se = std::sqrt(residual / static_cast<double>(points.size() - 2) / sxx), bound = -0.5 + 2 * se;
+  // se estimated from the fit's own residuals has runs − 2 degrees of freedom: Student's t, not the
+  // normal 2, is the honest multiplier (2 would be a 90–95% test at 4–6 runs, not 97.5%).
+  const double dof = static_cast<double>(points.size() - 2);
+  const double quantile = boost::math::quantile(boost::math::students_t_distribution<double>(dof), 0.975);
+  const double se = std::sqrt(residual / dof / sxx), bound = -0.5 + quantile * se;
   char numbers[2][32];
   std::snprintf(numbers[0], sizeof numbers[0], "%.4g", slope);
   std::snprintf(numbers[1], sizeof numbers[1], "%.4g", bound);
   return {id, slope <= bound ? verdict::pass : verdict::fail, numbers[0], numbers[1],
           "least-squares slope of log sup|f − g*| against log n over " + std::to_string(points.size()) + " runs (se " +
-              std::to_string(se).substr(0, 6) + "); the bound is −1/2 + 2·se; mean ± std: " + table};
+              std::to_string(se).substr(0, 6) + "); the bound is −1/2 + t·se, t = " + std::to_string(quantile).substr(0, 5) +
+              " (Student's t, 97.5%, " + std::to_string(points.size() - 2) + " degrees of freedom); mean ± std: " + table};
 }
 
 }  // namespace gradflow

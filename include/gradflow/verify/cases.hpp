@@ -13,26 +13,35 @@ namespace gradflow {
 enum class verify_suite { quick, full };
 
 /// One instance of one check. `run` is called inside a working_precision_scope of `digits`.
+/// `expected` pins the instance's verdict: any other verdict (a `pass` instance that turned
+/// `not_applicable` included) fails `gradflow verify`.
 struct verify_case {
   std::string id, instance;
   unsigned digits = 0;
   verify_suite suite = verify_suite::quick;  ///< quick cases also run in the full suite
+  gradflow::verdict expected = verdict::pass;
   std::function<check_result()> run;
 };
 
-/// The finished case: the check's verdict and how long the instance took (integration included).
+/// The finished case: the check's verdict, the pinned one, and how long the instance took
+/// (integration included).
 struct verify_row {
   std::string id, instance;
   unsigned digits = 0;
   check_result result;
   double seconds = 0;
+  gradflow::verdict expected = verdict::pass;
+
+  /// True iff the instance gave its pinned verdict.
+  bool as_expected() const { return result.verdict == expected; }
 };
 
 /// The cases of a suite, in catalogue order.
 std::vector<verify_case> verify_cases(verify_suite suite);
 
-/// Runs one case at its working precision. An exception inside the instance becomes a `fail` whose
-/// detail carries the message: a verify run always reports every case.
+/// Runs one case at its working precision. An exception inside the instance (a solver or run that
+/// failed inside a check) becomes a `fail` whose detail carries the message, never
+/// `not_applicable`: a verify run always reports every case, and the error fails the run.
 verify_row run_verify_case(const verify_case& c);
 
 }  // namespace gradflow
