@@ -4,6 +4,7 @@
 // summary.json, trajectory.csv, final/*.csv and manifest.json, replacing an earlier output; Ctrl-C
 // exits 130 with complete files and stop_reason "interrupted".
 #define BOOST_TEST_MODULE cli
+#include "support/configs.hpp"
 #include "support/sandbox.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -29,24 +30,7 @@ using gradflow::test::quote;
 using gradflow::test::run_result;
 using gradflow::test::slurp;
 
-// A small instance that runs in well under a second, so that a case whose input is not rejected
-// still finishes quickly (and fails on its exit status).
-const std::string base_config = R"([model]
-kind = "linear2"
-X = [["1", "0", "0"], ["0", "2", "0"]]
-Y = [["1"], ["1"]]
-U0 = [["1", "0.5"], ["0.2", "-0.3"], ["0", "0"]]
-V0 = [["0.1", "0.2"]]
-
-[precision]
-digits = 30
-
-[integrator]
-tolerance = "1e-20"
-
-[stop]
-t_end = "2"
-)";
+const std::string& base_config = gradflow::test::t1_5_quick_config;
 
 // The same data for a depth-3 linear_deep network: widths 3 → 2 → 2 → 1.
 const std::string deep_config = R"([model]

@@ -4,6 +4,7 @@
 // inputs' bytes as they were read, not as they are at the end of the run.
 #define BOOST_TEST_MODULE cli_inputs
 #include "support/background_run.hpp"
+#include "support/configs.hpp"
 #include "support/sandbox.hpp"
 
 #include "gradflow/io/sha256.hpp"
@@ -26,22 +27,7 @@ namespace {
 
 const std::string u0_inline = R"(U0 = [["1", "0.5"], ["0.2", "-0.3"], ["0", "0"]])";
 
-const std::string base_config = R"([model]
-kind = "linear2"
-X = [["1", "0", "0"], ["0", "2", "0"]]
-Y = [["1"], ["1"]]
-U0 = [["1", "0.5"], ["0.2", "-0.3"], ["0", "0"]]
-V0 = [["0.1", "0.2"]]
-
-[precision]
-digits = 30
-
-[integrator]
-tolerance = "1e-20"
-
-[stop]
-t_end = "2"
-)";
+const std::string& base_config = gradflow::test::t1_5_quick_config;
 
 std::string with_u0(const std::string& value) { return gradflow::test::replace_first(base_config, u0_inline, "U0 = " + value); }
 

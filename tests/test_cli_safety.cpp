@@ -4,6 +4,7 @@
 // ends it. Each case is a reproduction from the issue: it failed before the change.
 #define BOOST_TEST_MODULE cli_safety
 #include "support/background_run.hpp"
+#include "support/configs.hpp"
 #include "support/sandbox.hpp"
 
 #include "gradflow/io/sha256.hpp"
@@ -29,22 +30,7 @@ using gradflow::test::background_run;
 namespace {
 
 // Runs in well under a second.
-const std::string quick_config = R"([model]
-kind = "linear2"
-X = [["1", "0", "0"], ["0", "2", "0"]]
-Y = [["1"], ["1"]]
-U0 = [["1", "0.5"], ["0.2", "-0.3"], ["0", "0"]]
-V0 = [["0.1", "0.2"]]
-
-[precision]
-digits = 30
-
-[integrator]
-tolerance = "1e-20"
-
-[stop]
-t_end = "2"
-)";
+const std::string& quick_config = gradflow::test::t1_5_quick_config;
 
 // Runs for minutes (rk78 at a tolerance of 1e-280 to t = 10^6) unless a signal stops it.
 const std::string long_config = R"([model]

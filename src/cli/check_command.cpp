@@ -196,17 +196,6 @@ std::vector<check_result> model_checks(const run_config& c, const text_path& pat
   });
 }
 
-bool is_known_id(const std::string& id) {
-  const auto& c = check_catalogue();
-  return std::any_of(c.begin(), c.end(), [&](const catalogue_entry& e) { return e.id == id; });
-}
-
-std::string known_ids() {
-  std::string out;
-  for (const auto& e : check_catalogue()) out += (out.empty() ? "" : ", ") + std::string(e.id);
-  return out;
-}
-
 // Short numbers for the table: the full decimal strings are in --json.
 std::string column(const std::string& text) {
   if (text.size() <= 12 || text.find_first_not_of("0123456789+-.eE") != std::string::npos) return text;
@@ -227,8 +216,8 @@ struct check_row {
 
 int judge(const check_arguments& args) {
   for (const auto& id : args.ids)
-    if (!is_known_id(id))
-      throw invalid_input("unknown check id \"" + id + "\" (known ids: " + known_ids() + ")");
+    if (!is_catalogued(id))
+      throw invalid_input("unknown check id \"" + id + "\" (known ids: " + catalogued_ids() + ")");
   const fs::path config_file = args.dir / "config.toml";
   if (!fs::is_regular_file(config_file))
     throw invalid_input(config_file.string() +

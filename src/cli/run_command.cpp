@@ -20,6 +20,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <iterator>
 #include <system_error>
 #include <iostream>
 
@@ -27,40 +28,39 @@ namespace gradflow::cli {
 
 namespace {
 
-// final/<name>.csv of each model: its weights and the end-to-end product Θ (prediction X Θ).
+// final/<name>.csv of each model: its weights (state_columns.hpp's state_matrices, the names of the
+// state columns) and what is derived from them: the end-to-end product Θ (prediction X Θ), β, ρ.
 template <class Scalar>
-std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const linear2<Scalar>& model, const Scalar* theta) {
-  return {{"U", model.U(theta)}, {"V", model.V(theta)}, {"product", model.product(theta)}};
+using named_matrices = std::vector<std::pair<std::string, matrix<Scalar>>>;
+
+template <class Scalar>
+named_matrices<Scalar> joined(named_matrices<Scalar> first, named_matrices<Scalar> second) {
+  first.insert(first.end(), std::make_move_iterator(second.begin()), std::make_move_iterator(second.end()));
+  return first;
 }
 
 template <class Scalar>
-std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const linear_deep<Scalar>& model, const Scalar* theta) {
-  std::vector<std::pair<std::string, matrix<Scalar>>> out;
-  for (int j = 1; j <= model.depth(); ++j) {
-    std::string name = std::to_string(j);  // "W" + to_string(j) trips a false -Wrestrict in GCC 12
-    name.insert(name.begin(), 'W');
-    out.emplace_back(std::move(name), model.W(theta, j));
-  }
-  out.emplace_back("product", model.product(theta));
-  return out;
+named_matrices<Scalar> final_matrices(const linear2<Scalar>& model, const Scalar* theta) {
+  return joined<Scalar>(state_matrices(model, theta), {{"product", model.product(theta)}});
 }
 
 template <class Scalar>
-std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const diagonal<Scalar>& model, const Scalar* theta) {
-  return {{"beta", model.product(theta)}, {"w_plus", model.w_plus(theta)}, {"w_minus", model.w_minus(theta)}};
+named_matrices<Scalar> final_matrices(const linear_deep<Scalar>& model, const Scalar* theta) {
+  return joined<Scalar>(state_matrices(model, theta), {{"product", model.product(theta)}});
 }
 
 template <class Scalar>
-std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const tensor<Scalar>& model, const Scalar* theta) {
-  std::vector<std::pair<std::string, matrix<Scalar>>> out{{"rho", model.product(theta)}, {"beta", model.input_predictor(theta)}};
-  for (int l = 1; l <= model.depth(); ++l) {
-    std::string name = std::to_string(l);
-    name.insert(name.begin(), 'v');
-    out.emplace_back(std::move(name), model.v(theta, l));
-  }
-  return out;
+named_matrices<Scalar> final_matrices(const diagonal<Scalar>& model, const Scalar* theta) {
+  return joined<Scalar>({{"beta", model.product(theta)}}, state_matrices(model, theta));
 }
 
+template <class Scalar>
+named_matrices<Scalar> final_matrices(const tensor<Scalar>& model, const Scalar* theta) {
+  return joined<Scalar>({{"rho", model.product(theta)}, {"beta", model.input_predictor(theta)}},
+                        state_matrices(model, theta));
+}
+
+// relu_shallow writes W and b also when only the output layer trains (they are then fixed, not state).
 template <class Scalar>
 std::vector<std::pair<std::string, matrix<Scalar>>> final_matrices(const relu_shallow<Scalar>& model, const Scalar* theta) {
   const relu_parameters<Scalar> p = model.unpack(theta);

@@ -22,17 +22,6 @@ namespace gradflow::cli {
 
 namespace {
 
-bool is_known_id(const std::string& id) {
-  const auto& c = check_catalogue();
-  return std::any_of(c.begin(), c.end(), [&](const catalogue_entry& e) { return e.id == id; });
-}
-
-std::string known_ids() {
-  std::string out;
-  for (const auto& e : check_catalogue()) out += (out.empty() ? "" : ", ") + std::string(e.id);
-  return out;
-}
-
 // A private name beside `file` for writing it: hidden, made of a hash of the name and the process id
 // (so it fits NAME_MAX for every legal name and is never a user's "FILE.partial"), created O_EXCL.
 std::filesystem::path temporary_beside(const std::filesystem::path& file) {
@@ -86,8 +75,8 @@ int verify_command(const verify_arguments& args) {
     return exit_bad_input;
   }
   for (const auto& id : args.ids)
-    if (!is_known_id(id)) {
-      std::fprintf(stderr, "gradflow: unknown check id \"%s\" (known ids: %s)\n", id.c_str(), known_ids().c_str());
+    if (!is_catalogued(id)) {
+      std::fprintf(stderr, "gradflow: unknown check id \"%s\" (known ids: %s)\n", id.c_str(), catalogued_ids().c_str());
       return exit_bad_input;
     }
   if (!args.json.empty()) {

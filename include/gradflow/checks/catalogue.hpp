@@ -1,6 +1,8 @@
 #pragma once
 // The theorem catalogue: every check id with a one-line statement and the models it applies to.
 // The ids are a contract: code, tests, proofs/<id>.md and datasets use the same strings.
+#include <algorithm>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -51,6 +53,19 @@ inline const std::vector<catalogue_entry>& check_catalogue() {
        "(uniform, Gaussian and W = ±1 closed forms; verify only)", "—"},
   };
   return entries;
+}
+
+/// Whether `id` names a check of the catalogue.
+inline bool is_catalogued(std::string_view id) {
+  const auto& c = check_catalogue();
+  return std::any_of(c.begin(), c.end(), [&](const catalogue_entry& e) { return e.id == id; });
+}
+
+/// Every check id, comma-separated (for "unknown check id" messages).
+inline std::string catalogued_ids() {
+  std::string out;
+  for (const auto& e : check_catalogue()) out += (out.empty() ? "" : ", ") + std::string(e.id);
+  return out;
 }
 
 }  // namespace gradflow
