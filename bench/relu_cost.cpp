@@ -7,6 +7,7 @@
 // of the final states (the two must agree to about the tolerance). Tab-separated.
 #include "gradflow/integrate/integrate_impl.hpp"  // taylor::detail::drive for the graph baseline
 #include "gradflow/models/relu_init.hpp"
+#include "gradflow/models/relu_shallow.hpp"
 #include "gradflow/numeric/decimal_matrix.hpp"
 #include "support/relu_graph_only.hpp"
 

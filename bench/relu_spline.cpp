@@ -6,6 +6,7 @@
 #include "gradflow/checks/jin2023.hpp"
 #include "gradflow/integrate/integrate.hpp"
 #include "gradflow/models/relu_init.hpp"
+#include "gradflow/models/relu_shallow.hpp"
 #include "gradflow/numeric/decimal_matrix.hpp"
 
 #include <chrono>

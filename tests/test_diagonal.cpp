@@ -3,6 +3,7 @@
 // against the published Q_α-minimiser values of THEOREMS.md §4.3 (mpmath, independent of gradflow).
 #define BOOST_TEST_MODULE diagonal
 #include "gradflow/integrate/integrate.hpp"
+#include "gradflow/models/diagonal.hpp"
 #include "gradflow/taylor/graph.hpp"
 #include "gradflow/taylor/jet.hpp"
 #include "support/finite_differences.hpp"

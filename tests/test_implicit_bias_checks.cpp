@@ -10,6 +10,8 @@
 #include "gradflow/checks/yun2021.hpp"
 #include "gradflow/integrate/integrate_impl.hpp"
 #include "gradflow/integrate/time_change.hpp"
+#include "gradflow/models/diagonal.hpp"
+#include "gradflow/models/tensor.hpp"
 #include "gradflow/numeric/orthogonal_transform.hpp"
 #include "gradflow/taylor/jet_impl.hpp"
 #include "support/literals.hpp"

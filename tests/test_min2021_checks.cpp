@@ -2,6 +2,7 @@
 // fails on a path that violates its statement, and is not_applicable when a hypothesis fails.
 #define BOOST_TEST_MODULE min2021_checks
 #include "gradflow/checks/min2021.hpp"
+#include "gradflow/models/linear2.hpp"
 #include "support/instances.hpp"
 #include "support/literals.hpp"
 #include "support/working_precision.hpp"

@@ -4,6 +4,8 @@
 // nudged from the middle on, and (time change) a clock off by 1e-10 while the weights are right.
 #define BOOST_TEST_MODULE path_defect
 #include "gradflow/checks/path_defect.hpp"
+#include "gradflow/models/diagonal.hpp"
+#include "gradflow/models/linear2.hpp"
 #include "support/instances.hpp"
 #include "support/literals.hpp"
 #include "support/working_precision.hpp"

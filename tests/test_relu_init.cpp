@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE relu_init
 #include "gradflow/checks/jin2023.hpp"
 #include "gradflow/models/relu_init.hpp"
+#include "gradflow/models/relu_shallow.hpp"
 #include "support/literals.hpp"
 #include "support/working_precision.hpp"
 

@@ -6,6 +6,7 @@
 #define BOOST_TEST_MODULE relu_jet
 #include "gradflow/integrate/integrate_impl.hpp"
 #include "gradflow/models/relu_init.hpp"
+#include "gradflow/models/relu_shallow.hpp"
 #include "gradflow/taylor/step_control.hpp"
 #include "gradflow/taylor/jet_impl.hpp"
 #include "support/literals.hpp"

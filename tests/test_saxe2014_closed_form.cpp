@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE saxe2014_closed_form
 #include "gradflow/checks/deep_linear.hpp"
 #include "gradflow/checks/saxe_mode.hpp"
+#include "gradflow/models/linear2.hpp"
 #include "support/working_precision.hpp"
 
 #include <boost/test/unit_test.hpp>

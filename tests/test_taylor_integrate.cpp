@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "gradflow/integrate/integrate_impl.hpp"
+#include "gradflow/models/linear2.hpp"
 #include "gradflow/taylor/jet_impl.hpp"
 #include "support/instances.hpp"
 #include "support/working_precision.hpp"

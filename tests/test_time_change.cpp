@@ -5,6 +5,8 @@
 // curve 2(sinh ν, sinh 2ν) with ν from bisection; log10 t against the published 12 digits).
 #define BOOST_TEST_MODULE time_change
 #include "gradflow/integrate/time_change.hpp"
+#include "gradflow/models/diagonal.hpp"
+#include "gradflow/models/tensor.hpp"
 #include "gradflow/taylor/graph.hpp"
 #include "gradflow/taylor/jet.hpp"
 #include "support/literals.hpp"

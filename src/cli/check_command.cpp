@@ -2,14 +2,13 @@
 // other implementation) under the config it claims to follow. README "Testing your own implementation".
 #include "check_command.hpp"
 
-#include "configured_model.hpp"
-#include "path_check.hpp"
+#include "progress.hpp"
 #include "run_command.hpp"
-#include "state_columns.hpp"
 
 #include "gradflow/checks/catalogue.hpp"
-#include "gradflow/checks/run_checks.hpp"
+#include "gradflow/io/invalid_input.hpp"
 #include "gradflow/numeric/precision.hpp"
+#include "gradflow/run/run.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -177,25 +176,6 @@ stop_reason stop_of(const fs::path& dir, const run_config& c, const text_path& p
                                                                            : stop_reason::t_end;
 }
 
-// The model's run checks (checks/run_checks.hpp) on the path at its own scalar and precision.
-template <class Scalar>
-std::vector<check_result> model_checks(const run_config& c, const text_path& path,
-                                       const std::string& tolerance, stop_reason reason) {
-  return with_configured_model<Scalar>(c, [&](const auto& model, const std::vector<Scalar>&) {
-    run_trace<Scalar> trace;
-    trace.tolerance = parse_decimal<Scalar>(tolerance);
-    trace.reason = reason;
-    for (const auto n : path.interval_steps) trace.steps += n;
-    for (std::size_t k = 0; k < path.t.size(); ++k) {
-      std::vector<Scalar> theta;
-      for (const auto& x : path.theta[k]) theta.push_back(parse_decimal<Scalar>(x));
-      trace.samples.push_back(
-          sample_at(model, parse_decimal<Scalar>(path.t[k]), std::span<const Scalar>(theta)));
-    }
-    return run_checks(model, trace);
-  });
-}
-
 // Short numbers for the table: the full decimal strings are in --json.
 std::string column(const std::string& text) {
   if (text.size() <= 12 || text.find_first_not_of("0123456789+-.eE") != std::string::npos) return text;
@@ -233,12 +213,7 @@ int judge(const check_arguments& args) {
     probe.close();
     fs::remove(args.json.string() + ".partial");
   }
-  std::vector<std::string> names;
-  {
-    working_precision_scope scope(path_check_digits(c));
-    names = with_configured_model<Real>(
-        c, [](const auto& model, const std::vector<Real>&) { return state_column_names<Real>(model); });
-  }
+  const std::vector<std::string> names = state_column_names(c);
   const fs::path file = args.dir / "trajectory.csv";
   const text_path path = read_path(read_table(file), file, c, names);
   const auto wanted = [&](const std::string& id) {
@@ -250,8 +225,9 @@ int judge(const check_arguments& args) {
   if (wanted("flow.path_defect")) {
     const auto start = clock::now();
     check_result r;
+    cli_observer observer(args.quiet);
     try {
-      r = path_defect_of(c, path, tolerance, args.quiet);
+      r = path_defect_of(c, path, tolerance, observer);
     } catch (const std::exception& e) {
       r = {"flow.path_defect", verdict::fail, "", "", std::string("the re-integration failed: ") + e.what()};
     }
@@ -263,13 +239,7 @@ int judge(const check_arguments& args) {
   if (others) {
     const auto start = clock::now();
     const stop_reason reason = stop_of(args.dir, c, path);
-    std::vector<check_result> results;
-    if (c.is_float64) {
-      results = model_checks<double>(c, path, tolerance, reason);
-    } else {
-      working_precision_scope scope(c.digits);
-      results = model_checks<Real>(c, path, tolerance, reason);
-    }
+    std::vector<check_result> results = model_checks_of(c, path, tolerance, reason);
     // The model's checks run together: each row shows their shared time.
     const double seconds = std::chrono::duration<double>(clock::now() - start).count();
     for (auto& r : results)

@@ -6,6 +6,7 @@
 #include "gradflow/checks/catalogue.hpp"
 #include "gradflow/config.hpp"
 #include "gradflow/integrate/method.hpp"
+#include "gradflow/run/model_entry.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -14,21 +15,38 @@
 
 namespace {
 
+// The models from their entries (run/model_entry.hpp), then losses, methods, scalars and the catalogue.
 void print_list() {
-  std::printf("models:   linear2   f(x) = V Uᵀ x, L = ½‖Y − X U Vᵀ‖²_F (Min, Tarmoun, Vidal, Mallada 2021)\n");
-  std::printf("          linear_deep f(x) = W_L⋯W_1 x, L = ½‖Y − X W_1ᵀ⋯W_Lᵀ‖²_F, depth L >= 2 (Arora, Cohen, Hazan 2018; Saxe et al. 2014)\n");
-  std::printf("          diagonal  β = w₊^D − w₋^D, f(x) = ⟨β, x⟩, depth D >= 2 (Woodworth et al. 2020; Moroshko et al. 2020)\n");
-  std::printf("          tensor    f(x) = ⟨Sx, v_1∘⋯∘v_L⟩, S identity/hadamard/dct/matrix, L >= 1 (Yun, Krishnan, Mobahi 2021;\n"
-              "                    L = 1: linear predictor, Soudry et al. 2018)\n");
-  std::printf("          relu_shallow f(x) = s Σ a_i [⟨w_i, x⟩ + b_i]_+ + c (+ u·x + v), inputs d = 1 or 2, seeded init; kinks and\n"
-              "                    Filippov sliding modes are events of the taylor method (Jin & Montúfar 2023; Du, Hu, Lee 2018)\n");
-  std::printf("losses:   square ½Σ(ŷ − y)² (all models); exponential Σ exp(−yŷ), logistic Σ ln(1 + exp(−yŷ)) (diagonal, tensor)\n");
+  bool first = true;
+  for (const gradflow::model_entry* e : gradflow::model_entries()) {
+    std::string summary(e->summary);
+    for (std::size_t at = 0; (at = summary.find('\n', at)) != std::string::npos; at += 23) summary.insert(at + 1, 22, ' ');
+    std::printf("%s%-11s %s\n", first ? "models:   " : "          ", std::string(e->kind).c_str(), summary.c_str());
+    first = false;
+  }
+  std::printf("losses:   square ½Σ(ŷ − y)² (all models); exponential Σ exp(−yŷ), logistic Σ ln(1 + exp(−yŷ))");
+  std::string more;
+  for (const gradflow::model_entry* e : gradflow::model_entries())
+    if (e->losses.size() > 1) more += (more.empty() ? "" : ", ") + std::string(e->kind);
+  std::printf(" (%s)\n", more.c_str());
   std::printf("methods:  taylor (adaptive high-order Taylor series; stop.loss_below; time_change = \"loss\"), rk78, dopri5,\n"
               "          bulirsch_stoer (odeint)\n");
   std::printf("scalars:  mpfr (precision.digits decimal digits), float64\n");
   std::printf("checks:   (statement; models; proofs/<id>.md)\n");
   for (const auto& e : gradflow::check_catalogue())
-    std::printf("  %-24s %s [%s]\n", std::string(e.id).c_str(), std::string(e.statement).c_str(), std::string(e.models).c_str());
+    std::printf("  %-24s %s [%s]\n", std::string(e.id).c_str(), std::string(e.statement).c_str(),
+                gradflow::models_reporting(e.id).c_str());
+}
+
+// --help's list of [model] keys, per model, from the entries.
+std::string model_keys_help() {
+  std::string out = "Config keys: [model] kind, loss, and the keys of each model.kind:\n";
+  for (const gradflow::model_entry* e : gradflow::model_entries()) {
+    out += "  " + std::string(e->kind) + ":";
+    for (std::size_t i = 0; i < e->keys.size(); ++i) out += (i ? ", " : " ") + std::string(e->keys[i].name);
+    out += "\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -52,10 +70,9 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   run->add_flag("--quiet", run_args.quiet, "No progress lines on stderr");
   run->footer(
-      "Config keys: [model] kind, loss, X, Y, U0, V0 (linear2), W0 (linear_deep), depth, alpha, W_plus0, W_minus0\n"
-      "(diagonal), depth, alpha, v0, S (tensor), width, init, init_w, init_b, asi, skip, train, seed (relu_shallow);\n"
+      model_keys_help() +
       "[precision] type, digits; [integrator] method, tolerance, time_change; [stop] t_end, loss_below, max_steps;\n"
-      "[output] samples, spacing, grid (relu_shallow: final/f_grid.csv, and g* in final/spline_grid.csv). Numbers are\n"
+      "[output] samples, spacing, grid (the models that offer it: final/f_grid.csv, and g* in final/spline_grid.csv). Numbers are\n"
       "decimal strings.\n"
       "time_change = \"loss\" integrates in s with dt/ds = 1/L (classification losses to 1e-1000 at t ~ 1e996).\n"
       "summary.json carries the theorem checks' verdicts; exit 1 when one fails (files are still written).\n"

@@ -1,6 +1,7 @@
 #include "memory_estimate.hpp"
 
 #include "gradflow/io/invalid_input.hpp"
+#include "gradflow/run/model_entry.hpp"
 
 #include <sys/resource.h>
 
@@ -13,20 +14,6 @@
 namespace gradflow::cli {
 
 namespace {
-
-double size_of(const text_matrix& M) { return static_cast<double>(M.n_rows() * M.n_cols()); }
-
-// Parameters of the flow (θ's length), from the config's shapes.
-double n_parameters(const run_config& c) {
-  const double d = static_cast<double>(c.X.n_cols());
-  double n = 0;
-  if (c.kind == "linear2") n = size_of(c.U0) + size_of(c.V0);
-  else if (c.kind == "linear_deep") for (const auto& W : c.W0) n += size_of(W);
-  else if (c.kind == "diagonal") n = 2 * d;
-  else if (c.kind == "tensor") n = c.depth * d;
-  else if (c.kind == "relu_shallow") n = static_cast<double>(c.width) * (c.asi ? 2 : 1) * (d + 2) + 1 + (c.skip ? d + 1 : 0);
-  return n + (c.time_change ? 1 : 0);
-}
 
 std::string gigabytes(double bytes) {
   char text[32];
@@ -42,11 +29,12 @@ memory_estimate estimate_memory(const run_config& c, long bits) {
   const bool mp = !c.is_float64;
   const double real = mp ? 48 + 8 * std::ceil(static_cast<double>(bits) / 64) : 8;
   const double text = (mp ? static_cast<double>(c.digits) : 17) + 10;
-  const double d = static_cast<double>(c.X.n_cols()), params = n_parameters(c);
+  const memory_profile model = entry_of(c).memory(c);
+  const double params = model.parameters + (c.time_change ? 1 : 0);
   // Per sample: the trace keeps θ (for the checks; a copy when the time is changed back), the row
-  // keeps t, loss, drifts and the predictor columns (at most 3d + 1), and trajectory.csv the text of
-  // the row plus the string's growth (up to twice its length while it is built).
-  const double columns = 4 + 3 * d + 1;
+  // keeps t, loss, drifts and the model's columns, and trajectory.csv the text of the row plus the
+  // string's growth (up to twice its length while it is built).
+  const double columns = 4 + model.quantities;
   // Allocation overheads (a vector per row and per trace sample, malloc's rounding of the limbs) are
   // covered by the factor 2: examples/t1_5.toml at 60 digits stopped after about 94 000 of
   // output.samples = 200000 peaked at 528 MB, and this estimate gives 720 MB for those rows.
@@ -54,15 +42,14 @@ memory_estimate estimate_memory(const run_config& c, long bits) {
   const double samples = static_cast<double>(c.samples) * per_sample;
   // output.grid: x and f (and g*) per point, and two two-column tables of text.
   const double grid = c.grid ? static_cast<double>(c.grid->points) * (3 * real + 2 * 2 * 2 * text) : 0;
-  // relu_shallow: the Taylor jet keeps each unit's coefficients and its activity against the data;
-  // measured on examples/relu_fig1.toml (d = 1, 5 points, 30 digits, 64-byte Reals): peak RSS 118 MB
-  // at width 2000 and 439 MB at width 8000 (asi: twice as many units), 26.8 kB = 420 Reals per unit.
-  // Taken as 450 Reals per unit and input column (width 10^6 at 30 digits: about 58 GB).
-  const double units = c.kind == "relu_shallow" ? static_cast<double>(c.width) * (c.asi ? 2 : 1) : 0;
-  const double width = units * 450 * std::max(1.0, d) * real;
+  // What the model's integrator keeps beyond its state (e.g. a wide ReLU network's jet per unit).
+  const double width = model.extra_reals * real;
   memory_estimate e;
   e.bytes = samples + grid + width + params * real * 100;  // plus the integrator's stages and jets
-  e.dominant_key = samples >= grid && samples >= width ? "output.samples" : grid >= width ? "output.grid" : "model.width";
+  e.dominant_key = samples >= grid && samples >= width ? "output.samples" : grid >= width ? "output.grid" : model.extra_key;
+  e.dominant_value = e.dominant_key == "output.samples" ? std::to_string(c.samples)
+                     : e.dominant_key == "output.grid"  ? std::to_string(c.grid->points) + " points"
+                                                        : model.extra_value;
   return e;
 }
 
@@ -91,10 +78,7 @@ void require_memory(const run_config& c, long bits) {
   const memory_estimate e = estimate_memory(c, bits);
   const double available = available_memory();
   if (available <= 0 || e.bytes <= available) return;
-  std::string value = e.dominant_key == "output.samples" ? std::to_string(c.samples)
-                      : e.dominant_key == "output.grid"  ? std::to_string(c.grid->points) + " points"
-                                                         : std::to_string(c.width);
-  throw invalid_input(e.dominant_key + " = " + value + " needs about " + gigabytes(e.bytes) +
+  throw invalid_input(e.dominant_key + " = " + e.dominant_value + " needs about " + gigabytes(e.bytes) +
                       (c.is_float64 ? std::string(" in float64") : " at " + std::to_string(c.digits) + " digits") +
                       " but " + gigabytes(available) + " are available: lower " + e.dominant_key +
                       (c.is_float64 ? "" : " or precision.digits"));

@@ -13,7 +13,8 @@ namespace gradflow::cli {
 /// grid tables, a wide ReLU network's Taylor jet), at `bits` of precision (53: float64).
 struct memory_estimate {
   double bytes = 0;
-  std::string dominant_key;  ///< the config key of the largest part ("output.samples", …)
+  std::string dominant_key;    ///< the config key of the largest part ("output.samples", …)
+  std::string dominant_value;  ///< its value as written
 };
 memory_estimate estimate_memory(const run_config& c, long bits);
 

@@ -65,4 +65,28 @@ void progress_meter::update(const std::function<std::string()>& position, std::i
 
 double progress_meter::elapsed() const { return std::chrono::duration<double>(clock::now() - m_start).count(); }
 
+void cli_observer::on_start() { allow_clean_stop(); }
+
+bool cli_observer::on_step(const step_progress& p) {
+  m_progress.update(
+      [&] {
+        char line[96];
+        if (p.time_changed) std::snprintf(line, sizeof line, "log10 t = %.6g (s = %.6g)", p.log10_t, p.s);
+        else std::snprintf(line, sizeof line, "t = %.6g / %.6g", p.t, p.t_end);
+        return std::string(line);
+      },
+      p.steps, p.log10_loss);
+  return !interrupt_requested();
+}
+
+void cli_observer::on_check_progress(std::string_view id, std::size_t done, std::size_t total, unsigned digits) {
+  if (m_quiet) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (!m_check_start) m_check_start = now, m_check_next = now + std::chrono::seconds(1);
+  if (now < m_check_next) return;
+  m_check_next = now + std::chrono::seconds(1);
+  std::fprintf(stderr, "gradflow: %.*s: interval %zu / %zu at %u digits  %.1f s\n", static_cast<int>(id.size()), id.data(),
+               done, total, digits, std::chrono::duration<double>(now - *m_check_start).count());
+}
+
 }  // namespace gradflow::cli

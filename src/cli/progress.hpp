@@ -1,9 +1,12 @@
 #pragma once
 // Command-line conveniences around a run: the progress line on stderr and signal handling.
+#include "gradflow/run/run.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +40,23 @@ class progress_meter {
   using clock = std::chrono::steady_clock;
   bool m_quiet;
   clock::time_point m_start, m_next;
+};
+
+/// The library's run observer on the command line: progress lines on stderr (unless `quiet`) and a
+/// stop request once a signal arrived (interrupt_requested()).
+class cli_observer final : public run_observer {
+ public:
+  explicit cli_observer(bool quiet) : m_quiet(quiet), m_progress(quiet) {}
+  /// From the first step on there is something to save: a signal stops after the step.
+  void on_start() override;
+  bool on_step(const step_progress& p) override;
+  void on_check_progress(std::string_view id, std::size_t done, std::size_t total, unsigned digits) override;
+
+ private:
+  bool m_quiet;
+  progress_meter m_progress;
+  std::optional<std::chrono::steady_clock::time_point> m_check_start;
+  std::chrono::steady_clock::time_point m_check_next;
 };
 
 }  // namespace gradflow::cli

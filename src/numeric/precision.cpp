@@ -42,6 +42,10 @@ long working_bits() {
   return static_cast<long>(boost::multiprecision::detail::digits10_2_2(Real::default_precision()));
 }
 
+long working_bits_for(unsigned digits) {
+  return static_cast<long>(boost::multiprecision::detail::digits10_2_2(digits));
+}
+
 long precision_bits(const Real& x) { return static_cast<long>(mpfr_get_prec(x.backend().data())); }
 
 bool has_working_precision(const Real& x) { return precision_bits(x) == working_bits(); }

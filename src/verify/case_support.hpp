@@ -62,13 +62,3 @@ run_trace<Real> classification_flow(const Model& model, const std::vector<Real>&
 
 }  // namespace gradflow::verify_support
 
-namespace gradflow {
-
-/// The instances of the implicit-bias checks (woodworth2020.*, moroshko2020.*, soudry2018.*,
-/// yun2021.*), in src/verify/implicit_bias_cases.cpp.
-std::vector<verify_case> implicit_bias_cases();
-
-/// The instances of the shallow ReLU checks (du2018.relu_balance, jin2023.zeta), in src/verify/relu_cases.cpp.
-std::vector<verify_case> relu_cases();
-
-}  // namespace gradflow

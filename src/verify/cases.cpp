@@ -1,10 +1,12 @@
 // The instances of `gradflow verify` (proofs/README.md lists which check each one exercises).
 // Every number enters as an integer or a decimal string, parsed at the case's working precision.
+#include "gradflow/models/linear2.hpp"
 #include "gradflow/verify/cases.hpp"
 
 #include "case_support.hpp"
 
 #include "gradflow/checks/catalogue.hpp"
+#include "gradflow/run/model_entry.hpp"
 #include "gradflow/checks/path_defect.hpp"
 #include "gradflow/checks/deep_linear.hpp"
 #include "gradflow/checks/min2021.hpp"
@@ -130,7 +132,11 @@ check_result with_time(check_result r, const run_trace<Real>& trace) {
   return r;
 }
 
-std::vector<verify_case> all_cases() {
+}  // namespace
+
+// The linear models' instances (linear2 and linear_deep: min2021.*, arora2018.*, saxe2014.*), listed by
+// the linear2 entry (src/models/linear2.cpp).
+std::vector<verify_case> linear_cases() {
   using S = verify_suite;
   std::vector<verify_case> c;
   constexpr auto pass = verdict::pass, not_applicable = verdict::not_applicable;
@@ -236,6 +242,18 @@ std::vector<verify_case> all_cases() {
     const auto x = random_deep4(6);
     return check_saxe2014_closed_form(x.model, flow(x.model, x.theta, {.t_end = "1"}));
   });
+  return c;
+}
+
+namespace {
+
+// The model-free check's instances (flow.path_defect), then every model entry's.
+std::vector<verify_case> all_cases() {
+  using S = verify_suite;
+  std::vector<verify_case> c;
+  constexpr auto pass = verdict::pass;
+  auto add = [&](const char* id, const char* instance, unsigned digits, S suite, verdict expected,
+                 std::function<check_result()> run) { c.push_back({id, instance, digits, suite, expected, std::move(run)}); };
   add("flow.path_defect", "T1.5, rk78 to t = 8 (41 samples), re-integrated at 50 digits", 30, S::quick, pass, [] {
     // The path at 30 digits; the model rebuilt from its decimal inputs and the path re-read at 50.
     const auto low = flow(t1_5_model(), t1_5_start(t1_5_model()), {.method = method::rk78, .t_end = "8"});
@@ -245,8 +263,9 @@ std::vector<verify_case> all_cases() {
     const path_claim<Real> claim{path.tolerance, dec(rounding.c_str()), dec("1e-40"), {}, false, {}};
     return check_path_defect(t1_5_model(), path, claim);
   });
-  for (auto& extra : implicit_bias_cases()) c.push_back(std::move(extra));
-  for (auto& extra : relu_cases()) c.push_back(std::move(extra));
+  for (const model_entry* e : model_entries())
+    if (e->verify_cases)
+      for (auto& extra : e->verify_cases()) c.push_back(std::move(extra));
   return c;
 }
 

@@ -7,6 +7,8 @@
 #include "gradflow/checks/soudry2018.hpp"
 #include "gradflow/checks/woodworth2020.hpp"
 #include "gradflow/checks/yun2021.hpp"
+#include "gradflow/models/diagonal.hpp"
+#include "gradflow/models/tensor.hpp"
 #include "gradflow/numeric/orthogonal_transform.hpp"
 
 namespace gradflow {

@@ -6,6 +6,7 @@
 #include "gradflow/checks/du2018.hpp"
 #include "gradflow/checks/jin2023.hpp"
 #include "gradflow/models/relu_init.hpp"
+#include "gradflow/models/relu_shallow.hpp"
 
 #include <stdexcept>
 

@@ -5,6 +5,7 @@
 // product: no fault switches live in include/ or src/.
 #include "gradflow/integrate/integrate_impl.hpp"
 #include "gradflow/integrate/time_change.hpp"
+#include "gradflow/models/relu_shallow.hpp"
 #include "gradflow/numeric/decimal.hpp"
 
 #include <filesystem>

@@ -8,6 +8,7 @@
 //   W = ±σ_w (the sphere S⁰), B ~ U(−a_b, a_b): ζ(x) = σ_w³/(2a_b) for |x| < a_b/σ_w, 0 beyond (Thm 2 b).
 #include "gradflow/checks/check_result.hpp"
 #include "gradflow/models/relu_init.hpp"
+#include "gradflow/models/relu_shallow.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/solvers/adaptive_spline.hpp"
 #include "gradflow/solvers/natural_spline.hpp"

@@ -64,15 +64,4 @@ template <class Scalar, class Model>
 check_result check_path_defect(const Model& model, const run_trace<Scalar>& trace,
                                const path_claim<Scalar>& claim);
 
-extern template check_result check_path_defect(const linear2<Real>&, const run_trace<Real>&,
-                                               const path_claim<Real>&);
-extern template check_result check_path_defect(const linear_deep<Real>&, const run_trace<Real>&,
-                                               const path_claim<Real>&);
-extern template check_result check_path_defect(const diagonal<Real>&, const run_trace<Real>&,
-                                               const path_claim<Real>&);
-extern template check_result check_path_defect(const tensor<Real>&, const run_trace<Real>&,
-                                               const path_claim<Real>&);
-extern template check_result check_path_defect(const relu_shallow<Real>&, const run_trace<Real>&,
-                                               const path_claim<Real>&);
-
 }  // namespace gradflow

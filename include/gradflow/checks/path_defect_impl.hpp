@@ -61,7 +61,7 @@ check_result check_path_defect(const Model& model, const run_trace<Scalar>& trac
                   ") to the next (L = " + to_short_decimal(L_to) + "): no gradient flow joins them";
         break;
       }
-      if constexpr (std::is_same_v<Model, diagonal<Scalar>> || std::is_same_v<Model, tensor<Scalar>>) {
+      if constexpr (requires { model.loss_type(); }) {  // the models with a time change (their entry's capability)
         const time_changed<Scalar, Model> flow(model);
         std::vector<Scalar> x = flow.augment(from.theta), target = flow.augment(to.theta);
         x.back() = log1p(from.t);
@@ -76,7 +76,7 @@ check_result check_path_defect(const Model& model, const run_trace<Scalar>& trac
         defect = detail::relative_defect(x, target);
       } else {
         throw std::invalid_argument(
-            "check_path_defect: the time change applies to the diagonal and tensor models only");
+            "check_path_defect: the time change applies to the models whose entry offers it");
       }
     } else {
       if (!(to.t > from.t)) {

@@ -6,11 +6,7 @@
 // shortening a step only to land exactly on the next sample time. Both report each accepted step
 // and each sample to the observer. Nothing here prints; integrate() returns an integration_summary.
 #include "gradflow/integrate/method.hpp"
-#include "gradflow/models/diagonal.hpp"
-#include "gradflow/models/linear2.hpp"
-#include "gradflow/models/linear_deep.hpp"
-#include "gradflow/models/relu_shallow.hpp"
-#include "gradflow/models/tensor.hpp"
+#include "gradflow/numeric/real.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -84,36 +80,10 @@ class integration_error : public std::runtime_error {
 
 /// Integrates θ̇ = −∇L(θ) from t = 0 in place. Throws std::invalid_argument for bad options (naming
 /// the field and the rule), std::logic_error for a Real below working precision, integration_error
-/// when a step fails.
+/// when a step fails. Each model's entry instantiates it for its model (src/models/<kind>.cpp).
 template <class Scalar, class Model>
 integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& theta,
                                       const integrate_options<Scalar>& options,
                                       const integrate_observer<Scalar>& observer);
-
-extern template integration_summary<double> integrate(const linear2<double>&, std::vector<double>&,
-                                                      const integrate_options<double>&,
-                                                      const integrate_observer<double>&);
-extern template integration_summary<Real> integrate(const linear2<Real>&, std::vector<Real>&,
-                                                    const integrate_options<Real>&,
-                                                    const integrate_observer<Real>&);
-extern template integration_summary<double> integrate(const linear_deep<double>&, std::vector<double>&,
-                                                      const integrate_options<double>&,
-                                                      const integrate_observer<double>&);
-extern template integration_summary<Real> integrate(const linear_deep<Real>&, std::vector<Real>&,
-                                                    const integrate_options<Real>&,
-                                                    const integrate_observer<Real>&);
-
-extern template integration_summary<double> integrate(const diagonal<double>&, std::vector<double>&,
-                                                    const integrate_options<double>&, const integrate_observer<double>&);
-extern template integration_summary<Real> integrate(const diagonal<Real>&, std::vector<Real>&,
-                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
-extern template integration_summary<double> integrate(const tensor<double>&, std::vector<double>&,
-                                                    const integrate_options<double>&, const integrate_observer<double>&);
-extern template integration_summary<Real> integrate(const tensor<Real>&, std::vector<Real>&,
-                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
-extern template integration_summary<double> integrate(const relu_shallow<double>&, std::vector<double>&,
-                                                    const integrate_options<double>&, const integrate_observer<double>&);
-extern template integration_summary<Real> integrate(const relu_shallow<Real>&, std::vector<Real>&,
-                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
 
 }  // namespace gradflow

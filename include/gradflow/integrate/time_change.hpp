@@ -101,13 +101,4 @@ run_trace<Scalar> integrate_time_changed(const Model& model, const std::vector<S
   return flow.physical(trace);
 }
 
-extern template integration_summary<double> integrate(const time_changed<double, diagonal<double>>&, std::vector<double>&,
-                                                      const integrate_options<double>&, const integrate_observer<double>&);
-extern template integration_summary<Real> integrate(const time_changed<Real, diagonal<Real>>&, std::vector<Real>&,
-                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
-extern template integration_summary<double> integrate(const time_changed<double, tensor<double>>&, std::vector<double>&,
-                                                      const integrate_options<double>&, const integrate_observer<double>&);
-extern template integration_summary<Real> integrate(const time_changed<Real, tensor<Real>>&, std::vector<Real>&,
-                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
-
 }  // namespace gradflow

@@ -3,6 +3,7 @@
 // every number still a decimal string (the working precision is set only after validation).
 #include "gradflow/integrate/method.hpp"
 #include "gradflow/io/matrix_text.hpp"
+#include "gradflow/io/model_values.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -21,24 +22,12 @@ struct grid_spec {
 };
 
 /// A validated run configuration. Every rule is checked by load_config(); see README "Config".
+/// The common sections are fields; the model's own keys are `model`, read by its entry.
 struct run_config {
-  std::string kind;                 ///< model.kind: "linear2", "linear_deep", "diagonal", "tensor" or "relu_shallow"
-  std::string loss;                 ///< model.loss: "square" (all), "exponential" or "logistic" (diagonal, tensor)
-  text_matrix X, Y;                 ///< model data
-  text_matrix U0, V0;               ///< linear2: initial weights (empty for linear_deep)
-  std::vector<text_matrix> W0;      ///< linear_deep: initial layers W_1 … W_L, L >= 2 (empty for linear2)
-  int depth = 0;                    ///< diagonal: D >= 2 in β = w₊^D − w₋^D; tensor: L >= 1 layers
-  std::optional<std::string> alpha; ///< diagonal/tensor: start w₊ = w₋ = alpha·1 (v_l = alpha·1), decimal > 0 ...
-  text_matrix W_plus0, W_minus0;    ///< ... or these explicit d×1 columns (empty when alpha is given)
-  std::vector<text_matrix> v0;      ///< ... tensor: or one d×1 column per layer
-  std::string transform;            ///< tensor: model.S = "identity", "hadamard" or "dct" (empty when S is a matrix)
-  text_matrix S;                    ///< tensor: explicit orthogonal d×d transform
-  std::int64_t width = 0;           ///< relu_shallow: units drawn (2·width with asi)
-  std::string init, init_w, init_b; ///< relu_shallow: "uniform" | "gaussian", its W and B scales (decimals)
-  bool asi = true, skip = false;    ///< relu_shallow: anti-symmetrical initialisation; skip connection u·x + v
-  std::string train;                ///< relu_shallow: "all" | "output"
-  std::int64_t seed = 0;            ///< relu_shallow: std::mt19937_64 seed (models/relu_init.hpp)
-  std::optional<grid_spec> grid;    ///< output.grid (relu_shallow, one input column): final/f_grid.csv
+  std::string kind;                 ///< model.kind: the name of a model entry (run/model_entry.hpp)
+  std::string loss;                 ///< model.loss: "square", or a loss the model's entry lists
+  model_values model;               ///< the model's own [model] keys, read and validated by its entry
+  std::optional<grid_spec> grid;    ///< output.grid (models whose entry offers it): final/f_grid.csv
   bool time_change = false;         ///< integrator.time_change = "loss": integrate in s with dt/ds = 1/L
   bool is_float64 = false;          ///< precision.type = "float64" (else "mpfr")
   unsigned digits = 0;              ///< precision.digits (mpfr only)
@@ -54,6 +43,48 @@ struct run_config {
   std::vector<std::filesystem::path> input_files;  ///< the config and every CSV it reads
   std::vector<std::string> input_sha256;           ///< SHA-256 of each input_files entry, taken as it was read
 };
+
+/// What a model entry's `read` sees: the common sections already read and validated, and the
+/// [model] keys, each read once with its rule (messages name model.<key>, the value and the rule).
+/// Every value read is recorded in run_config::model; a default is also recorded in the resolved config.
+class model_reader {
+ public:
+  virtual ~model_reader() = default;
+  /// The config as read so far: kind, loss and every common section.
+  virtual const run_config& config() const = 0;
+  /// Whether model.<key> is given.
+  virtual bool has(const std::string& key) const = 0;
+  /// model.<key>'s value when it is a TOML string (e.g. a name or a CSV path), without reading it.
+  virtual std::optional<std::string> peek_text(const std::string& key) const = 0;
+  /// A string; `fallback` is the default (none: required).
+  virtual std::string text(const std::string& key, const std::optional<std::string>& fallback = {}) = 0;
+  /// A decimal string (or TOML integer); absent without a fallback: nullopt.
+  virtual std::optional<std::string> decimal(const std::string& key, const std::optional<std::string>& fallback = {}) = 0;
+  /// An integer in [lo, hi].
+  virtual std::int64_t integer(const std::string& key, std::int64_t lo, std::int64_t hi,
+                               std::optional<std::int64_t> fallback = {}) = 0;
+  virtual bool boolean(const std::string& key, std::optional<bool> fallback = {}) = 0;
+  /// A matrix: inline rows or a CSV path (required).
+  virtual text_matrix matrix(const std::string& key) = 0;
+  /// A list of matrices, at least `min_size` (`rule` says why), one per `unit` (`first` first, e.g. "W_1").
+  virtual std::vector<text_matrix> matrix_list(const std::string& key, std::size_t min_size, const std::string& rule,
+                                               const std::string& unit, const std::string& first) = 0;
+};
+
+/// Data shapes every supervised model shares: model.Y has one row per row of model.X.
+void check_data_shapes(const text_matrix& X, const text_matrix& Y);
+
+/// Labels of the classification losses: every entry of the column model.Y is 1 or −1.
+void check_labels(const text_matrix& Y, const std::string& loss);
+
+/// Sign of a decimal string (compared at 64 bits, whatever its exponent): −1, 0 or 1.
+int decimal_sign(const std::string& text);
+
+/// Whether decimals `a` and `b` have exactly the same value ("0.5" and "5e-1" do), at any length.
+bool decimal_equal(const std::string& a, const std::string& b);
+
+/// Whether decimal `a` < decimal `b` (compared at 64 bits).
+bool decimal_less(const std::string& a, const std::string& b);
 
 /// Reads, overrides (`key=value` strings from --set) and validates a config file.
 /// Throws invalid_input with one message naming the field, the value and the rule.

@@ -41,6 +41,9 @@ unsigned working_digits();
 /// Bits of the working precision (the MPFR precision of every Real a run creates).
 long working_bits();
 
+/// Bits of a working precision of `digits` decimal digits.
+long working_bits_for(unsigned digits);
+
 /// Bits carried by one Real.
 long precision_bits(const Real& x);
 
