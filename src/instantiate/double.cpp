@@ -4,6 +4,7 @@
 #include "gradflow/models/diagonal_impl.hpp"
 #include "gradflow/models/linear2_impl.hpp"
 #include "gradflow/models/linear_deep_impl.hpp"
+#include "gradflow/models/matrix_sensing_impl.hpp"
 #include "gradflow/models/relu_jet_impl.hpp"
 #include "gradflow/models/relu_shallow_impl.hpp"
 #include "gradflow/models/tensor_impl.hpp"
@@ -33,5 +34,10 @@ template integration_summary<double> integrate(const time_changed<double, tensor
 
 template integration_summary<double> integrate(const relu_shallow<double>&, std::vector<double>&, const integrate_options<double>&,
                                              const integrate_observer<double>&);
+
+// matrix_sensing (one block, to move with the model's entry).
+template class matrix_sensing<double>;
+template integration_summary<double> integrate(const matrix_sensing<double>&, std::vector<double>&,
+                                            const integrate_options<double>&, const integrate_observer<double>&);
 
 }  // namespace gradflow

@@ -4,6 +4,7 @@
 #include "gradflow/models/diagonal_impl.hpp"
 #include "gradflow/models/linear2_impl.hpp"
 #include "gradflow/models/linear_deep_impl.hpp"
+#include "gradflow/models/matrix_sensing_impl.hpp"
 #include "gradflow/models/relu_jet_impl.hpp"
 #include "gradflow/models/relu_shallow_impl.hpp"
 #include "gradflow/models/tensor_impl.hpp"
@@ -33,5 +34,10 @@ template integration_summary<Real> integrate(const time_changed<Real, tensor<Rea
 
 template integration_summary<Real> integrate(const relu_shallow<Real>&, std::vector<Real>&, const integrate_options<Real>&,
                                              const integrate_observer<Real>&);
+
+// matrix_sensing (one block, to move with the model's entry).
+template class matrix_sensing<Real>;
+template integration_summary<Real> integrate(const matrix_sensing<Real>&, std::vector<Real>&,
+                                            const integrate_options<Real>&, const integrate_observer<Real>&);
 
 }  // namespace gradflow

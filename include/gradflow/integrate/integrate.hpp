@@ -9,6 +9,7 @@
 #include "gradflow/models/diagonal.hpp"
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/models/linear_deep.hpp"
+#include "gradflow/models/matrix_sensing.hpp"
 #include "gradflow/models/relu_shallow.hpp"
 #include "gradflow/models/tensor.hpp"
 
@@ -114,6 +115,12 @@ extern template integration_summary<Real> integrate(const tensor<Real>&, std::ve
 extern template integration_summary<double> integrate(const relu_shallow<double>&, std::vector<double>&,
                                                     const integrate_options<double>&, const integrate_observer<double>&);
 extern template integration_summary<Real> integrate(const relu_shallow<Real>&, std::vector<Real>&,
+                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
+
+// matrix_sensing (one block, to move with the model's entry).
+extern template integration_summary<double> integrate(const matrix_sensing<double>&, std::vector<double>&,
+                                                      const integrate_options<double>&, const integrate_observer<double>&);
+extern template integration_summary<Real> integrate(const matrix_sensing<Real>&, std::vector<Real>&,
                                                     const integrate_options<Real>&, const integrate_observer<Real>&);
 
 }  // namespace gradflow
