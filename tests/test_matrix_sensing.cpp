@@ -88,7 +88,7 @@ run_trace<Real> to_loss_target(const Model& model, const std::vector<Real>& thet
 
 std::vector<Real> alpha_start(const matrix_sensing<Real>& model, const char* alpha) {
   matrix<Real> U = matrix<Real>::Zero(model.d(), model.r());
-  for (Eigen::Index j = 0; j < model.d(); ++j) U(j, j) = dec(alpha);
+  for (Eigen::Index j = 0; j < std::min(model.d(), model.r()); ++j) U(j, j) = dec(alpha);
   return model.pack(U);
 }
 
@@ -130,6 +130,13 @@ class preconditioned {
   matrix_sensing<Real> m_model;
   matrix<Real> m_C;
 };
+
+// Logs a verdict with its measured value and bound (the numbers proofs/gunasekar2017.commuting.md quotes).
+void note(const char* what, const check_result& r) {
+  const auto short_of = [](const std::string& x) { return x.empty() ? std::string("-") : to_short_decimal(dec(x.c_str())); };
+  BOOST_TEST_MESSAGE(what << ": " << verdict_name(r.verdict) << ", measured " << short_of(r.measured) << " bound "
+                          << short_of(r.bound) << ": " << r.detail.substr(0, r.detail.find(';')));
+}
 
 run_trace<Real> with_final(run_trace<Real> trace, std::vector<Real> theta) {
   trace.samples.back().theta = std::move(theta);
@@ -214,4 +221,154 @@ BOOST_AUTO_TEST_CASE(commuting_limit_matches_the_closed_form) {
       BOOST_TEST(-log10_as_double(Real(error / X_inf.norm())) >= expected, "‖X(t_f) − X∞‖_F = " << to_short_decimal(error));
       BOOST_TEST(seconds < 30.0);
     }
+}
+
+BOOST_AUTO_TEST_CASE(shared_eigenspace_limit_matches_the_closed_form) {
+  // d = 4, H = I − vvᵀ/2 with v = (1, 1, 1, 1) (entries ±1/2, exact): A_1 = H diag(1, 1, 0, 0) H,
+  // A_2 = H diag(0, 1, 1, 1) H share the eigenspace of q_3, q_4 (equal columns of 𝒜), where any basis is
+  // common. Limit: λ = (1 − b, b, c, c), c = (1 − b)/2, λ_1λ_3 = α²λ_2 ⇒ b = 1 + α² − √((1 + α²)² − 1).
+  using std::sqrt;
+  const matrix<Real> H = matrix<Real>::Identity(4, 4) - matrix<Real>::Constant(4, 4, Real(1) / 4) * 2;
+  const auto measure = [&](std::vector<int> x) {
+    matrix<Real> D = matrix<Real>::Zero(4, 4);
+    for (int j = 0; j < 4; ++j) D(j, j) = x[static_cast<std::size_t>(j)];
+    return matrix<Real>(H * D * H);
+  };
+  const matrix_sensing<Real> model({measure({1, 1, 0, 0}), measure({0, 1, 1, 1})}, test::rows({{"1"}, {"1"}}), 4);
+  const auto trace = to_loss_target(model, alpha_start(model, "0.5"));
+  const auto result = check_gunasekar2017_commuting(model, trace);
+  BOOST_TEST((result.verdict == verdict::pass), result.detail);
+  const Real c2 = Real(1) / 4, b = 1 + c2 - sqrt((1 + c2) * (1 + c2) - 1);
+  matrix<Real> D = matrix<Real>::Zero(4, 4);
+  D(0, 0) = 1 - b, D(1, 1) = b, D(2, 2) = D(3, 3) = (1 - b) / 2;
+  const matrix<Real> X_inf = H * D * H;
+  const Real error = matrix<Real>(model.product(trace.final().theta.data()) - X_inf).norm();
+  BOOST_TEST(-log10_as_double(Real(error / X_inf.norm())) >= (3.0 * working_digits() + 10) / 8 - 3, to_short_decimal(error));
+}
+
+BOOST_AUTO_TEST_CASE(check_fails_on_wrong_fields) {
+  // (i) A_1 off by 1e-10·(e_1e_2ᵀ + e_2e_1ᵀ), which does not commute with A_2: X(t) leaves the basis.
+  const auto model = section_4_3(true);
+  auto A = model.A();
+  A[0](0, 1) += dec("1e-10"), A[0](1, 0) += dec("1e-10");
+  const matrix_sensing<Real> off(A, model.Y(), 3);
+  auto result = check_gunasekar2017_commuting(model, to_loss_target(off, alpha_start(off, "0.5")));
+  note("A_1 off by 1e-10", result);
+  BOOST_TEST((result.verdict == verdict::fail), result.detail);
+  BOOST_TEST(result.detail.rfind("X(t) left the common eigenbasis", 0) == 0, result.detail);
+
+  // (ii) −∇L·diag(1, 2, 1) on the diagonal design: U stays diagonal (ρ = 0), but each λ_j moves on its
+  // own curve α²exp(c_j s_j): another interpolant, caught by the limit.
+  const auto diagonal = section_4_3(false);
+  const preconditioned twice(diagonal, test::rows({{"1"}, {"2"}, {"1"}}));
+  result = check_gunasekar2017_commuting(diagonal, to_loss_target(twice, alpha_start(diagonal, "0.5")));
+  note("preconditioned (1, 2, 1)", result);
+  BOOST_TEST((result.verdict == verdict::fail), result.detail);
+  BOOST_TEST(result.detail.rfind("X(t_f) is not the interpolant", 0) == 0, result.detail);
+
+  // (iii) c = (1, 1 + 1e-15, 1) to L = 1e-20: the limit moves by ~1e-15 while the residual allows ~1e-10,
+  // so the limit passes; ln(λ/α²) leaves range 𝒜ᵀ by ~1e-15 against an allowance ~eps: the mirror branch.
+  const preconditioned slightly(diagonal, test::rows({{"1"}, {"1.000000000000001"}, {"1"}}));
+  result = check_gunasekar2017_commuting(diagonal, to_loss_target(slightly, alpha_start(diagonal, "0.5"), dec("1e-20")));
+  note("preconditioned (1, 1 + 1e-15, 1)", result);
+  BOOST_TEST((result.verdict == verdict::fail), result.detail);
+  BOOST_TEST(result.detail.rfind("the mirror coordinate ln(λ/α²) left range 𝒜ᵀ", 0) == 0, result.detail);
+  // The same run without the bug passes: the failures above are the field's.
+  const auto honest = to_loss_target(diagonal, alpha_start(diagonal, "0.5"), dec("1e-20"));
+  result = check_gunasekar2017_commuting(diagonal, honest);
+  note("unmutated, L = 1e-20", result);
+  BOOST_TEST((result.verdict == verdict::pass));
+}
+
+BOOST_AUTO_TEST_CASE(check_fails_on_perturbed_paths_and_is_blind_to_time) {
+  using std::sqrt;
+  const auto diagonal = section_4_3(false);
+  const auto trace = to_loss_target(diagonal, alpha_start(diagonal, "0.5"));
+  BOOST_TEST((check_gunasekar2017_commuting(diagonal, trace).verdict == verdict::pass));
+  // The final X moved by eps^(1/4)·diag(1, −1, 1) (in ker 𝒜: the residual does not change), U kept
+  // diagonal (ρ = 0): the limit branch catches it before the mirror branch.
+  auto theta = trace.final().theta;
+  const Real e = eps_power(1, 4);
+  const int k[] = {1, -1, 1};
+  for (int j = 0; j < 3; ++j) theta[static_cast<std::size_t>(4 * j)] = sqrt(Real(theta[static_cast<std::size_t>(4 * j)] *
+                                                                                  theta[static_cast<std::size_t>(4 * j)] + k[j] * e));
+  auto result = check_gunasekar2017_commuting(diagonal, with_final(trace, theta));
+  note("final X moved along ker 𝒜", result);
+  BOOST_TEST((result.verdict == verdict::fail), result.detail);
+  BOOST_TEST(result.detail.rfind("X(t_f) is not the interpolant", 0) == 0, result.detail);
+
+  // An interior sample of the rotated run with U(1, 2) moved by eps^(1/4): off the common basis.
+  const auto rotated_model = section_4_3(true);
+  auto moved = to_loss_target(rotated_model, alpha_start(rotated_model, "0.5"));
+  moved.samples[moved.samples.size() / 2].theta[3] += e;
+  result = check_gunasekar2017_commuting(rotated_model, moved);
+  note("interior U(1, 2) moved", result);
+  BOOST_TEST((result.verdict == verdict::fail), result.detail);
+  BOOST_TEST(result.detail.rfind("X(t) left the common eigenbasis", 0) == 0, result.detail);
+
+  // Retimed by 1 + 1e-9: every asserted quantity is a function of the state alone, so the check passes
+  // (proofs/gunasekar2017.commuting.md: flow.path_defect is the check that sees time).
+  auto retimed = trace;
+  for (auto& s : retimed.samples) s.t *= 1 + dec("1e-9");
+  result = check_gunasekar2017_commuting(diagonal, retimed);
+  note("retimed by 1 + 1e-9", result);
+  BOOST_TEST((result.verdict == verdict::pass));
+  // The same blindness to the field scaled by 1 + 1e-9 (the same path, run faster).
+  const test::scaled_field<matrix_sensing<Real>> faster(diagonal, 1 + dec("1e-9"));
+  result = check_gunasekar2017_commuting(diagonal, to_loss_target(faster, alpha_start(diagonal, "0.5")));
+  note("field scaled by 1 + 1e-9", result);
+  BOOST_TEST((result.verdict == verdict::pass));
+}
+
+BOOST_AUTO_TEST_CASE(check_needs_its_hypotheses) {
+  const auto short_run = [](const matrix_sensing<Real>& model, const std::vector<Real>& theta) {
+    integrate_options<Real> o;
+    o.method = method::taylor;
+    o.tolerance = eps<Real>() * 10;
+    o.t_end = Real(1);
+    o.sample_times = {Real(0), o.t_end};
+    return integrate_traced(model, theta, o);
+  };
+  const auto model = section_4_3(true);
+  // Not commuting: A_2 with a coupling entry.
+  const matrix_sensing<Real> coupled({rotated({1, 1, 0}, false), test::rows({{"0", "0", "0"}, {"0", "1", "1"}, {"0", "1", "1"}})},
+                                     model.Y(), 3);
+  auto result = check_gunasekar2017_commuting(coupled, short_run(coupled, alpha_start(coupled, "0.5")));
+  BOOST_TEST((result.verdict == verdict::not_applicable), result.detail);
+  BOOST_TEST(result.detail.rfind("the measurements do not commute: ‖A_iA_j − A_jA_i‖_F = 1.414214e+00", 0) == 0, result.detail);
+  // U0 = diag(α, 2α, α), and a rank-2 start U0 = α[I_2; 0] (r = 2 < d).
+  matrix<Real> U0 = matrix<Real>::Zero(3, 3);
+  U0(0, 0) = U0(2, 2) = dec("0.5"), U0(1, 1) = 1;
+  result = check_gunasekar2017_commuting(model, short_run(model, model.pack(U0)));
+  BOOST_TEST((result.verdict == verdict::not_applicable), result.detail);
+  BOOST_TEST(result.detail.rfind("U(0)U(0)ᵀ is not α²I", 0) == 0, result.detail);
+  const auto thin = section_4_3(true, 2);
+  result = check_gunasekar2017_commuting(thin, short_run(thin, alpha_start(thin, "0.5")));
+  BOOST_TEST((result.verdict == verdict::not_applicable), result.detail);
+  BOOST_TEST(result.detail.find("numerical rank of U0U0ᵀ 2 of d = 3") != std::string::npos, result.detail);
+  // Stopped on t_end; the logistic loss.
+  result = check_gunasekar2017_commuting(model, short_run(model, alpha_start(model, "0.5")));
+  BOOST_TEST((result.verdict == verdict::not_applicable), result.detail);
+  BOOST_TEST(result.detail.find("stopped on t_end") != std::string::npos, result.detail);
+  const auto logistic = section_4_3(true, 3, loss_kind::logistic);
+  result = check_gunasekar2017_commuting(logistic, short_run(logistic, alpha_start(logistic, "0.5")));
+  BOOST_TEST(result.detail == "the loss is logistic, not square");
+  // α times an orthogonal matrix (U0 = αH) and a wider U0 = α[I | 0] (r = 4) meet the hypothesis.
+  const auto run = to_loss_target(model, model.pack(matrix<Real>(householder_times_9() * dec("0.5") / 9)));
+  BOOST_TEST((check_gunasekar2017_commuting(model, run).verdict == verdict::pass));
+  const auto wide = section_4_3(true, 4);
+  BOOST_TEST((check_gunasekar2017_commuting(wide, to_loss_target(wide, alpha_start(wide, "0.5"))).verdict == verdict::pass));
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_solver_is_an_error) {
+  // y = (1, −1) has no interpolant with λ > 0; a trace that claims its loss target anyway makes Newton
+  // fail, and the check throws rather than answering not_applicable.
+  const matrix_sensing<Real> model({rotated({1, 1, 0}, true), rotated({0, 1, 1}, true)}, test::rows({{"1"}, {"-1"}}), 3);
+  integrate_options<Real> o;
+  o.method = method::taylor;
+  o.tolerance = eps<Real>() * 10;
+  o.t_end = Real(1);
+  auto trace = integrate_traced(model, alpha_start(model, "0.5"), o);
+  trace.reason = stop_reason::loss_below;
+  BOOST_CHECK_THROW(check_gunasekar2017_commuting(model, trace), std::runtime_error);
 }
