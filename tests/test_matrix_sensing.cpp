@@ -45,7 +45,8 @@ matrix<Real> rotated(const std::vector<int>& x, bool rotate) {
   for (int j = 0; j < 3; ++j)
     for (int k = 0; k < 3; ++k) {
       long n = 0;
-      for (int l = 0; l < 3; ++l) n += static_cast<long>(V(j, l)) * x[static_cast<std::size_t>(l)] * static_cast<long>(V(k, l));
+      for (int l = 0; l < 3; ++l)
+        n += static_cast<long>(V(j, l)) * x[static_cast<std::size_t>(l)] * static_cast<long>(V(k, l));
       A(j, k) = Real(n) / 81;
     }
   return A;
@@ -53,7 +54,8 @@ matrix<Real> rotated(const std::vector<int>& x, bool rotate) {
 
 // THEOREMS.md §4.3's rows (1, 1, 0) and (0, 1, 1) as measurements, y = (1, 1).
 matrix_sensing<Real> section_4_3(bool rotate, Eigen::Index r = 3, loss_kind loss = loss_kind::square) {
-  return matrix_sensing<Real>({rotated({1, 1, 0}, rotate), rotated({0, 1, 1}, rotate)}, test::rows({{"1"}, {"1"}}), r, loss);
+  return matrix_sensing<Real>({rotated({1, 1, 0}, rotate), rotated({0, 1, 1}, rotate)},
+                              test::rows({{"1"}, {"1"}}), r, loss);
 }
 
 // The closed-form limit Q diag(a, 1 − a, a) Qᵀ with a = (√(α⁴ + 4α²) − α²)/2.
@@ -74,7 +76,8 @@ Real loss_target() {
 }
 
 template <class Model>
-run_trace<Real> to_loss_target(const Model& model, const std::vector<Real>& theta, Real target = loss_target()) {
+run_trace<Real> to_loss_target(const Model& model, const std::vector<Real>& theta,
+                               Real target = loss_target()) {
   using std::pow;
   integrate_options<Real> o;
   o.method = method::taylor;
@@ -112,7 +115,8 @@ std::string message_of(const std::function<void()>& f) {
 // The wrong field −∇L·C: column k of U̇ scaled by c_k (a "preconditioned" gradient flow).
 class preconditioned {
  public:
-  preconditioned(matrix_sensing<Real> model, matrix<Real> c) : m_model(std::move(model)), m_C(c.asDiagonal()) {}
+  preconditioned(matrix_sensing<Real> model, matrix<Real> c)
+      : m_model(std::move(model)), m_C(c.asDiagonal()) {}
   std::size_t dimension() const { return m_model.dimension(); }
   auto block_shapes() const { return m_model.block_shapes(); }
   Real loss(const Real* theta) const { return m_model.loss(theta); }
@@ -122,7 +126,8 @@ class preconditioned {
     V = matrix<Real>(V * m_C);
   }
   template <class Ops>
-  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+  std::vector<typename Ops::value> velocity_of(Ops& ops,
+                                               const std::vector<typename Ops::value>& blocks) const {
     return {ops.mul(m_model.velocity_of(ops, blocks)[0], ops.constant(m_C))};
   }
 
@@ -133,9 +138,12 @@ class preconditioned {
 
 // Logs a verdict with its measured value and bound (the numbers proofs/gunasekar2017.commuting.md quotes).
 void note(const char* what, const check_result& r) {
-  const auto short_of = [](const std::string& x) { return x.empty() ? std::string("-") : to_short_decimal(dec(x.c_str())); };
-  BOOST_TEST_MESSAGE(what << ": " << verdict_name(r.verdict) << ", measured " << short_of(r.measured) << " bound "
-                          << short_of(r.bound) << ": " << r.detail.substr(0, r.detail.find(';')));
+  const auto short_of = [](const std::string& x) {
+    return x.empty() ? std::string("-") : to_short_decimal(dec(x.c_str()));
+  };
+  BOOST_TEST_MESSAGE(what << ": " << verdict_name(r.verdict) << ", measured " << short_of(r.measured)
+                          << " bound " << short_of(r.bound) << ": "
+                          << r.detail.substr(0, r.detail.find(';')));
 }
 
 run_trace<Real> with_final(run_trace<Real> trace, std::vector<Real> theta) {
@@ -161,7 +169,8 @@ BOOST_AUTO_TEST_CASE(velocity_is_minus_the_gradient_and_matches_its_graph) {
       J.compute(theta.data());
       J.velocity(v_graph.data());
       for (std::size_t i = 0; i < v.size(); ++i)
-        BOOST_TEST(abs(v_graph[i] - v[i]) <= 64 * eps<Real>() * (1 + abs(v[i])), "r = " << r << ", i = " << i);
+        BOOST_TEST(abs(v_graph[i] - v[i]) <= 64 * eps<Real>() * (1 + abs(v[i])),
+                   "r = " << r << ", i = " << i);
     }
 }
 
@@ -174,30 +183,45 @@ BOOST_AUTO_TEST_CASE(spectrum_is_decreasing_eigenvalues_of_X) {
   const auto theta = model.pack(matrix<Real>(householder_times_9() * D / 9));
   const auto s = model.spectrum(theta.data());
   const int expected[] = {9, 4, 1};
-  for (int j = 0; j < 3; ++j) BOOST_TEST(abs(s(j) - expected[j]) <= 64 * 9 * eps<Real>(), "j = " << j << ": " << s(j));
+  for (int j = 0; j < 3; ++j)
+    BOOST_TEST(abs(s(j) - expected[j]) <= 64 * 9 * eps<Real>(), "j = " << j << ": " << s(j));
   // A wrong factor moves it: the test can fail.
   D(2, 2) = dec("2.0000001");
-  BOOST_TEST(abs(model.spectrum(model.pack(matrix<Real>(householder_times_9() * D / 9)).data())(1) - 4) > dec("1e-7"));
+  BOOST_TEST(abs(model.spectrum(model.pack(matrix<Real>(householder_times_9() * D / 9)).data())(1) - 4) >
+             dec("1e-7"));
 }
 
 BOOST_AUTO_TEST_CASE(constructor_names_the_rule) {
   const matrix<Real> y2 = test::rows({{"1"}, {"1"}}), I2 = matrix<Real>::Identity(2, 2);
   BOOST_TEST(message_of([&] { matrix_sensing<Real>({}, y2, 1); }) ==
              "matrix_sensing: no measurement matrices given; at least one A_i is needed");
-  BOOST_TEST(message_of([&] { matrix_sensing<Real>({I2, matrix<Real>::Zero(2, 3)}, y2, 1); }) ==
-             "matrix_sensing: A_2 is 2×3, violates A_i square d×d with d >= 1");
-  BOOST_TEST(message_of([&] { matrix_sensing<Real>({I2, matrix<Real>::Identity(3, 3)}, y2, 1); }) ==
-             "matrix_sensing: A_2 is 3×3 but A_1 is 2×2, violates every A_i d×d with the same d");
-  BOOST_TEST(message_of([&] { matrix_sensing<Real>({test::rows({{"1", "0.5"}, {"0.25", "1"}}), I2}, y2, 1); }) ==
-             "matrix_sensing: A_1(1, 2) = 5.000000e-01 but A_1(2, 1) = 2.500000e-01, violates A_i symmetric (entry (j, k) equal to (k, j))");
-  BOOST_TEST(message_of([&] { matrix_sensing<Real>({I2, I2}, test::rows({{"1"}, {"1"}, {"1"}}), 1); }) ==
-             "matrix_sensing: y is 3×1 with 2 measurement matrices, violates y m×1");
-  BOOST_TEST(message_of([&] { matrix_sensing<Real>({I2, I2}, y2, 0); }) == "matrix_sensing: r = 0 violates r >= 1");
-  BOOST_TEST(message_of([&] { matrix_sensing<Real>({I2, I2}, y2, 1, loss_kind::exponential); }) == "no exception");
-  BOOST_TEST(message_of([&] { matrix_sensing<Real>({I2, I2}, test::rows({{"1"}, {"2"}}), 1, loss_kind::exponential); }) ==
-             "matrix_sensing: y[1] = 2.000000e+00 violates y in {-1, 1} for loss = exponential");
-  BOOST_TEST(message_of([&] { matrix_sensing<Real>({I2, I2}, y2, 2).pack(matrix<Real>::Zero(2, 1)); }) ==
-             "matrix_sensing::pack: U is 2×1, violates U d×r = 2×2");
+  BOOST_TEST(message_of([&] {
+               matrix_sensing<Real>({I2, matrix<Real>::Zero(2, 3)}, y2, 1);
+             }) == "matrix_sensing: A_2 is 2×3, violates A_i square d×d with d >= 1");
+  BOOST_TEST(message_of([&] {
+               matrix_sensing<Real>({I2, matrix<Real>::Identity(3, 3)}, y2, 1);
+             }) == "matrix_sensing: A_2 is 3×3 but A_1 is 2×2, violates every A_i d×d with the same d");
+  BOOST_TEST(
+      message_of([&] {
+        matrix_sensing<Real>({test::rows({{"1", "0.5"}, {"0.25", "1"}}), I2}, y2, 1);
+      }) ==
+      "matrix_sensing: A_1(1, 2) = 5.000000e-01 but A_1(2, 1) = 2.500000e-01, "
+      "violates A_i symmetric (entry (j, k) equal to (k, j))");
+  BOOST_TEST(message_of([&] {
+               matrix_sensing<Real>({I2, I2}, test::rows({{"1"}, {"1"}, {"1"}}), 1);
+             }) == "matrix_sensing: y is 3×1 with 2 measurement matrices, violates y m×1");
+  BOOST_TEST(message_of([&] {
+               matrix_sensing<Real>({I2, I2}, y2, 0);
+             }) == "matrix_sensing: r = 0 violates r >= 1");
+  BOOST_TEST(message_of([&] {
+               matrix_sensing<Real>({I2, I2}, y2, 1, loss_kind::exponential);
+             }) == "no exception");
+  BOOST_TEST(message_of([&] {
+               matrix_sensing<Real>({I2, I2}, test::rows({{"1"}, {"2"}}), 1, loss_kind::exponential);
+             }) == "matrix_sensing: y[1] = 2.000000e+00 violates y in {-1, 1} for loss = exponential");
+  BOOST_TEST(message_of([&] {
+               matrix_sensing<Real>({I2, I2}, y2, 2).pack(matrix<Real>::Zero(2, 1));
+             }) == "matrix_sensing::pack: U is 2×1, violates U d×r = 2×2");
 }
 
 BOOST_AUTO_TEST_CASE(commuting_limit_matches_the_closed_form) {
@@ -211,14 +235,17 @@ BOOST_AUTO_TEST_CASE(commuting_limit_matches_the_closed_form) {
       const auto trace = to_loss_target(model, alpha_start(model, alpha));
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const auto result = check_gunasekar2017_commuting(model, trace);
-      BOOST_TEST_MESSAGE("rotate = " << rotate << ", α = " << alpha << ": " << trace.steps << " steps, " << seconds
-                                     << " s; measured " << to_short_decimal(dec(result.measured.c_str())) << " bound "
+      BOOST_TEST_MESSAGE("rotate = " << rotate << ", α = " << alpha << ": " << trace.steps << " steps, "
+                                     << seconds << " s; measured "
+                                     << to_short_decimal(dec(result.measured.c_str())) << " bound "
                                      << to_short_decimal(dec(result.bound.c_str())) << "; " << result.detail);
       BOOST_TEST((result.verdict == verdict::pass), result.detail);
       BOOST_TEST(result.id == "gunasekar2017.commuting");
-      const matrix<Real> X_f = model.product(trace.final().theta.data()), X_inf = closed_form_limit(dec(alpha), rotate);
+      const matrix<Real> X_f = model.product(trace.final().theta.data()),
+                         X_inf = closed_form_limit(dec(alpha), rotate);
       const Real error = matrix<Real>(X_f - X_inf).norm();
-      BOOST_TEST(-log10_as_double(Real(error / X_inf.norm())) >= expected, "‖X(t_f) − X∞‖_F = " << to_short_decimal(error));
+      BOOST_TEST(-log10_as_double(Real(error / X_inf.norm())) >= expected,
+                 "‖X(t_f) − X∞‖_F = " << to_short_decimal(error));
       BOOST_TEST(seconds < 30.0);
     }
 }
@@ -234,7 +261,8 @@ BOOST_AUTO_TEST_CASE(shared_eigenspace_limit_matches_the_closed_form) {
     for (int j = 0; j < 4; ++j) D(j, j) = x[static_cast<std::size_t>(j)];
     return matrix<Real>(H * D * H);
   };
-  const matrix_sensing<Real> model({measure({1, 1, 0, 0}), measure({0, 1, 1, 1})}, test::rows({{"1"}, {"1"}}), 4);
+  const matrix_sensing<Real> model({measure({1, 1, 0, 0}), measure({0, 1, 1, 1})}, test::rows({{"1"}, {"1"}}),
+                                   4);
   const auto trace = to_loss_target(model, alpha_start(model, "0.5"));
   const auto result = check_gunasekar2017_commuting(model, trace);
   BOOST_TEST((result.verdict == verdict::pass), result.detail);
@@ -243,7 +271,8 @@ BOOST_AUTO_TEST_CASE(shared_eigenspace_limit_matches_the_closed_form) {
   D(0, 0) = 1 - b, D(1, 1) = b, D(2, 2) = D(3, 3) = (1 - b) / 2;
   const matrix<Real> X_inf = H * D * H;
   const Real error = matrix<Real>(model.product(trace.final().theta.data()) - X_inf).norm();
-  BOOST_TEST(-log10_as_double(Real(error / X_inf.norm())) >= (3.0 * working_digits() + 10) / 8 - 3, to_short_decimal(error));
+  BOOST_TEST(-log10_as_double(Real(error / X_inf.norm())) >= (3.0 * working_digits() + 10) / 8 - 3,
+             to_short_decimal(error));
 }
 
 BOOST_AUTO_TEST_CASE(check_fails_on_wrong_fields) {
@@ -269,7 +298,8 @@ BOOST_AUTO_TEST_CASE(check_fails_on_wrong_fields) {
   // (iii) c = (1, 1 + 1e-15, 1) to L = 1e-20: the limit moves by ~1e-15 while the residual allows ~1e-10,
   // so the limit passes; ln(λ/α²) leaves range 𝒜ᵀ by ~1e-15 against an allowance ~eps: the mirror branch.
   const preconditioned slightly(diagonal, test::rows({{"1"}, {"1.000000000000001"}, {"1"}}));
-  result = check_gunasekar2017_commuting(diagonal, to_loss_target(slightly, alpha_start(diagonal, "0.5"), dec("1e-20")));
+  result = check_gunasekar2017_commuting(
+      diagonal, to_loss_target(slightly, alpha_start(diagonal, "0.5"), dec("1e-20")));
   note("preconditioned (1, 1 + 1e-15, 1)", result);
   BOOST_TEST((result.verdict == verdict::fail), result.detail);
   BOOST_TEST(result.detail.rfind("the mirror coordinate ln(λ/α²) left range 𝒜ᵀ", 0) == 0, result.detail);
@@ -290,8 +320,9 @@ BOOST_AUTO_TEST_CASE(check_fails_on_perturbed_paths_and_is_blind_to_time) {
   auto theta = trace.final().theta;
   const Real e = eps_power(1, 4);
   const int k[] = {1, -1, 1};
-  for (int j = 0; j < 3; ++j) theta[static_cast<std::size_t>(4 * j)] = sqrt(Real(theta[static_cast<std::size_t>(4 * j)] *
-                                                                                  theta[static_cast<std::size_t>(4 * j)] + k[j] * e));
+  for (int j = 0; j < 3; ++j)
+    theta[static_cast<std::size_t>(4 * j)] = sqrt(
+        Real(theta[static_cast<std::size_t>(4 * j)] * theta[static_cast<std::size_t>(4 * j)] + k[j] * e));
   auto result = check_gunasekar2017_commuting(diagonal, with_final(trace, theta));
   note("final X moved along ker 𝒜", result);
   BOOST_TEST((result.verdict == verdict::fail), result.detail);
@@ -331,11 +362,14 @@ BOOST_AUTO_TEST_CASE(check_needs_its_hypotheses) {
   };
   const auto model = section_4_3(true);
   // Not commuting: A_2 with a coupling entry.
-  const matrix_sensing<Real> coupled({rotated({1, 1, 0}, false), test::rows({{"0", "0", "0"}, {"0", "1", "1"}, {"0", "1", "1"}})},
-                                     model.Y(), 3);
+  const matrix_sensing<Real> coupled(
+      {rotated({1, 1, 0}, false), test::rows({{"0", "0", "0"}, {"0", "1", "1"}, {"0", "1", "1"}})}, model.Y(),
+      3);
   auto result = check_gunasekar2017_commuting(coupled, short_run(coupled, alpha_start(coupled, "0.5")));
   BOOST_TEST((result.verdict == verdict::not_applicable), result.detail);
-  BOOST_TEST(result.detail.rfind("the measurements do not commute: ‖A_iA_j − A_jA_i‖_F = 1.414214e+00", 0) == 0, result.detail);
+  BOOST_TEST(
+      result.detail.rfind("the measurements do not commute: ‖A_iA_j − A_jA_i‖_F = 1.414214e+00", 0) == 0,
+      result.detail);
   // U0 = diag(α, 2α, α), and a rank-2 start U0 = α[I_2; 0] (r = 2 < d).
   matrix<Real> U0 = matrix<Real>::Zero(3, 3);
   U0(0, 0) = U0(2, 2) = dec("0.5"), U0(1, 1) = 1;
@@ -357,13 +391,15 @@ BOOST_AUTO_TEST_CASE(check_needs_its_hypotheses) {
   const auto run = to_loss_target(model, model.pack(matrix<Real>(householder_times_9() * dec("0.5") / 9)));
   BOOST_TEST((check_gunasekar2017_commuting(model, run).verdict == verdict::pass));
   const auto wide = section_4_3(true, 4);
-  BOOST_TEST((check_gunasekar2017_commuting(wide, to_loss_target(wide, alpha_start(wide, "0.5"))).verdict == verdict::pass));
+  BOOST_TEST((check_gunasekar2017_commuting(wide, to_loss_target(wide, alpha_start(wide, "0.5"))).verdict ==
+              verdict::pass));
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_solver_is_an_error) {
   // y = (1, −1) has no interpolant with λ > 0; a trace that claims its loss target anyway makes Newton
   // fail, and the check throws rather than answering not_applicable.
-  const matrix_sensing<Real> model({rotated({1, 1, 0}, true), rotated({0, 1, 1}, true)}, test::rows({{"1"}, {"-1"}}), 3);
+  const matrix_sensing<Real> model({rotated({1, 1, 0}, true), rotated({0, 1, 1}, true)},
+                                   test::rows({{"1"}, {"-1"}}), 3);
   integrate_options<Real> o;
   o.method = method::taylor;
   o.tolerance = eps<Real>() * 10;

@@ -31,7 +31,8 @@ class matrix_sensing {
   /// Takes the measurements (non-empty, each d×d with the same d, exactly symmetric), the targets
   /// (m×1; ±1 for the classification losses) and the rank r ≥ 1 of the factor; throws
   /// std::invalid_argument naming the rule otherwise.
-  matrix_sensing(std::vector<matrix<Scalar>> A, matrix<Scalar> y, Eigen::Index r, loss_kind loss = loss_kind::square);
+  matrix_sensing(std::vector<matrix<Scalar>> A, matrix<Scalar> y, Eigen::Index r,
+                 loss_kind loss = loss_kind::square);
 
   std::size_t dimension() const { return static_cast<std::size_t>(d() * m_r); }
   /// Number of measurements m.
@@ -44,7 +45,9 @@ class matrix_sensing {
 
   /// Flat state from U (d×r); throws std::invalid_argument on a wrong shape.
   std::vector<Scalar> pack(const matrix<Scalar>& U) const;
-  const_matrix_view<Scalar> U(const Scalar* theta) const { return const_matrix_view<Scalar>(theta, d(), m_r); }
+  const_matrix_view<Scalar> U(const Scalar* theta) const {
+    return const_matrix_view<Scalar>(theta, d(), m_r);
+  }
 
   /// X = UUᵀ (d×d).
   matrix<Scalar> product(const Scalar* theta) const;
@@ -67,7 +70,8 @@ class matrix_sensing {
     const auto W = ops.mul(ops.constant(m_stacked), U);
     const auto p = predictions_from(ops, U, W);
     const auto g = loss_negative_gradient_of(ops, m_loss, p, m_y, per_unit_loss);
-    const auto G = ops.mul(ops.mul(ops.constant(m_S.transpose()), g), ops.constant(matrix<Scalar>::Ones(1, m_r)));
+    const auto G =
+        ops.mul(ops.mul(ops.constant(m_S.transpose()), g), ops.constant(matrix<Scalar>::Ones(1, m_r)));
     return {ops.scale(Scalar(2), ops.mul(ops.constant(m_E.transpose()), ops.hadamard(G, W)))};
   }
 
@@ -82,9 +86,11 @@ class matrix_sensing {
 
  private:
   template <class Ops>
-  typename Ops::value predictions_from(Ops& ops, const typename Ops::value& U, const typename Ops::value& W) const {
+  typename Ops::value predictions_from(Ops& ops, const typename Ops::value& U,
+                                       const typename Ops::value& W) const {
     const auto EU = ops.mul(ops.constant(m_E), U);
-    return ops.mul(ops.mul(ops.constant(m_S), ops.hadamard(W, EU)), ops.constant(matrix<Scalar>::Ones(m_r, 1)));
+    return ops.mul(ops.mul(ops.constant(m_S), ops.hadamard(W, EU)),
+                   ops.constant(matrix<Scalar>::Ones(m_r, 1)));
   }
 
   std::vector<matrix<Scalar>> m_A;

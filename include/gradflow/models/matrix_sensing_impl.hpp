@@ -18,36 +18,42 @@ inline std::string sensing_shape_text(Eigen::Index rows, Eigen::Index cols) {
 }  // namespace detail
 
 template <class Scalar>
-matrix_sensing<Scalar>::matrix_sensing(std::vector<matrix<Scalar>> A, matrix<Scalar> y, Eigen::Index r, loss_kind loss)
+matrix_sensing<Scalar>::matrix_sensing(std::vector<matrix<Scalar>> A, matrix<Scalar> y, Eigen::Index r,
+                                       loss_kind loss)
     : m_A(std::move(A)), m_y(std::move(y)), m_r(r), m_loss(loss) {
   using detail::sensing_shape_text;
-  if (m_A.empty()) throw std::invalid_argument("matrix_sensing: no measurement matrices given; at least one A_i is needed");
+  if (m_A.empty())
+    throw std::invalid_argument("matrix_sensing: no measurement matrices given; at least one A_i is needed");
   const Eigen::Index n = m_A.front().rows();
   for (std::size_t i = 0; i < m_A.size(); ++i) {
     const auto& Ai = m_A[i];
     const std::string name = "A_" + std::to_string(i + 1);
     if (Ai.rows() != Ai.cols() || Ai.rows() == 0)
-      throw std::invalid_argument("matrix_sensing: " + name + " is " + sensing_shape_text(Ai.rows(), Ai.cols()) +
+      throw std::invalid_argument("matrix_sensing: " + name + " is " +
+                                  sensing_shape_text(Ai.rows(), Ai.cols()) +
                                   ", violates A_i square d×d with d >= 1");
     if (Ai.rows() != n)
-      throw std::invalid_argument("matrix_sensing: " + name + " is " + sensing_shape_text(Ai.rows(), Ai.cols()) + " but A_1 is " +
+      throw std::invalid_argument("matrix_sensing: " + name + " is " +
+                                  sensing_shape_text(Ai.rows(), Ai.cols()) + " but A_1 is " +
                                   sensing_shape_text(n, n) + ", violates every A_i d×d with the same d");
     for (Eigen::Index j = 0; j < n; ++j)
       for (Eigen::Index k = j + 1; k < n; ++k)
         if (Ai(j, k) != Ai(k, j))
-          throw std::invalid_argument("matrix_sensing: " + name + "(" + std::to_string(j + 1) + ", " + std::to_string(k + 1) +
-                                      ") = " + to_short_decimal(Ai(j, k)) + " but " + name + "(" + std::to_string(k + 1) + ", " +
-                                      std::to_string(j + 1) + ") = " + to_short_decimal(Ai(k, j)) +
+          throw std::invalid_argument("matrix_sensing: " + name + "(" + std::to_string(j + 1) + ", " +
+                                      std::to_string(k + 1) + ") = " + to_short_decimal(Ai(j, k)) + " but " +
+                                      name + "(" + std::to_string(k + 1) + ", " + std::to_string(j + 1) +
+                                      ") = " + to_short_decimal(Ai(k, j)) +
                                       ", violates A_i symmetric (entry (j, k) equal to (k, j))");
   }
   if (m_y.rows() != m() || m_y.cols() != 1)
-    throw std::invalid_argument("matrix_sensing: y is " + sensing_shape_text(m_y.rows(), m_y.cols()) + " with " + std::to_string(m()) +
-                                " measurement matrices, violates y m×1");
+    throw std::invalid_argument("matrix_sensing: y is " + sensing_shape_text(m_y.rows(), m_y.cols()) +
+                                " with " + std::to_string(m()) + " measurement matrices, violates y m×1");
   if (m_r < 1) throw std::invalid_argument("matrix_sensing: r = " + std::to_string(m_r) + " violates r >= 1");
   if (is_classification(loss))
     for (Eigen::Index i = 0; i < m(); ++i)
       if (m_y(i, 0) != 1 && m_y(i, 0) != -1)
-        throw std::invalid_argument("matrix_sensing: y[" + std::to_string(i) + "] = " + to_short_decimal(m_y(i, 0)) +
+        throw std::invalid_argument("matrix_sensing: y[" + std::to_string(i) +
+                                    "] = " + to_short_decimal(m_y(i, 0)) +
                                     " violates y in {-1, 1} for loss = " + std::string(loss_name(loss)));
   m_stacked.resize(m() * n, n);
   m_E = matrix<Scalar>::Zero(m() * n, n);
@@ -61,8 +67,9 @@ matrix_sensing<Scalar>::matrix_sensing(std::vector<matrix<Scalar>> A, matrix<Sca
 template <class Scalar>
 std::vector<Scalar> matrix_sensing<Scalar>::pack(const matrix<Scalar>& U) const {
   if (U.rows() != d() || U.cols() != m_r)
-    throw std::invalid_argument("matrix_sensing::pack: U is " + detail::sensing_shape_text(U.rows(), U.cols()) + ", violates U d×r = " +
-                                detail::sensing_shape_text(d(), m_r));
+    throw std::invalid_argument("matrix_sensing::pack: U is " +
+                                detail::sensing_shape_text(U.rows(), U.cols()) +
+                                ", violates U d×r = " + detail::sensing_shape_text(d(), m_r));
   return std::vector<Scalar>(U.data(), U.data() + U.size());
 }
 

@@ -31,16 +31,19 @@ namespace gradflow::solvers {
 template <class Scalar>
 struct common_basis {
   matrix<Scalar> Q, table;
-  Scalar angle;        ///< estimate of max_jk |K_jk|, Q = Q_exact(I + K) (and of ‖QᵀQ − I‖_max)
-  Scalar min_gap;      ///< smallest g_jk over the pairs of distinct columns (+∞ when there are none)
-  Scalar tiny;         ///< rounding level of the entries of QᵀA_iQ: below it two columns count as equal
+  Scalar angle;    ///< estimate of max_jk |K_jk|, Q = Q_exact(I + K) (and of ‖QᵀQ − I‖_max)
+  Scalar min_gap;  ///< smallest g_jk over the pairs of distinct columns (+∞ when there are none)
+  Scalar tiny;     ///< rounding level of the entries of QᵀA_iQ: below it two columns count as equal
 };
 
 /// The curve λ = c·exp(s) of every eigenvalue of X = UUᵀ (c = α²; the commuting flow from U0U0ᵀ = α²I).
 template <class Scalar>
 componentwise_map<Scalar> exponential_map(const Scalar& c) {
   componentwise_map<Scalar> G;
-  G.value = [c](Eigen::Index, const Scalar& s) { using std::exp; return Scalar(c * exp(s)); };
+  G.value = [c](Eigen::Index, const Scalar& s) {
+    using std::exp;
+    return Scalar(c * exp(s));
+  };
   G.derivative = G.value;
   return G;
 }
@@ -66,7 +69,8 @@ common_basis<Scalar> common_eigenbasis(const std::vector<matrix<Scalar>>& A) {
     norm_max = std::max<Scalar>(norm_max, A[static_cast<std::size_t>(i)].norm());
   }
   const Scalar shift = C.norm() + 1;
-  Eigen::JacobiSVD<matrix<Scalar>> svd(matrix<Scalar>(C + shift * matrix<Scalar>::Identity(d, d)), Eigen::ComputeFullU);
+  Eigen::JacobiSVD<matrix<Scalar>> svd(matrix<Scalar>(C + shift * matrix<Scalar>::Identity(d, d)),
+                                       Eigen::ComputeFullU);
   common_basis<Scalar> b;
   b.Q = svd.matrixU();
   b.table.resize(m, d);
@@ -92,13 +96,15 @@ common_basis<Scalar> common_eigenbasis(const std::vector<matrix<Scalar>>& A) {
       }
       for (Eigen::Index i = 0; i < m; ++i)
         if (!(abs(B[static_cast<std::size_t>(i)](j, k)) <= b.tiny))
-          throw std::runtime_error("common_eigenbasis: on the shared eigenspace of q_" + std::to_string(j + 1) + " and q_" +
-                                   std::to_string(k + 1) + ", A_" + std::to_string(i + 1) +
+          throw std::runtime_error("common_eigenbasis: on the shared eigenspace of q_" +
+                                   std::to_string(j + 1) + " and q_" + std::to_string(k + 1) + ", A_" +
+                                   std::to_string(i + 1) +
                                    " is not a multiple of I (the measurements do not commute?)");
     }
   if (!(b.angle <= sqrt(eps<Scalar>())))
-    throw std::runtime_error("common_eigenbasis: the basis error estimate " + std::to_string(static_cast<double>(b.angle)) +
-                             " exceeds √eps (nearly coincident eigenvalue columns, or the measurements do not commute)");
+    throw std::runtime_error(
+        "common_eigenbasis: the basis error estimate " + std::to_string(static_cast<double>(b.angle)) +
+        " exceeds √eps (nearly coincident eigenvalue columns, or the measurements do not commute)");
   return b;
 }
 
