@@ -408,3 +408,34 @@ BOOST_AUTO_TEST_CASE(a_failing_solver_is_an_error) {
   trace.reason = stop_reason::loss_below;
   BOOST_CHECK_THROW(check_gunasekar2017_commuting(model, trace), std::runtime_error);
 }
+
+BOOST_AUTO_TEST_CASE(float64_run_passes_with_float64_allowances) {
+  // The same check on double (instantiated beside Real): the rotated design at α = 1/2 to L = 1e-24
+  // leaves ‖r‖ ≈ 1.4e-12, so X∞'s closed form is met to about 11 digits.
+  using std::sqrt;
+  const auto A_of = [](const matrix<Real>& A) {
+    matrix<double> B(A.rows(), A.cols());
+    for (Eigen::Index j = 0; j < A.rows(); ++j)
+      for (Eigen::Index k = 0; k < A.cols(); ++k) B(j, k) = to_double(A(j, k));
+    return B;
+  };
+  matrix<double> y(2, 1), U0 = matrix<double>::Identity(3, 3) / 2;
+  y << 1, 1;
+  const matrix_sensing<double> model({A_of(rotated({1, 1, 0}, true)), A_of(rotated({0, 1, 1}, true))}, y, 3);
+  integrate_options<double> o;
+  o.method = method::taylor;
+  o.tolerance = 10 * eps<double>();
+  o.t_end = parse_decimal<double>("1e6");
+  o.loss_below = parse_decimal<double>("1e-24");
+  const auto trace = integrate_traced(model, model.pack(U0), o);
+  const auto result = check_gunasekar2017_commuting(model, trace);
+  note("float64", result);
+  BOOST_TEST((result.verdict == verdict::pass), result.detail);
+  const matrix<Real> X_inf = closed_form_limit(dec("0.5"), true);
+  const matrix<double> X_f = model.product(trace.final().theta.data());
+  double error = 0;
+  for (Eigen::Index j = 0; j < 3; ++j)
+    for (Eigen::Index k = 0; k < 3; ++k) error = std::max(error, std::abs(X_f(j, k) - to_double(X_inf(j, k))));
+  BOOST_TEST_MESSAGE("float64: max |X(t_f) − X∞| = " << error << ", " << trace.steps << " steps");
+  BOOST_TEST(error < parse_decimal<double>("8e-10"), "max |X(t_f) − X∞| = " << error);
+}
