@@ -435,7 +435,8 @@ BOOST_AUTO_TEST_CASE(float64_run_passes_with_float64_allowances) {
   const matrix<double> X_f = model.product(trace.final().theta.data());
   double error = 0;
   for (Eigen::Index j = 0; j < 3; ++j)
-    for (Eigen::Index k = 0; k < 3; ++k) error = std::max(error, std::abs(X_f(j, k) - to_double(X_inf(j, k))));
+    for (Eigen::Index k = 0; k < 3; ++k)
+      error = std::max(error, std::abs(X_f(j, k) - to_double(X_inf(j, k))));
   BOOST_TEST_MESSAGE("float64: max |X(t_f) − X∞| = " << error << ", " << trace.steps << " steps");
   BOOST_TEST(error < parse_decimal<double>("8e-10"), "max |X(t_f) − X∞| = " << error);
 }

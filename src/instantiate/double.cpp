@@ -38,6 +38,7 @@ template integration_summary<double> integrate(const relu_shallow<double>&, std:
 // matrix_sensing (one block, to move with the model's entry).
 template class matrix_sensing<double>;
 template integration_summary<double> integrate(const matrix_sensing<double>&, std::vector<double>&,
-                                            const integrate_options<double>&, const integrate_observer<double>&);
+                                            const integrate_options<double>&,
+                                            const integrate_observer<double>&);
 
 }  // namespace gradflow

@@ -38,6 +38,7 @@ template integration_summary<Real> integrate(const relu_shallow<Real>&, std::vec
 // matrix_sensing (one block, to move with the model's entry).
 template class matrix_sensing<Real>;
 template integration_summary<Real> integrate(const matrix_sensing<Real>&, std::vector<Real>&,
-                                            const integrate_options<Real>&, const integrate_observer<Real>&);
+                                            const integrate_options<Real>&,
+                                            const integrate_observer<Real>&);
 
 }  // namespace gradflow

@@ -159,7 +159,9 @@ check_result check_gunasekar2017_commuting(const matrix_sensing<Scalar>& model,
                                           2 * Scalar(d) * basis.angle * basis.angle * lambda_max / B(j, j) +
                                           rounding_allowance(Scalar(nU * nU / B(j, j) + abs(mu(j))), d + r));
     }
-    const Scalar basis_error = 2 * basis.tiny / split.sigma(split.rank() - 1) * mu.norm();
+    // (𝒜 = 0 has no σ_min; then Φ2 = I exactly and μ itself must vanish.)
+    const Scalar basis_error =
+        split.rank() == 0 ? Scalar(0) : Scalar(2 * basis.tiny / split.sigma(split.rank() - 1) * mu.norm());
     kernel.offer(matrix<Scalar>(split.Phi2.transpose() * mu).norm(),
                  Scalar(sqrt(Scalar(d)) * per_entry + basis_error), s.t,
                  "λ_min = " + to_short_decimal(lambda_min));

@@ -119,8 +119,10 @@ extern template integration_summary<Real> integrate(const relu_shallow<Real>&, s
 
 // matrix_sensing (one block, to move with the model's entry).
 extern template integration_summary<double> integrate(const matrix_sensing<double>&, std::vector<double>&,
-                                                      const integrate_options<double>&, const integrate_observer<double>&);
+                                                      const integrate_options<double>&,
+                                                      const integrate_observer<double>&);
 extern template integration_summary<Real> integrate(const matrix_sensing<Real>&, std::vector<Real>&,
-                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
+                                                    const integrate_options<Real>&,
+                                                    const integrate_observer<Real>&);
 
 }  // namespace gradflow
