@@ -10,10 +10,12 @@ const model_entry& linear_deep_entry();
 const model_entry& diagonal_entry();
 const model_entry& tensor_entry();
 const model_entry& relu_shallow_entry();
+const model_entry& matrix_sensing_entry();
 
 const std::vector<const model_entry*>& model_entries() {
   static const std::vector<const model_entry*> all{&linear2_entry(), &linear_deep_entry(), &diagonal_entry(),
-                                                   &tensor_entry(), &relu_shallow_entry()};
+                                                   &tensor_entry(), &relu_shallow_entry(),
+                                                   &matrix_sensing_entry()};
   return all;
 }
 

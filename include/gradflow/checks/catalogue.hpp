@@ -41,6 +41,9 @@ inline const std::vector<catalogue_entry>& check_catalogue() {
        "(asserted from t_m = √t_f to t_f; the direction error ≤ 2(‖w̃‖ + ‖r‖)/(‖ŵ‖ log t) follows)"},
       {"moroshko2020.transition", "exponential loss, one data point ⇒ β/γ = argmin Q_α̃ s.t. ⟨x̃, β⟩ = 1 with α̃^D = α^D/γ at every t, "
        "and γ(t) = F(τ), t = ∫₀^τ e^{F} (the clock, by quadrature)"},
+      {"gunasekar2017.commuting", "matrix sensing, commuting A_i = Q diag(a_i) Qᵀ, U0U0ᵀ = α²I ⇒ X(t) = Q diag(α² exp(𝒜ᵀν(t))) Qᵀ "
+       "and X(∞) = α² exp(𝒜*(ν∞)) with 𝒜(X∞) = y (asserted: commutators, off-diagonal entries and the ker 𝒜 part "
+       "of ln λ stay 0 at every sample; the limit against Newton on ν; the rank of X(0) and X(t_f) reported)"},
       {"du2018.relu_balance", "shallow ReLU net, first layer trained ⇒ ‖w_i‖² + b_i² − a_i² is constant along the flow, across kinks and sliding modes"},
       {"jin2023.spline_limit", "ASI, skip connection ⇒ sup|f(·, θ(∞)) − g*| = O(n^{-1/2}), g* the natural cubic spline (ζ constant), "
        "the adaptive spline (Gaussian ζ) or the polyharmonic spline (2-D, W on the circle) (width sweep over seeds; verify only)"},
