@@ -377,8 +377,7 @@ int run_flow(const run_config& c, const run_arguments& args, output_dir& out, co
     }
   }
   if constexpr (std::is_same_v<Model, relu_shallow<Scalar>>) {
-    record.final_summary["kink_events"] = record.summary.kink_events;
-    record.final_summary["sliding_modes"] = record.summary.sliding_modes;
+    for (const auto& [name, count] : record.summary.event_counts) record.final_summary[name] = count;
     write_spline_outputs(model, theta.data(), c, record);
   }
   const run_trace<Scalar>& path = physical_trace(flow, trace);

@@ -9,9 +9,11 @@
 // rather than t because t(s) grows like e^s while ln(1 + t) grows like s, so the step control
 // (relative to the state's size) resolves it like the weights; t = expm1(q) and log10 t are then
 // exact to the working precision relative to q.
-#include "gradflow/checks/trace.hpp"
-#include "gradflow/models/diagonal.hpp"
-#include "gradflow/models/tensor.hpp"
+//
+// A template over the model (any with a loss of models/loss.hpp); the instantiations for the models
+// that use it are declared with integrate()'s (integrate.hpp) and made in src/instantiate/*.cpp.
+#include "gradflow/integrate/trace.hpp"
+#include "gradflow/models/loss.hpp"
 #include "gradflow/numeric/matrix.hpp"
 
 #include <span>
@@ -100,14 +102,5 @@ run_trace<Scalar> integrate_time_changed(const Model& model, const std::vector<S
   summary.t_final = flow.time(x.data());
   return flow.physical(trace);
 }
-
-extern template integration_summary<double> integrate(const time_changed<double, diagonal<double>>&, std::vector<double>&,
-                                                      const integrate_options<double>&, const integrate_observer<double>&);
-extern template integration_summary<Real> integrate(const time_changed<Real, diagonal<Real>>&, std::vector<Real>&,
-                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
-extern template integration_summary<double> integrate(const time_changed<double, tensor<double>>&, std::vector<double>&,
-                                                      const integrate_options<double>&, const integrate_observer<double>&);
-extern template integration_summary<Real> integrate(const time_changed<Real, tensor<Real>>&, std::vector<Real>&,
-                                                    const integrate_options<Real>&, const integrate_observer<Real>&);
 
 }  // namespace gradflow
