@@ -152,7 +152,8 @@ BOOST_AUTO_TEST_CASE(the_flow_by_groups_takes_the_graphs_steps_and_kinks) {
   const auto b = taylor::detail::drive(test::relu_graph_only<Real>{model}, graph, o, integrate_observer<Real>{});
   Real worst(0);
   for (std::size_t i = 0; i < graph.size(); ++i) worst = std::max(worst, Real(abs(grouped[i] - graph[i])));
-  BOOST_TEST_MESSAGE(a.steps << " steps, " << a.event_count("kink_events") << " kinks, " << a.event_count("sliding_modes") << " sliding modes; |grouped − graph| = " << worst);
+  BOOST_TEST_MESSAGE(a.steps << " steps, " << a.event_count("kink_events") << " kinks, "
+                             << a.event_count("sliding_modes") << " sliding modes; |grouped − graph| = " << worst);
   BOOST_TEST(a.event_count("kink_events") >= 4);
   BOOST_TEST(a.event_count("sliding_modes") >= 4);
   BOOST_TEST(a.event_count("kink_events") == b.event_count("kink_events"));

@@ -67,8 +67,10 @@ void validate(const integrate_options<Scalar>& o) {
 // the same shape for every method.
 template <class Model>
 event_counts uncounted_events(const Model& model) {
-  if constexpr (requires { typename Model::taylor_events; }) return typename Model::taylor_events(model).counts();
-  else return {};
+  if constexpr (requires { typename Model::taylor_events; })
+    return typename Model::taylor_events(model).counts();
+  else
+    return {};
 }
 
 // The stepping loop shared by every odeint stepper with try_step(system, x, t, dt).

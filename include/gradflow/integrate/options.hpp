@@ -22,10 +22,14 @@ enum class stop_reason { t_end, max_steps, interrupted, loss_below };
 /// Name written to summary.json (`stop_reason`).
 inline std::string_view stop_reason_name(stop_reason r) {
   switch (r) {
-    case stop_reason::t_end: return "t_end";
-    case stop_reason::max_steps: return "max_steps";
-    case stop_reason::interrupted: return "interrupted";
-    case stop_reason::loss_below: return "loss_below";
+    case stop_reason::t_end:
+      return "t_end";
+    case stop_reason::max_steps:
+      return "max_steps";
+    case stop_reason::interrupted:
+      return "interrupted";
+    case stop_reason::loss_below:
+      return "loss_below";
   }
   return "unknown";
 }
@@ -34,11 +38,11 @@ inline std::string_view stop_reason_name(stop_reason r) {
 template <class Scalar>
 struct integrate_options {
   gradflow::method method = gradflow::method::rk78;
-  Scalar tolerance;                 ///< absolute and relative local error tolerance, 0 < tolerance < 1
-  Scalar t_end;                     ///< final time, > 0
-  std::int64_t max_steps = 1000000; ///< accepted steps at most, >= 1
-  std::vector<Scalar> sample_times; ///< increasing, in [0, t_end]; the observer sees θ exactly there
-  std::optional<Scalar> loss_below; ///< stop where L(θ(t)) = loss_below (method taylor only), > 0
+  Scalar tolerance;                  ///< absolute and relative local error tolerance, 0 < tolerance < 1
+  Scalar t_end;                      ///< final time, > 0
+  std::int64_t max_steps = 1000000;  ///< accepted steps at most, >= 1
+  std::vector<Scalar> sample_times;  ///< increasing, in [0, t_end]; the observer sees θ exactly there
+  std::optional<Scalar> loss_below;  ///< stop where L(θ(t)) = loss_below (method taylor only), > 0
   /// Decreasing loss levels; the observer sees θ exactly where L(θ(t)) crosses each (method taylor
   /// only, instead of sample_times; levels the flow never reaches are not reported).
   std::vector<Scalar> sample_losses;
@@ -82,7 +86,9 @@ class integration_error : public std::runtime_error {
  public:
   integration_error(const std::string& what, std::string t, std::string h, std::int64_t step)
       : std::runtime_error(what + " at t = " + t + ", h = " + h + ", step " + std::to_string(step)),
-        t(std::move(t)), h(std::move(h)), step(step) {}
+        t(std::move(t)),
+        h(std::move(h)),
+        step(step) {}
   std::string t, h;
   std::int64_t step;
 };

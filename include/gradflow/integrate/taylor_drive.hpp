@@ -62,19 +62,24 @@ Scalar locate_loss(const Model& model, const Jet& J, const Scalar& h, const Scal
 // recorded graph's.
 template <class Scalar, class Model>
 auto make_jet(const Model& model, int order) {
-  if constexpr (requires { typename Model::taylor_jet; }) return typename Model::taylor_jet(model, order);
-  else return jet<Scalar>(record<Scalar>(model), order);
+  if constexpr (requires { typename Model::taylor_jet; })
+    return typename Model::taylor_jet(model, order);
+  else
+    return jet<Scalar>(record<Scalar>(model), order);
 }
 
 template <class Scalar, class Model>
 integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scalar>& theta,
-                                  const integrate_options<Scalar>& o, const integrate_observer<Scalar>& observer) {
+                                  const integrate_options<Scalar>& o,
+                                  const integrate_observer<Scalar>& observer) {
   using std::abs;
   using std::max;
   Model model = model_at_start;  // an event may change the field, hence the model
   auto J = make_jet<Scalar>(model, order_for(o.tolerance));
   auto events = make_events(model, J);
-  const auto ignored = [&](std::size_t source, Eigen::Index entry) { return events.ignores(model, source, entry); };
+  const auto ignored = [&](std::size_t source, Eigen::Index entry) {
+    return events.ignores(model, source, entry);
+  };
   std::vector<branch_hint> hints, last_hints;
   const auto apply = [&](bool model_changed) {
     if (model_changed) J = make_jet<Scalar>(model, J.order());
@@ -115,8 +120,14 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
   const Scalar tiny = 16 * eps<Scalar>();
   stop_reason reason = stop_reason::t_end;
   while (true) {
-    if (t >= o.t_end) { reason = stop_reason::t_end; break; }
-    if (s.steps >= o.max_steps) { reason = stop_reason::max_steps; break; }
+    if (t >= o.t_end) {
+      reason = stop_reason::t_end;
+      break;
+    }
+    if (s.steps >= o.max_steps) {
+      reason = stop_reason::max_steps;
+      break;
+    }
     J.compute(theta.data());
     ++s.rhs_evals;
     const Scalar remaining = o.t_end - t;
@@ -140,9 +151,10 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
             }
           }
           if (!changed)
-            throw integration_error("a kink at once after the last one (the fields on both sides push the operand back to "
-                                    "zero: a Filippov sliding mode this model cannot hold)",
-                                    to_decimal(t), to_decimal(k->tau), s.steps);
+            throw integration_error(
+                "a kink at once after the last one (the fields on both sides push the operand back to "
+                "zero: a Filippov sliding mode this model cannot hold)",
+                to_decimal(t), to_decimal(k->tau), s.steps);
           apply(*changed);
           continue;
         }
@@ -153,7 +165,8 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
     }
     immediate = 0;
     evaluate_polynomial(J, h, x_end);
-    if (!is_finite_state(x_end)) throw integration_error("non-finite state", to_decimal(t), to_decimal(h), s.steps);
+    if (!is_finite_state(x_end))
+      throw integration_error("non-finite state", to_decimal(t), to_decimal(h), s.steps);
     bool event = false;
     if (o.loss_below || next_level < o.sample_losses.size()) {
       Scalar loss_end = model.loss(x_end.data());
@@ -177,7 +190,10 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
     t = t_new;
     ++s.steps;
     apply(events.land(model, J, std::move(crossing), hints));
-    if (event) { reason = stop_reason::loss_below; break; }
+    if (event) {
+      reason = stop_reason::loss_below;
+      break;
+    }
     if (observer.on_step && !observer.on_step(t, std::span<const Scalar>(theta), s.steps)) {
       reason = stop_reason::interrupted;
       break;

@@ -31,7 +31,9 @@ class relu_sliding {
   const std::vector<std::pair<std::string, std::int64_t>>& counts() const { return m_counts; }
 
   /// Z's sliding entries: held at zero, they are no kinks.
-  bool ignores(const Model& model, std::size_t source, Eigen::Index entry) const { return model.ignores_kink(source, entry); }
+  bool ignores(const Model& model, std::size_t source, Eigen::Index entry) const {
+    return model.ignores_kink(source, entry);
+  }
 
   template <class Jet>
   bool land(Model& model, const Jet& J, std::vector<kink_entry> entries, std::vector<branch_hint>& hints) {
@@ -45,7 +47,8 @@ class relu_sliding {
     std::vector<kink_entry> held, ends;
     for (const auto& entry : entries) (entry.first == 0 ? held : ends).push_back(entry);
     for (const auto& hint : last_hints)  // the new jet must start on the same branches
-      if (std::get<0>(hint) == 0 && std::find(held.begin(), held.end(), kink_entry{0, std::get<1>(hint)}) == held.end())
+      if (std::get<0>(hint) == 0 &&
+          std::find(held.begin(), held.end(), kink_entry{0, std::get<1>(hint)}) == held.end())
         hints.push_back(hint);
     bool changed = switch_branches(model, J, ends, hints);
     if (!held.empty()) {
@@ -61,7 +64,8 @@ class relu_sliding {
   // sliding mode (a kink of a source ≥ 1) replaces the model and puts the held entry on its new side.
   // Returns whether the model changed (the jet must be recorded again before the hints are set).
   template <class Jet>
-  static bool switch_branches(Model& model, const Jet& J, std::vector<kink_entry> crossing, std::vector<branch_hint>& hints) {
+  static bool switch_branches(Model& model, const Jet& J, std::vector<kink_entry> crossing,
+                              std::vector<branch_hint>& hints) {
     bool changed = false;
     std::sort(crossing.rbegin(), crossing.rend());  // leave modes from the last, so indices stay valid
     for (const auto& [source, entry] : crossing) {

@@ -43,7 +43,9 @@ class branch_switches {
   const std::vector<std::pair<std::string, std::int64_t>>& counts() const { return m_counts; }
 
   template <class Model>
-  bool ignores(const Model&, std::size_t, Eigen::Index) const { return false; }
+  bool ignores(const Model&, std::size_t, Eigen::Index) const {
+    return false;
+  }
 
   template <class Model, class Jet>
   bool land(Model&, const Jet& J, std::vector<kink_entry> entries, std::vector<branch_hint>& hints) {
@@ -53,8 +55,8 @@ class branch_switches {
   }
 
   template <class Model, class Jet>
-  std::optional<bool> at_once(Model&, const Jet&, const std::vector<kink_entry>&, const std::vector<branch_hint>&,
-                              std::vector<branch_hint>&) {
+  std::optional<bool> at_once(Model&, const Jet&, const std::vector<kink_entry>&,
+                              const std::vector<branch_hint>&, std::vector<branch_hint>&) {
     return std::nullopt;
   }
 
@@ -65,8 +67,10 @@ class branch_switches {
 /// The model's events (Model::taylor_events) or branch_switches for the jet's kinks.
 template <class Model, class Jet>
 auto make_events(const Model& model, const Jet& J) {
-  if constexpr (requires { typename Model::taylor_events; }) return typename Model::taylor_events(model);
-  else return branch_switches(J.kink_sources() > 0);
+  if constexpr (requires { typename Model::taylor_events; })
+    return typename Model::taylor_events(model);
+  else
+    return branch_switches(J.kink_sources() > 0);
 }
 
 }  // namespace gradflow::taylor
