@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
     std::vector<Real> grouped = model.pack(p), graph = grouped;
     const auto [s, seconds] = timed([&] { return integrate(model, grouped, io, integrate_observer<Real>{}); });
     std::printf("%ld\t%ld\t%lld\t%lld\t%lld\t%.2f\t%.2f", o.width, static_cast<long>(p.W.rows()), static_cast<long long>(s.steps),
-                static_cast<long long>(s.kink_events), static_cast<long long>(s.sliding_modes), seconds, 1000 * seconds / static_cast<double>(s.steps));
+                static_cast<long long>(s.event_count("kink_events")), static_cast<long long>(s.event_count("sliding_modes")), seconds, 1000 * seconds / static_cast<double>(s.steps));
     if (o.width <= graph_max) {
       const auto [b, graph_seconds] =
           timed([&] { return taylor::detail::drive(test::relu_graph_only<Real>{model}, graph, io, integrate_observer<Real>{}); });

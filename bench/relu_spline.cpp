@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
       const Real sup = sup_distance_to_natural_spline(model, theta.data(), 401);
       const matrix<Real> probe = model.predict(theta.data(), decimal_matrix<Real>({{"0.5"}, {"1.5"}}));
       std::printf("%ld\t%d\t%.3f\t%lld\t%lld\t%lld\t%s\t%s\tf(0.5) = %s\tf(1.5) = %s\n", static_cast<long>(o.width), seed, seconds, static_cast<long long>(s.steps),
-                  static_cast<long long>(s.kink_events), static_cast<long long>(s.sliding_modes), to_short_decimal(s.t_final).c_str(),
+                  static_cast<long long>(s.event_count("kink_events")), static_cast<long long>(s.event_count("sliding_modes")), to_short_decimal(s.t_final).c_str(),
                   to_short_decimal(sup).c_str(), to_short_decimal(probe(0, 0)).c_str(), to_short_decimal(probe(1, 0)).c_str());
       std::fflush(stdout);
     }

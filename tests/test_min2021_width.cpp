@@ -2,7 +2,7 @@
 // full-width flow, the portable Gaussian stream, and the sweep's verdicts.
 #define BOOST_TEST_MODULE min2021_width
 #include "gradflow/checks/min2021_width.hpp"
-#include "gradflow/checks/trace.hpp"
+#include "gradflow/integrate/trace.hpp"
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/numeric/gaussian.hpp"
 #include "support/working_precision.hpp"

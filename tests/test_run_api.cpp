@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(every_model_runs_through_the_library_and_reports_its_entry_
       counting_observer observer;
       const run_result r = run(it->second, observer);
       BOOST_TEST(observer.starts == 1);
-      BOOST_TEST(observer.steps == r.steps - (r.reason == stop_reason::loss_below ? 1 : 0));
+      BOOST_TEST(observer.steps == r.steps);
       BOOST_TEST(r.summary.at("model") == std::string(e->kind));
       std::vector<std::string> ids, expected{"flow.path_defect"};
       for (const auto& c : r.checks) ids.push_back(c.id);

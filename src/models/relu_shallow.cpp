@@ -121,7 +121,7 @@ struct traits {
             not_applicable("jin2023.spline_limit", "a width sweep over seeds, not one run: gradflow verify jin2023.spline_limit"),
             not_applicable("jin2023.zeta", "a statement about the initialiser's law, not one run: gradflow verify jin2023.zeta")};
   }
-  // summary `kink_events`, `sliding_modes`, `spline` and spline_sup_distance = sup |f − g*|, g* the wide
+  // summary `spline` and spline_sup_distance = sup |f − g*|, g* the wide
   // limit for the run's init law — one input: the natural cubic spline ("natural_cubic", uniform and
   // sphere) or the adaptive spline of ζ(x) = 2σ_w³σ_b³/(π(σ_b² + x²σ_w²)²) ("adaptive_gaussian", gaussian
   // with σ_w = init_w, σ_b = init_b), over 401 points of the data interval; two inputs and the sphere law:
@@ -130,8 +130,6 @@ struct traits {
   // On output.grid (one input): final/f_grid.csv (x, f) and final/spline_grid.csv (x, g_star).
   template <class S>
   static void extras(const relu_shallow<S>& m, const S* theta, const run_config& c, model_run<S>& run) {
-    run.final_summary["kink_events"] = run.summary.kink_events;
-    run.final_summary["sliding_modes"] = run.summary.sliding_modes;
     const std::string& init = c.model.text("init");
     if (m.d() == 2) {
       const bool sphere = init == "sphere";

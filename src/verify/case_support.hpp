@@ -1,7 +1,7 @@
 #pragma once
 // What the verify instances share: decimal constants at the case's precision and the standard ways
 // a case integrates its model (src/verify only).
-#include "gradflow/checks/trace.hpp"
+#include "gradflow/integrate/trace.hpp"
 #include "gradflow/integrate/time_change.hpp"
 #include "gradflow/numeric/decimal_matrix.hpp"
 #include "gradflow/numeric/precision.hpp"

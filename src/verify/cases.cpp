@@ -11,7 +11,7 @@
 #include "gradflow/checks/deep_linear.hpp"
 #include "gradflow/checks/min2021.hpp"
 #include "gradflow/checks/min2021_width.hpp"
-#include "gradflow/checks/trace.hpp"
+#include "gradflow/integrate/trace.hpp"
 #include "gradflow/models/linear_deep.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/numeric/gaussian.hpp"

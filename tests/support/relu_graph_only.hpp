@@ -11,6 +11,7 @@ namespace gradflow::test {
 
 template <class Scalar>
 struct relu_graph_only {
+  using taylor_events = relu_sliding<relu_graph_only>;  // the same events, on this model
   relu_shallow<Scalar> net;
   std::size_t dimension() const { return net.dimension(); }
   Scalar loss(const Scalar* theta) const { return net.loss(theta); }

@@ -3,7 +3,7 @@
 // proofs/saxe2014.closed_form.md). A Model provides X(), Y(), layers(θ) (W_1 … W_L) and product(θ)
 // (the end-to-end n×m matrix W_1ᵀ⋯W_Lᵀ); linear2 is the case L = 2 with W_1 = Uᵀ, W_2 = V.
 #include "gradflow/checks/check_result.hpp"
-#include "gradflow/checks/trace.hpp"
+#include "gradflow/integrate/trace.hpp"
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/models/linear_deep.hpp"
 

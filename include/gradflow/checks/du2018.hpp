@@ -4,7 +4,7 @@
 // 1-homogeneous, so the identity d/dt(‖w_i‖² + b_i²) = d/dt a_i² holds on every piece, and in a
 // Filippov sliding mode too: the held entry has z_ji = 0).
 #include "gradflow/checks/check_result.hpp"
-#include "gradflow/checks/trace.hpp"
+#include "gradflow/integrate/trace.hpp"
 #include "gradflow/models/relu_shallow.hpp"
 #include "gradflow/numeric/decimal.hpp"
 

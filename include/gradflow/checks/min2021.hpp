@@ -3,7 +3,7 @@
 // one proof file per id in proofs/). Each takes the model and the sampled path of a finished run and
 // returns a check_result; none prints or asserts.
 #include "gradflow/checks/check_result.hpp"
-#include "gradflow/checks/trace.hpp"
+#include "gradflow/integrate/trace.hpp"
 #include "gradflow/models/linear2.hpp"
 
 #include <vector>

@@ -6,7 +6,7 @@
 // U1 and V stay in S = rowspace U1(0) + rowspace V(0) (dimension ≤ r + m). With Q an orthonormal basis
 // of S, U1 = ŨQᵀ and V = ṼQᵀ, and (Ũ, Ṽ) follow the two-layer flow with data X' = XΦ1 (N×r); U2 never moves.
 #include "gradflow/checks/min2021_width.hpp"
-#include "gradflow/checks/trace.hpp"
+#include "gradflow/integrate/trace.hpp"
 #include "gradflow/models/linear2.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/numeric/gaussian.hpp"

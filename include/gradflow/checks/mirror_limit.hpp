@@ -13,7 +13,7 @@
 //   ‖β_f − β*‖ ≤ ‖J‖_F‖r‖ + O(‖r‖²), J = dβ*/dy = diag(G')Zᵀ(Z diag(G') Zᵀ)^{-1}; the check allows
 //   2‖J‖_F‖r‖ plus the integration allowance.
 #include "gradflow/checks/check_result.hpp"
-#include "gradflow/checks/trace.hpp"
+#include "gradflow/integrate/trace.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/solvers/mirror_interpolation.hpp"
 

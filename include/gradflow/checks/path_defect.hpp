@@ -11,7 +11,7 @@
 // with the weights, so a path whose t is wrong fails as a path whose θ is wrong does.
 // The check passes when δ_k ≤ bound_k for every k; it is never an identity at the samples.
 #include "gradflow/checks/check_result.hpp"
-#include "gradflow/checks/trace.hpp"
+#include "gradflow/integrate/trace.hpp"
 #include "gradflow/integrate/time_change.hpp"
 #include "gradflow/numeric/decimal.hpp"
 

@@ -1,8 +1,12 @@
 #pragma once
 // Definition of integrate(); included only by src/instantiate/*.cpp (odeint is heavy to compile).
+// The translation unit that instantiates integrate() for a model includes the model's own Taylor
+// jet and events (Model::taylor_jet, Model::taylor_events) if it has them.
 #include "gradflow/integrate/integrate.hpp"
 #include "gradflow/integrate/odeint_shim.hpp"
+#include "gradflow/integrate/taylor_drive.hpp"
 #include "gradflow/numeric/decimal.hpp"
+#include "gradflow/numeric/finite.hpp"
 #include "gradflow/numeric/precision.hpp"
 
 #include <boost/numeric/odeint/stepper/bulirsch_stoer.hpp>
@@ -58,12 +62,15 @@ void validate(const integrate_options<Scalar>& o) {
                                 std::string(method_name(o.method)));
 }
 
-template <class Scalar>
-bool is_finite_state(const std::vector<Scalar>& theta) {
-  using std::isfinite;
-  for (const Scalar& x : theta)
-    if (!isfinite(x)) return false;
-  return true;
+// The model's event names (Model::taylor_events) at count 0: an odeint stepper steps through the
+// kinks of a piecewise field without locating them, so it counts none; the names keep the summary
+// the same shape for every method.
+template <class Model>
+event_counts uncounted_events(const Model& model) {
+  if constexpr (requires { typename Model::taylor_events; })
+    return typename Model::taylor_events(model).counts();
+  else
+    return {};
 }
 
 // The stepping loop shared by every odeint stepper with try_step(system, x, t, dt).
@@ -73,6 +80,7 @@ integration_summary<Scalar> drive(Stepper& stepper, const Model& model, std::vec
   using std::abs;
   using std::max;
   integration_summary<Scalar> s;
+  s.event_counts = uncounted_events(model);
   odeint_system<Scalar, Model> system{&model, &s.rhs_evals};
   const std::span<const Scalar> view(theta);
   Scalar t(0);
@@ -118,13 +126,6 @@ integration_summary<Scalar> drive(Stepper& stepper, const Model& model, std::vec
 }
 
 }  // namespace detail
-
-}  // namespace gradflow
-
-#include "gradflow/models/relu_jet.hpp"
-#include "gradflow/taylor/drive.hpp"
-
-namespace gradflow {
 
 template <class Scalar, class Model>
 integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& theta,

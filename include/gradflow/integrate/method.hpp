@@ -11,7 +11,7 @@ enum class method {
   rk78,            ///< controlled Runge–Kutta–Fehlberg 7(8) (odeint)
   dopri5,          ///< controlled Dormand–Prince 5(4) (odeint)
   bulirsch_stoer,  ///< Bulirsch–Stoer extrapolation (odeint)
-  taylor,          ///< adaptive high-order Taylor series (taylor/drive.hpp)
+  taylor,          ///< adaptive high-order Taylor series (integrate/taylor_drive.hpp)
 };
 
 /// Config name of a method ("rk78", …).

@@ -9,9 +9,11 @@
 // rather than t because t(s) grows like e^s while ln(1 + t) grows like s, so the step control
 // (relative to the state's size) resolves it like the weights; t = expm1(q) and log10 t are then
 // exact to the working precision relative to q.
-#include "gradflow/checks/trace.hpp"
-#include "gradflow/models/diagonal.hpp"
-#include "gradflow/models/tensor.hpp"
+//
+// A template over the model (any with a loss of models/loss.hpp); the instantiations for the models
+// that use it are declared with integrate()'s (integrate.hpp) and made in src/instantiate/*.cpp.
+#include "gradflow/integrate/trace.hpp"
+#include "gradflow/models/loss.hpp"
 #include "gradflow/numeric/matrix.hpp"
 
 #include <span>

@@ -15,9 +15,10 @@
 // Sliding modes: where a breakpoint reaches a data point and the fields on both sides push z_ji back
 // to zero, the flow is Filippov's: z_ji stays 0 and 1[z_ji > 0] is replaced by the weight λ ∈ [0, 1]
 // that keeps it there (activity_times; a unit may hold two points, whose weights are coupled); the
-// mode ends where λ reaches 0 or 1. The Taylor driver enters
-// and leaves these modes through with_sliding() and leave_sliding() (taylor/drive.hpp).
+// mode ends where λ reaches 0 or 1. The model's Taylor events (models/relu_sliding.hpp) enter
+// and leave these modes through with_sliding() and leave_sliding().
 #include "gradflow/models/linear2.hpp"
+#include "gradflow/models/relu_sliding.hpp"
 #include "gradflow/numeric/matrix.hpp"
 #include "gradflow/taylor/graph.hpp"
 
@@ -47,6 +48,8 @@ class relu_shallow {
  public:
   /// The Taylor driver's jet for this model: by unit groups (models/relu_jet.hpp), not by the graph.
   using taylor_jet = relu_jet<Scalar>;
+  /// Its events there: kinks and Filippov sliding modes (models/relu_sliding.hpp).
+  using taylor_events = relu_sliding<relu_shallow>;
 
   /// Data X (N×d, d = 1 or 2), targets y (N×1), output scale s > 0, skip connection and training
   /// mode; `fixed` holds W and b when only the output layer trains (else ignored). Throws
@@ -196,3 +199,7 @@ extern template class relu_shallow<double>;
 extern template class relu_shallow<Real>;
 
 }  // namespace gradflow
+
+// The jet named by taylor_jet, complete wherever relu_shallow is (it holds a relu_shallow, hence here
+// at the end; relu_jet.hpp includes this header first, so either order of the two includes works).
+#include "gradflow/models/relu_jet.hpp"

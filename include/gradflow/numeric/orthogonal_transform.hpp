@@ -1,5 +1,5 @@
 #pragma once
-// The named orthogonal transforms S of THEOREMS.md §2.2, built at working
+// The named orthogonal transforms S of a model's inputs z = Sx (THEOREMS.md §2.2), built at working
 // precision from integers and π:
 //   identity   S = I
 //   hadamard   Sylvester's H_d / √d (d a power of 2): S_kn = (−1)^{popcount(k & n)} / √d

@@ -3,7 +3,7 @@
 // implementation (run/model_adapter.hpp) serves every model, through the model's traits.
 #include "gradflow/checks/check_result.hpp"
 #include "gradflow/checks/path_defect.hpp"
-#include "gradflow/checks/trace.hpp"
+#include "gradflow/integrate/trace.hpp"
 #include "gradflow/run/run.hpp"
 
 #include <memory>

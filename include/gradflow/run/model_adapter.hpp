@@ -18,6 +18,7 @@
 #include "gradflow/checks/path_defect_impl.hpp"
 #include "gradflow/integrate/integrate_impl.hpp"
 #include "gradflow/integrate/time_change.hpp"
+#include "gradflow/integrate/trace.hpp"
 #include "gradflow/io/invalid_input.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/numeric/precision.hpp"
@@ -295,6 +296,8 @@ model_run<Scalar> model_adapter<Traits, Scalar>::run_flow(const run_config& c, r
     const Scalar& t = record.summary.t_final;
     record.final_summary["log10_t_final"] = t > 0 ? nlohmann::json(to_decimal(Scalar(log10(t)))) : nlohmann::json(nullptr);
   }
+  // The events the model's field declares (taylor/events.hpp: relu's kink_events, sliding_modes, …).
+  for (const auto& [name, count] : record.summary.event_counts) record.final_summary[name] = count;
   if constexpr (requires { Traits::extras(m, theta.data(), c, record); }) Traits::extras(m, theta.data(), c, record);
   const run_trace<Scalar>& path = detail::physical_trace(flow, trace);
   record.checks = Traits::checks(m, path);

@@ -1,6 +1,6 @@
 #pragma once
 // Dense output of a Taylor step: the step polynomial and its derivative at any τ in [0, h]. A jet
-// that knows a cheaper way (models/relu_jet.hpp: one polynomial per unit group) provides
+// that knows a cheaper way (a model's own jet, e.g. one polynomial per group of units) provides
 // evaluate(τ, x) and evaluate_derivative(τ, dx) itself.
 #include "gradflow/taylor/jet.hpp"
 

@@ -9,7 +9,7 @@
 // constant in t, so Taylor mode can skip the Cauchy sum where one factor is constant. In Taylor mode
 // relu and heaviside follow the branch their operand (a "kink source") has at the start of the step:
 // the series are those of one smooth piece, and the driver ends a step where an operand entry
-// changes sign (taylor/drive.hpp).
+// changes sign (integrate/taylor_drive.hpp).
 #include "gradflow/numeric/matrix.hpp"
 
 #include <stdexcept>

@@ -115,7 +115,7 @@ void jet<Scalar>::evaluate(int n, int k) {
 //   v = heaviside(a)  v_0 = 1 on the active branch, else 0; v_k = 0 for k ≥ 1
 // (the branch of each entry of a varying operand is fixed for the step: compute() decides it).
 // (order 0 is the function itself). These run on Real's operators, with temporaries: they are
-// not in linear2's hot loop; an in-place version comes when a model needs them at speed.
+// not in a matrix-product model's hot loop; an in-place version comes when a model needs them at speed.
 template <class Scalar>
 void jet<Scalar>::evaluate_elementwise(const node& v, int n, int k, matrix<Scalar>& out) {
   using std::exp;

@@ -1,8 +1,8 @@
 #pragma once
 // Kink events of piecewise-smooth fields (relu/heaviside in the graph): within one Taylor step every
 // kink-source entry a(τ) = Σ_k a_k τ^k (k < order for a graph node; k ≤ order where the jet knows the
-// entry as a function of the state polynomial, as relu_jet does for z_ji, so that the landing leaves
-// z_ji at rounding, not at the truncation error) must stay on the branch the step was computed with
+// entry as a function of the state polynomial, as a model's own jet may do, so that the landing leaves
+// the entry at rounding, not at the truncation error) must stay on the branch the step was computed with
 // (a > 0 active, a ≤ 0 inactive). first_kink() finds the earliest τ in (0, h] where one leaves it:
 //   1. exclusion (the jet's stays_on_branch()): e.g. |a_0| > Σ_{k≥1} |a_k| h^k with a_0 on the
 //      branch's side — no root in [0, h];
@@ -10,7 +10,8 @@
 //      Newton on the polynomial, kept inside the bracket, finds it to 4 eps (relative).
 // The samples start at τ_1, not 0: an entry just landed on (a_0 = 0 up to the landing's error, on
 // either side) is not an event again unless it is on the wrong side at τ_1; then it turns back at
-// once and the kink is reported at τ = 0 (the driver's sliding-mode case). Two changes of side between neighbouring samples are not seen
+// once and the kink is reported at τ = 0 (the model's events decide: taylor/events.hpp, at_once).
+// Two changes of side between neighbouring samples are not seen
 // (the operand would have to touch zero twice within h/16 of the step).
 #include "gradflow/numeric/precision.hpp"
 #include "gradflow/taylor/jet.hpp"

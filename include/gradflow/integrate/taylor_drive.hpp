@@ -2,17 +2,30 @@
 // The adaptive Taylor integrator's stepping loop: one jet per step, no rejected steps; samples (at
 // given times or at given loss levels) and the target-loss event are read off the step polynomial
 // (dense output) instead of extra steps. A loss level or target crossed inside a step is located
-// by locate_loss(): the root of L(x(τ)) − level on the step polynomial. A piecewise field (relu in
-// the graph) also ends its step at the first kink (kinks.hpp) and restarts on the other branch.
-#include "gradflow/integrate/integrate.hpp"
+// by locate_loss(): the root of L(x(τ)) − level on the step polynomial. A piecewise field also ends
+// its step at the first kink (taylor/kinks.hpp) and asks the model's events (taylor/events.hpp) how
+// to go on: which branches the next step starts on, and whether the field itself changes (a model
+// with sliding modes). The driver names no model.
+//
+// Layers: numeric/ ← taylor/ (the engine: jets, kinks, events) ← models/ ← integrate/. This header
+// includes integrate/options.hpp, taylor/ and numeric/ only; taylor/ includes nothing from
+// integrate/, models/ or checks/. A model's own jet and events (Model::taylor_jet, taylor_events)
+// come with the model's headers, so the translation unit that instantiates the driver for a model
+// includes them (src/instantiate/*.cpp).
+#include "gradflow/integrate/options.hpp"
+#include "gradflow/numeric/decimal.hpp"
+#include "gradflow/numeric/finite.hpp"
 #include "gradflow/numeric/precision.hpp"
 #include "gradflow/taylor/dense_output.hpp"
+#include "gradflow/taylor/events.hpp"
 #include "gradflow/taylor/kinks.hpp"
+#include "gradflow/taylor/step_control.hpp"
 
 #include <algorithm>
-#include <concepts>
-#include <tuple>
-#include "gradflow/taylor/step_control.hpp"
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <vector>
 
 namespace gradflow::taylor::detail {
 
@@ -45,71 +58,47 @@ Scalar locate_loss(const Model& model, const Jet& J, const Scalar& h, const Scal
   return tau;  // NOTE: the bracket has shrunk below working precision long before 500 iterations
 }
 
-// A model with Filippov sliding modes (models/relu_shallow.hpp): kink-source entries it can hold at
-// zero (with_sliding), entries the kink search must skip while they do (ignores_kink), and the
-// sources whose kink ends a mode (leave_sliding, sources ≥ 1).
-template <class Model>
-concept slides = requires(const Model& m, std::size_t source, Eigen::Index entry) {
-  m.with_sliding(std::vector<std::pair<std::size_t, Eigen::Index>>{});
-  { m.ignores_kink(source, entry) } -> std::convertible_to<bool>;
-  m.leave_sliding(source);
-};
-
-// The branch changes after landing on `crossing`: each entry switches side, except that the end of a
-// sliding mode (a kink of a source ≥ 1) replaces the model and puts the held entry on its new side.
-// Returns whether the model changed (the jet must be recorded again before the hints are set).
-template <class Model, class Jet>
-bool switch_branches(Model& model, const Jet& J, std::vector<std::pair<std::size_t, Eigen::Index>> crossing,
-                     std::vector<std::tuple<std::size_t, Eigen::Index, bool>>& hints) {
-  bool changed = false;
-  std::sort(crossing.rbegin(), crossing.rend());  // leave modes from the last, so indices stay valid
-  for (const auto& [source, entry] : crossing) {
-    if constexpr (slides<Model>) {
-      if (source >= 1) {
-        auto [next, exit] = model.leave_sliding(source);
-        model = std::move(next);
-        hints.emplace_back(0, exit.first, exit.second);
-        changed = true;
-        continue;
-      }
-    }
-    hints.emplace_back(source, entry, !J.active(source, entry));
-  }
-  return changed;
-}
-
-// The jet of a model's field: the model's own (Model::taylor_jet, e.g. relu_shallow's by unit groups)
-// or the recorded graph's.
+// The jet of a model's field: the model's own (Model::taylor_jet, e.g. one by unit groups) or the
+// recorded graph's.
 template <class Scalar, class Model>
 auto make_jet(const Model& model, int order) {
-  if constexpr (requires { typename Model::taylor_jet; }) return typename Model::taylor_jet(model, order);
-  else return jet<Scalar>(record<Scalar>(model), order);
+  if constexpr (requires { typename Model::taylor_jet; })
+    return typename Model::taylor_jet(model, order);
+  else
+    return jet<Scalar>(record<Scalar>(model), order);
 }
 
 template <class Scalar, class Model>
-integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scalar>& theta, const integrate_options<Scalar>& o,
+integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scalar>& theta,
+                                  const integrate_options<Scalar>& o,
                                   const integrate_observer<Scalar>& observer) {
   using std::abs;
   using std::max;
-  Model model = model_at_start;  // a sliding mode changes the field, hence the model
+  Model model = model_at_start;  // an event may change the field, hence the model
   auto J = make_jet<Scalar>(model, order_for(o.tolerance));
+  auto events = make_events(model, J);
   const auto ignored = [&](std::size_t source, Eigen::Index entry) {
-    if constexpr (slides<Model>) return model.ignores_kink(source, entry);
-    else return false;
+    return events.ignores(model, source, entry);
   };
-  std::vector<std::tuple<std::size_t, Eigen::Index, bool>> hints, last_hints;
+  std::vector<branch_hint> hints, last_hints;
   const auto apply = [&](bool model_changed) {
     if (model_changed) J = make_jet<Scalar>(model, J.order());
     for (const auto& [source, entry, active] : hints) J.set_branch(source, entry, active);
     last_hints = std::move(hints);
     hints.clear();
   };
-  int immediate = 0;  // kinks in a row at the very start of a step (mode changes without progress)
+  int immediate = 0;  // kinks in a row at the very start of a step (field changes without progress)
   integration_summary<Scalar> s;
   s.order = J.order();
+  Scalar t(0);
+  const auto finish = [&](stop_reason reason) {
+    s.reason = reason;
+    s.t_final = t;
+    s.event_counts = events.counts();
+    return s;
+  };
   const std::size_t dim = theta.size();
   std::vector<Scalar> x_end(dim), x(dim), dx(dim), v(dim);
-  Scalar t(0);
   std::size_t next = 0;
   while (next < o.sample_times.size() && o.sample_times[next] <= 0) {
     if (observer.on_sample) observer.on_sample(t, std::span<const Scalar>(theta));
@@ -127,15 +116,18 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
   const Scalar loss_start = model.loss(theta.data());
   for (; next_level < o.sample_losses.size() && o.sample_losses[next_level] >= loss_start; ++next_level)
     if (observer.on_sample) observer.on_sample(t, std::span<const Scalar>(theta));
-  if (o.loss_below && loss_start <= *o.loss_below) {
-    s.reason = stop_reason::loss_below;
-    s.t_final = t;
-    return s;
-  }
+  if (o.loss_below && loss_start <= *o.loss_below) return finish(stop_reason::loss_below);
   const Scalar tiny = 16 * eps<Scalar>();
+  stop_reason reason = stop_reason::t_end;
   while (true) {
-    if (t >= o.t_end) { s.reason = stop_reason::t_end; break; }
-    if (s.steps >= o.max_steps) { s.reason = stop_reason::max_steps; break; }
+    if (t >= o.t_end) {
+      reason = stop_reason::t_end;
+      break;
+    }
+    if (s.steps >= o.max_steps) {
+      reason = stop_reason::max_steps;
+      break;
+    }
     J.compute(theta.data());
     ++s.rhs_evals;
     const Scalar remaining = o.t_end - t;
@@ -144,35 +136,27 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
     Scalar h = to_end ? remaining : *h_max;
     if (h < tiny * max(Scalar(1), abs(t)))
       throw integration_error("step size underflow", to_decimal(t), to_decimal(h), s.steps);
-    std::vector<std::pair<std::size_t, Eigen::Index>> crossing;
+    std::vector<kink_entry> crossing;
     if (J.kink_sources() > 0) {
       if (auto k = first_kink(J, h, ignored)) {
         if (k->tau < tiny * max(Scalar(1), abs(t))) {
-          // The entry left its new side at once: the fields on both sides push it back (a sliding
-          // mode starts), or a sliding weight starts at 0 or 1 (the mode ends).
-          if constexpr (slides<Model>) {
-            if (++immediate <= 8) {
-              std::vector<std::pair<std::size_t, Eigen::Index>> held, ends;
-              for (const auto& entry : k->entries) (entry.first == 0 ? held : ends).push_back(entry);
-              for (const auto& hint : last_hints)  // the new jet must start on the same branches
-                if (std::get<0>(hint) == 0 && std::find(held.begin(), held.end(), std::pair{std::size_t{0}, std::get<1>(hint)}) == held.end())
-                  hints.push_back(hint);
-              bool changed = switch_branches(model, J, ends, hints);
-              if (!held.empty()) {
-                try {
-                  model = model.with_sliding(held);
-                } catch (const std::invalid_argument& e) {  // a mode the model cannot hold
-                  throw integration_error(e.what(), to_decimal(t), to_decimal(k->tau), s.steps);
-                }
-                changed = true;
-                s.sliding_modes += static_cast<std::int64_t>(held.size());
-              }
-              apply(changed);
-              continue;
+          // The entry left its new side at once: the fields on both sides push it back (the field
+          // may change, e.g. a sliding mode starts or ends); the model's events decide.
+          std::optional<bool> changed;
+          if (++immediate <= 8) {
+            try {
+              changed = events.at_once(model, J, k->entries, last_hints, hints);
+            } catch (const std::invalid_argument& e) {  // a mode the model cannot hold
+              throw integration_error(e.what(), to_decimal(t), to_decimal(k->tau), s.steps);
             }
           }
-          throw integration_error("a ReLU kink at once after the last one (the fields on both sides push the operand back to zero: "
-                                  "a Filippov sliding mode this model cannot hold)", to_decimal(t), to_decimal(k->tau), s.steps);
+          if (!changed)
+            throw integration_error(
+                "a kink at once after the last one (the fields on both sides push the operand back to "
+                "zero: a Filippov sliding mode this model cannot hold)",
+                to_decimal(t), to_decimal(k->tau), s.steps);
+          apply(*changed);
+          continue;
         }
         h = k->tau;
         crossing = std::move(k->entries);
@@ -181,7 +165,7 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
     }
     immediate = 0;
     evaluate_polynomial(J, h, x_end);
-    if (!gradflow::detail::is_finite_state(x_end))
+    if (!is_finite_state(x_end))
       throw integration_error("non-finite state", to_decimal(t), to_decimal(h), s.steps);
     bool event = false;
     if (o.loss_below || next_level < o.sample_losses.size()) {
@@ -205,16 +189,20 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
     theta.swap(x_end);
     t = t_new;
     ++s.steps;
-    s.kink_events += static_cast<std::int64_t>(crossing.size());
-    apply(switch_branches(model, J, std::move(crossing), hints));
-    if (event) { s.reason = stop_reason::loss_below; break; }
-    if (observer.on_step && !observer.on_step(t, std::span<const Scalar>(theta), s.steps)) {
-      s.reason = stop_reason::interrupted;
+    apply(events.land(model, J, std::move(crossing), hints));
+    // The observer sees every accepted step, the one that lands on the loss target too (which ends
+    // the run whatever the observer answers).
+    const bool go_on = !observer.on_step || observer.on_step(t, std::span<const Scalar>(theta), s.steps);
+    if (event) {
+      reason = stop_reason::loss_below;
+      break;
+    }
+    if (!go_on) {
+      reason = stop_reason::interrupted;
       break;
     }
   }
-  s.t_final = t;
-  return s;
+  return finish(reason);
 }
 
 }  // namespace gradflow::taylor::detail
