@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   const long graph_max = std::atol(argv[3]);
   const matrix<Real> X = decimal_matrix<Real>({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}});
   const matrix<Real> y = decimal_matrix<Real>({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}});
-  std::printf("n\tunits\tsteps\tkinks\tsliding\tgroups_s\tms_per_step\tgraph_s\tratio\tmax_state_difference\n");
+  std::printf(
+      "n\tunits\tsteps\tkinks\tsliding\tgroups_s\tms_per_step\tgraph_s\tratio\tmax_state_difference\n");
   for (int arg = 4; arg < argc; ++arg) {
     relu_init_options<Real> o;
     o.width = std::atol(argv[arg]);
@@ -46,15 +47,22 @@ int main(int argc, char** argv) {
       return std::pair{s, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
     };
     std::vector<Real> grouped = model.pack(p), graph = grouped;
-    const auto [s, seconds] = timed([&] { return integrate(model, grouped, io, integrate_observer<Real>{}); });
-    std::printf("%ld\t%ld\t%lld\t%lld\t%lld\t%.2f\t%.2f", o.width, static_cast<long>(p.W.rows()), static_cast<long long>(s.steps),
-                static_cast<long long>(s.event_count("kink_events")), static_cast<long long>(s.event_count("sliding_modes")), seconds, 1000 * seconds / static_cast<double>(s.steps));
+    const auto [s, seconds] =
+        timed([&] { return integrate(model, grouped, io, integrate_observer<Real>{}); });
+    std::printf("%ld\t%ld\t%lld\t%lld\t%lld\t%.2f\t%.2f", o.width, static_cast<long>(p.W.rows()),
+                static_cast<long long>(s.steps), static_cast<long long>(s.event_count("kink_events")),
+                static_cast<long long>(s.event_count("sliding_modes")), seconds,
+                1000 * seconds / static_cast<double>(s.steps));
     if (o.width <= graph_max) {
-      const auto [b, graph_seconds] =
-          timed([&] { return taylor::detail::drive(test::relu_graph_only<Real>{model}, graph, io, integrate_observer<Real>{}); });
+      const auto [b, graph_seconds] = timed([&] {
+        return taylor::detail::drive(test::relu_graph_only<Real>{model}, graph, io,
+                                     integrate_observer<Real>{});
+      });
       Real worst(0);
-      for (std::size_t i = 0; i < graph.size(); ++i) worst = std::max(worst, Real(abs(graph[i] - grouped[i])));
-      std::printf("\t%.2f\t%.1f\t%s", graph_seconds, graph_seconds / seconds, to_short_decimal(worst).c_str());
+      for (std::size_t i = 0; i < graph.size(); ++i)
+        worst = std::max(worst, Real(abs(graph[i] - grouped[i])));
+      std::printf("\t%.2f\t%.1f\t%s", graph_seconds, graph_seconds / seconds,
+                  to_short_decimal(worst).c_str());
     } else {
       std::printf("\t\t\t");
     }

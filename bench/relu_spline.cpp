@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
   set_working_digits(static_cast<unsigned>(std::atoi(argv[1])));
   const Real loss_target = parse_decimal<Real>(argv[2]);
   const int seeds = std::atoi(argv[3]);
-  const relu_training training = std::string(argv[4]) == "output" ? relu_training::output : relu_training::all;
+  const relu_training training =
+      std::string(argv[4]) == "output" ? relu_training::output : relu_training::all;
   const matrix<Real> X = decimal_matrix<Real>({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}});
   const matrix<Real> y = decimal_matrix<Real>({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}});
   for (int arg = 5; arg < argc; ++arg) {
@@ -46,9 +47,12 @@ int main(int argc, char** argv) {
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const Real sup = sup_distance_to_natural_spline(model, theta.data(), 401);
       const matrix<Real> probe = model.predict(theta.data(), decimal_matrix<Real>({{"0.5"}, {"1.5"}}));
-      std::printf("%ld\t%d\t%.3f\t%lld\t%lld\t%lld\t%s\t%s\tf(0.5) = %s\tf(1.5) = %s\n", static_cast<long>(o.width), seed, seconds, static_cast<long long>(s.steps),
-                  static_cast<long long>(s.event_count("kink_events")), static_cast<long long>(s.event_count("sliding_modes")), to_short_decimal(s.t_final).c_str(),
-                  to_short_decimal(sup).c_str(), to_short_decimal(probe(0, 0)).c_str(), to_short_decimal(probe(1, 0)).c_str());
+      std::printf("%ld\t%d\t%.3f\t%lld\t%lld\t%lld\t%s\t%s\tf(0.5) = %s\tf(1.5) = %s\n",
+                  static_cast<long>(o.width), seed, seconds, static_cast<long long>(s.steps),
+                  static_cast<long long>(s.event_count("kink_events")),
+                  static_cast<long long>(s.event_count("sliding_modes")), to_short_decimal(s.t_final).c_str(),
+                  to_short_decimal(sup).c_str(), to_short_decimal(probe(0, 0)).c_str(),
+                  to_short_decimal(probe(1, 0)).c_str());
       std::fflush(stdout);
     }
   }

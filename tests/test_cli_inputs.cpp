@@ -29,47 +29,63 @@ const std::string u0_inline = R"(U0 = [["1", "0.5"], ["0.2", "-0.3"], ["0", "0"]
 
 const std::string& base_config = gradflow::test::t1_5_quick_config;
 
-std::string with_u0(const std::string& value) { return gradflow::test::replace_first(base_config, u0_inline, "U0 = " + value); }
+std::string with_u0(const std::string& value) {
+  return gradflow::test::replace_first(base_config, u0_inline, "U0 = " + value);
+}
 
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(csv_path_that_is_a_directory) {
   sandbox box;
   fs::create_directories(box.path("u0.csv"));
-  BOOST_TEST(box.reject(with_u0("\"u0.csv\"")) == "model.U0 = \"" + box.path("u0.csv").string() + "\" is a directory: give a CSV file");
+  BOOST_TEST(box.reject(with_u0("\"u0.csv\"")) ==
+             "model.U0 = \"" + box.path("u0.csv").string() + "\" is a directory: give a CSV file");
 }
 
 BOOST_AUTO_TEST_CASE(csv_path_that_is_dev_null_or_empty) {
   sandbox box;
-  BOOST_TEST(box.reject(with_u0("\"/dev/null\"")) ==
-             "model.U0 = \"/dev/null\": the file is empty (a CSV file of decimal strings, one matrix row per line)");
+  BOOST_TEST(
+      box.reject(with_u0("\"/dev/null\"")) ==
+      "model.U0 = \"/dev/null\": the file is empty (a CSV file of decimal strings, one matrix row per line)");
   box.write("u0.csv", "");
-  BOOST_TEST(box.reject(with_u0("\"u0.csv\"")) == "model.U0 = \"" + box.path("u0.csv").string() +
-                                                     "\": the file is empty (a CSV file of decimal strings, one matrix row per line)");
+  BOOST_TEST(box.reject(with_u0("\"u0.csv\"")) ==
+             "model.U0 = \"" + box.path("u0.csv").string() +
+                 "\": the file is empty (a CSV file of decimal strings, one matrix row per line)");
   box.write("u0.csv", "# only a comment\n\n");
-  BOOST_TEST(box.reject(with_u0("\"u0.csv\"")) == "model.U0 = \"" + box.path("u0.csv").string() +
-                                                     "\": the file holds no matrix rows (only blank lines and # comments)");
+  BOOST_TEST(box.reject(with_u0("\"u0.csv\"")) ==
+             "model.U0 = \"" + box.path("u0.csv").string() +
+                 "\": the file holds no matrix rows (only blank lines and # comments)");
 }
 
 BOOST_AUTO_TEST_CASE(csv_in_utf16_or_binary) {
   sandbox box;
-  box.write("u0.csv", std::string("\xFF\xFE" "1\0,\0" "2\0", 8));
+  box.write("u0.csv", std::string("\xFF\xFE"
+                                  "1\0,\0"
+                                  "2\0",
+                                  8));
   BOOST_TEST(box.reject(with_u0("\"u0.csv\"")) ==
              "model.U0 = \"" + box.path("u0.csv").string() +
                  "\" is UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8 or ASCII");
-  box.write("u0.csv", std::string("1\0,\0" "2\0", 6));
-  BOOST_TEST(box.reject(with_u0("\"u0.csv\"")) == "model.U0 = \"" + box.path("u0.csv").string() +
-                                                     "\" is not text (a NUL byte at offset 1; UTF-16 or binary?): save it as UTF-8 or ASCII");
+  box.write("u0.csv", std::string("1\0,\0"
+                                  "2\0",
+                                  6));
+  BOOST_TEST(box.reject(with_u0("\"u0.csv\"")) ==
+             "model.U0 = \"" + box.path("u0.csv").string() +
+                 "\" is not text (a NUL byte at offset 1; UTF-16 or binary?): save it as UTF-8 or ASCII");
 }
 
 BOOST_AUTO_TEST_CASE(csv_with_a_utf8_byte_order_mark_and_any_line_ending_is_read) {
   // The same matrix as the inline U0: same final product to the last digit.
   sandbox box;
   box.write("inline.toml", base_config);
-  BOOST_REQUIRE(box.run("run " + quote(box.path("inline.toml")) + " --out " + quote(box.path("a")) + " --quiet").exit_code == 0);
+  BOOST_REQUIRE(
+      box.run("run " + quote(box.path("inline.toml")) + " --out " + quote(box.path("a")) + " --quiet")
+          .exit_code == 0);
   int k = 0;
-  for (const std::string& text : {std::string("\xEF\xBB\xBF" "1, 0.5\n0.2, -0.3\n0, 0\n"), std::string("1,0.5\r\n0.2,-0.3\r\n0,0\r\n"),
-                                  std::string("1,0.5\r0.2,-0.3\r0,0")}) {
+  for (const std::string& text :
+       {std::string("\xEF\xBB\xBF"
+                    "1, 0.5\n0.2, -0.3\n0, 0\n"),
+        std::string("1,0.5\r\n0.2,-0.3\r\n0,0\r\n"), std::string("1,0.5\r0.2,-0.3\r0,0")}) {
     box.write("u0.csv", text);
     box.write("csv.toml", with_u0("\"u0.csv\""));
     const fs::path out = box.path("b" + std::to_string(++k));
@@ -84,8 +100,9 @@ BOOST_AUTO_TEST_CASE(a_nonzero_entry_that_underflows_is_refused) {
   sandbox box;
   BOOST_TEST(box.reject(base_config, "--set 'model.V0=[[\"1e-400000000\", \"1\"]]'") ==
              "model.V0[0][0] = \"1e-400000000\" is outside the MPFR exponent range");
-  BOOST_TEST(box.reject(base_config, "--set precision.type=float64 --set integrator.tolerance=1e-13 --set "
-                                     "'model.V0=[[\"1e-400\", \"1\"]]'") ==
+  BOOST_TEST(box.reject(base_config,
+                        "--set precision.type=float64 --set integrator.tolerance=1e-13 --set "
+                        "'model.V0=[[\"1e-400\", \"1\"]]'") ==
              "model.V0[0][0] = \"1e-400\" is outside the float64 range");
 }
 
@@ -103,8 +120,9 @@ BOOST_AUTO_TEST_CASE(gradflow_reads_back_its_own_outputs_at_40000_digits) {
   // a start. Oracle: the second run starts where the first stopped, so its initial loss (first
   // trajectory row) is the first run's final loss, digit for digit.
   sandbox box;
-  const std::string settings = " --quiet --set precision.digits=40000 --set integrator.method=rk78 "
-                               "--set integrator.tolerance=1e-30 --set stop.max_steps=1 --set output.samples=2";
+  const std::string settings =
+      " --quiet --set precision.digits=40000 --set integrator.method=rk78 "
+      "--set integrator.tolerance=1e-30 --set stop.max_steps=1 --set output.samples=2";
   box.write("c.toml", base_config);
   run_result r = box.run("run " + quote(box.path("c.toml")) + " --out " + quote(box.path("a")) + settings);
   BOOST_TEST_REQUIRE(r.exit_code <= 1, r.err);
@@ -112,7 +130,8 @@ BOOST_AUTO_TEST_CASE(gradflow_reads_back_its_own_outputs_at_40000_digits) {
   BOOST_TEST(u.size() > 40000u);
   fs::copy_file(box.path("a/final/U.csv"), box.path("u0.csv"));
   fs::copy_file(box.path("a/final/V.csv"), box.path("v0.csv"));
-  box.write("again.toml", gradflow::test::replace_first(with_u0("\"u0.csv\""), R"(V0 = [["0.1", "0.2"]])", "V0 = \"v0.csv\""));
+  box.write("again.toml", gradflow::test::replace_first(with_u0("\"u0.csv\""), R"(V0 = [["0.1", "0.2"]])",
+                                                        "V0 = \"v0.csv\""));
   r = box.run("run " + quote(box.path("again.toml")) + " --out " + quote(box.path("b")) + settings);
   BOOST_TEST_REQUIRE(r.exit_code <= 1, r.err);
   const json a = json::parse(slurp(box.path("a/summary.json")));
@@ -132,9 +151,10 @@ BOOST_AUTO_TEST_CASE(manifest_hashes_inputs_as_read) {
   box.write("c.toml", with_u0("\"u0.csv\""));
   // The CSV deleted while the run integrates: the run still writes everything, and the manifest
   // holds the hashes of the bytes it read.
-  gradflow::test::background_run run(box, {"run", box.path("c.toml").string(), "--out", box.path("o").string(),
-                                           "--set", "precision.digits=300", "--set", "integrator.method=rk78",
-                                           "--set", "integrator.tolerance=1e-280", "--set", "stop.t_end=1000000"});
+  gradflow::test::background_run run(
+      box, {"run", box.path("c.toml").string(), "--out", box.path("o").string(), "--set",
+            "precision.digits=300", "--set", "integrator.method=rk78", "--set", "integrator.tolerance=1e-280",
+            "--set", "stop.t_end=1000000"});
   run.wait_for_progress();
   fs::remove(box.path("u0.csv"));
   run.signal(SIGINT);
@@ -150,21 +170,25 @@ BOOST_AUTO_TEST_CASE(a_span_shorter_than_the_shortest_step_is_refused_up_front) 
   sandbox box;
   const std::string taylor = box.reject(base_config, "--set precision.digits=130 --set stop.t_end=1e-140");
   BOOST_TEST(taylor.starts_with("stop.t_end = \"1e-140\" violates t_end >= 16 eps = "), taylor);
-  BOOST_TEST(taylor.ends_with(" (the shortest step at this precision): raise stop.t_end or precision.digits"), taylor);
-  const std::string rk = box.reject(base_config, "--set integrator.method=rk78 --set stop.t_end=1e-29 --set output.samples=11");
+  BOOST_TEST(taylor.ends_with(" (the shortest step at this precision): raise stop.t_end or precision.digits"),
+             taylor);
+  const std::string rk =
+      box.reject(base_config, "--set integrator.method=rk78 --set stop.t_end=1e-29 --set output.samples=11");
   BOOST_TEST(rk.starts_with("stop.t_end = \"1e-29\" violates t_end >= 16 eps · (output.samples − 1) = "), rk);
   BOOST_TEST(rk.ends_with(", or lower output.samples"), rk);
   // Just above the bound the run goes through: the rule refuses only what cannot run.
   box.write("c.toml", base_config);
-  const run_result r = box.run("run " + quote(box.path("c.toml")) + " --out " + quote(box.path("o")) +
-                               " --quiet --set precision.digits=130 --set integrator.tolerance=1e-110 --set stop.t_end=1e-120");
+  const run_result r = box.run(
+      "run " + quote(box.path("c.toml")) + " --out " + quote(box.path("o")) +
+      " --quiet --set precision.digits=130 --set integrator.tolerance=1e-110 --set stop.t_end=1e-120");
   BOOST_TEST(r.exit_code == 0, r.err);
 }
 
 BOOST_AUTO_TEST_CASE(a_run_that_cannot_fit_in_memory_is_refused_up_front) {
   // Issue 16.7: out of memory ended in bad_alloc (exit 1) or a GMP abort (exit 134) after hours.
   sandbox box;
-  const std::string message = box.reject(base_config, "--set precision.digits=100000 --set output.samples=10000000");
+  const std::string message =
+      box.reject(base_config, "--set precision.digits=100000 --set output.samples=10000000");
   BOOST_TEST(message.starts_with("output.samples = 10000000 needs about "), message);
   BOOST_TEST(message.ends_with(" are available: lower output.samples or precision.digits"), message);
 }

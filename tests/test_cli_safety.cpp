@@ -60,7 +60,9 @@ std::vector<std::string> work_directories(const sandbox& box) {
   return out;
 }
 
-std::string stop_reason(const fs::path& out) { return json::parse(slurp(out / "summary.json"))["stop_reason"]; }
+std::string stop_reason(const fs::path& out) {
+  return json::parse(slurp(out / "summary.json"))["stop_reason"];
+}
 
 }  // namespace
 
@@ -77,10 +79,12 @@ BOOST_AUTO_TEST_CASE(a_file_written_into_out_during_the_run_survives) {
   BOOST_TEST(r.exit_code == 2, r.err);
   BOOST_TEST(slurp(box.path("e/important.txt")) == "x");
   BOOST_TEST(!fs::exists(box.path("e/summary.json")));
-  BOOST_TEST(r.err.ends_with("gradflow: --out = \"" + box.path("e").string() +
-                             "\" changed during the run (\"important.txt\" appeared): left untouched; the results are in \"" +
-                             box.path("e-1").string() + "\"\n"),
-             r.err);
+  BOOST_TEST(
+      r.err.ends_with(
+          "gradflow: --out = \"" + box.path("e").string() +
+          "\" changed during the run (\"important.txt\" appeared): left untouched; the results are in \"" +
+          box.path("e-1").string() + "\"\n"),
+      r.err);
   BOOST_TEST(stop_reason(box.path("e-1")) == "interrupted");
   BOOST_TEST(work_directories(box).empty());
 }
@@ -96,7 +100,8 @@ BOOST_AUTO_TEST_CASE(an_out_created_during_the_run_survives) {
   const run_result r = run.wait();
   BOOST_TEST(r.exit_code == 2, r.err);
   BOOST_TEST(slurp(box.path("e/sub/important.txt")) == "x");
-  BOOST_TEST(r.err.find("the results are in \"" + box.path("e-1").string() + "\"") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("the results are in \"" + box.path("e-1").string() + "\"") != std::string::npos,
+             r.err);
   BOOST_TEST(stop_reason(box.path("e-1")) == "interrupted");
 }
 
@@ -117,7 +122,9 @@ BOOST_AUTO_TEST_CASE(an_earlier_output_edited_during_the_run_survives) {
   sandbox box;
   box.write("quick.toml", quick_config);
   box.write("long.toml", long_config);
-  BOOST_REQUIRE(box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("o")) + " --quiet").exit_code == 0);
+  BOOST_REQUIRE(
+      box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("o")) + " --quiet")
+          .exit_code == 0);
   const std::string summary = slurp(box.path("o/summary.json"));
   background_run run(box, {"run", box.path("long.toml").string(), "--out", box.path("o").string()});
   run.wait_for_progress();
@@ -137,7 +144,9 @@ BOOST_AUTO_TEST_CASE(a_second_signal_ends_the_run_at_once_and_keeps_the_earlier_
   sandbox box;
   box.write("quick.toml", quick_config);
   box.write("long.toml", long_config);
-  BOOST_REQUIRE(box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("o")) + " --quiet").exit_code == 0);
+  BOOST_REQUIRE(
+      box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("o")) + " --quiet")
+          .exit_code == 0);
   const auto before = box.listing();
   const std::string summary = slurp(box.path("o/summary.json"));
   background_run run(box, {"run", box.path("long.toml").string(), "--out", box.path("o").string()});
@@ -147,7 +156,8 @@ BOOST_AUTO_TEST_CASE(a_second_signal_ends_the_run_at_once_and_keeps_the_earlier_
   const run_result r = run.wait();
   BOOST_TEST(r.exit_code == 130, r.err);
   BOOST_TEST(r.out.empty(), r.out);
-  BOOST_TEST(r.err.ends_with("gradflow: interrupted (nothing written; an earlier output is untouched)\n"), r.err);
+  BOOST_TEST(r.err.ends_with("gradflow: interrupted (nothing written; an earlier output is untouched)\n"),
+             r.err);
   BOOST_TEST(slurp(box.path("o/summary.json")) == summary);
   BOOST_TEST((box.listing() == before), "the sandbox changed");
 }
@@ -177,7 +187,8 @@ BOOST_AUTO_TEST_CASE(work_left_by_a_killed_run_is_cleaned_by_the_next) {
     BOOST_TEST(run.wait().exit_code == 128 + SIGKILL);
   }
   BOOST_TEST(work_directories(box).size() == 1u);
-  const run_result r = box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("o")) + " --quiet");
+  const run_result r =
+      box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("o")) + " --quiet");
   BOOST_TEST(r.exit_code == 0, r.err);
   BOOST_TEST(work_directories(box).empty());
 }
@@ -187,14 +198,17 @@ BOOST_AUTO_TEST_CASE(an_earlier_output_moved_aside_by_a_killed_run_comes_back) {
   // are held back there, SIGKILL cannot be): the next run puts the earlier output back first.
   sandbox box;
   box.write("quick.toml", quick_config);
-  BOOST_REQUIRE(box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("o")) + " --quiet").exit_code == 0);
+  BOOST_REQUIRE(
+      box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("o")) + " --quiet")
+          .exit_code == 0);
   pid_t dead = 0;  // the pid of a process that has ended
   {
     background_run probe(box, {"--version"});
     dead = probe.pid();
     probe.wait();
   }
-  const fs::path work = box.path(".gradflow-" + gradflow::sha256_text("o").substr(0, 12) + "-" + std::to_string(dead));
+  const fs::path work =
+      box.path(".gradflow-" + gradflow::sha256_text("o").substr(0, 12) + "-" + std::to_string(dead));
   fs::create_directories(work / "new");
   fs::rename(box.path("o"), work / "old");
   // A run that will be refused after setup (a file appears in --out): the earlier output must be back.
@@ -211,9 +225,12 @@ BOOST_AUTO_TEST_CASE(a_run_refuses_to_replace_its_own_inputs) {
   // Issue 16.2: `gradflow run proj/my.toml --out proj` deleted my.toml (exit 0).
   sandbox box;
   box.write("quick.toml", quick_config);
-  BOOST_REQUIRE(box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("proj")) + " --quiet").exit_code == 0);
+  BOOST_REQUIRE(
+      box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("proj")) + " --quiet")
+          .exit_code == 0);
   fs::copy_file(box.path("quick.toml"), box.path("proj/my.toml"));
-  auto r = box.run("run " + quote(box.path("proj/my.toml")) + " --out " + quote(box.path("proj")) + " --quiet");
+  auto r =
+      box.run("run " + quote(box.path("proj/my.toml")) + " --out " + quote(box.path("proj")) + " --quiet");
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err == "gradflow: --out = \"" + box.path("proj").string() + "\" contains the input \"" +
                           box.path("proj/my.toml").string() +
@@ -221,11 +238,14 @@ BOOST_AUTO_TEST_CASE(a_run_refuses_to_replace_its_own_inputs) {
   BOOST_TEST(fs::is_regular_file(box.path("proj/my.toml")));
   // A CSV input inside --out, the config outside.
   box.write("proj/u0.csv", "1, 0.5\n0.2, -0.3\n0, 0\n");
-  box.write("csv.toml", gradflow::test::replace_first(quick_config, R"(U0 = [["1", "0.5"], ["0.2", "-0.3"], ["0", "0"]])",
-                                                      R"(U0 = "proj/u0.csv")"));
+  box.write("csv.toml",
+            gradflow::test::replace_first(quick_config, R"(U0 = [["1", "0.5"], ["0.2", "-0.3"], ["0", "0"]])",
+                                          R"(U0 = "proj/u0.csv")"));
   r = box.run("run " + quote(box.path("csv.toml")) + " --out " + quote(box.path("proj")) + " --quiet");
   BOOST_TEST(r.exit_code == 2);
-  BOOST_TEST(r.err.find("contains the input \"" + box.path("proj/u0.csv").string() + "\"") != std::string::npos, r.err);
+  BOOST_TEST(
+      r.err.find("contains the input \"" + box.path("proj/u0.csv").string() + "\"") != std::string::npos,
+      r.err);
   BOOST_TEST(fs::is_regular_file(box.path("proj/u0.csv")));
 }
 
@@ -233,15 +253,18 @@ BOOST_AUTO_TEST_CASE(out_dot_and_ancestors_of_the_working_directory_are_refused)
   // Issue 16.3: `--out .` replaced the directory the shell was in.
   sandbox box;
   box.write("quick.toml", quick_config);
-  BOOST_REQUIRE(box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("proj")) + " --quiet").exit_code == 0);
+  BOOST_REQUIRE(
+      box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("proj")) + " --quiet")
+          .exit_code == 0);
   fs::create_directories(box.path("proj/sub"));
   const auto before = box.listing();
-  for (const auto& [cwd, out] : {std::pair{"proj", "."}, std::pair{"proj/sub", ".."}, std::pair{"proj/sub", "../"}}) {
+  for (const auto& [cwd, out] :
+       {std::pair{"proj", "."}, std::pair{"proj/sub", ".."}, std::pair{"proj/sub", "../"}}) {
     const run_result r = box.run("run " + quote(box.path("quick.toml")) + " --out " + out + " --quiet",
                                  "cd " + quote(box.path(cwd)) + " &&");
     BOOST_TEST(r.exit_code == 2, out);
-    BOOST_TEST(r.err == "gradflow: --out = \"" + box.path("proj").string() + "\" contains the working directory \"" +
-                            box.path(cwd).string() +
+    BOOST_TEST(r.err == "gradflow: --out = \"" + box.path("proj").string() +
+                            "\" contains the working directory \"" + box.path(cwd).string() +
                             "\": refusing to replace the directory the shell is in; give another --out\n",
                r.err);
   }
@@ -254,17 +277,23 @@ BOOST_AUTO_TEST_CASE(symbolic_links_as_out) {
   sandbox box;
   box.write("quick.toml", quick_config);
   fs::create_directory_symlink(box.path("nowhere"), box.path("dangling"));
-  run_result r = box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("dangling")) + " --quiet");
+  run_result r =
+      box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("dangling")) + " --quiet");
   BOOST_TEST(r.exit_code == 2);
-  BOOST_TEST(r.err == "gradflow: --out = \"" + box.path("dangling").string() + "\" is a symbolic link to a missing path (\"" +
-                          box.path("nowhere").string() + "\"): create the directory it names or give another --out\n");
+  BOOST_TEST(r.err == "gradflow: --out = \"" + box.path("dangling").string() +
+                          "\" is a symbolic link to a missing path (\"" + box.path("nowhere").string() +
+                          "\"): create the directory it names or give another --out\n");
   BOOST_TEST(fs::is_symlink(box.path("dangling")));
-  BOOST_REQUIRE(box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("real")) + " --quiet").exit_code == 0);
+  BOOST_REQUIRE(
+      box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("real")) + " --quiet")
+          .exit_code == 0);
   fs::create_directory_symlink(box.path("real"), box.path("link"));
-  r = box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("link")) + " --quiet --set stop.t_end=1");
+  r = box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(box.path("link")) +
+              " --quiet --set stop.t_end=1");
   BOOST_TEST(r.exit_code == 0, r.err);
   BOOST_TEST(fs::is_symlink(box.path("link")));
-  BOOST_TEST(json::parse(slurp(box.path("real/summary.json")))["t_final"].get<std::string>().starts_with("1.000"));
+  BOOST_TEST(
+      json::parse(slurp(box.path("real/summary.json")))["t_final"].get<std::string>().starts_with("1.000"));
   BOOST_TEST(r.out.starts_with("gradflow: wrote " + box.path("real").string() + " "), r.out);
 }
 
@@ -274,7 +303,8 @@ BOOST_AUTO_TEST_CASE(out_names_up_to_255_bytes_work) {
   box.write("quick.toml", quick_config);
   for (std::size_t length : {241u, 255u}) {
     const fs::path out = box.path(std::string(length, 'o'));
-    const run_result r = box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(out) + " --quiet");
+    const run_result r =
+        box.run("run " + quote(box.path("quick.toml")) + " --out " + quote(out) + " --quiet");
     BOOST_TEST(r.exit_code == 0, r.err);
     BOOST_TEST(fs::is_regular_file(out / "manifest.json"));
   }
@@ -285,9 +315,11 @@ BOOST_AUTO_TEST_CASE(an_empty_out_is_refused) {
   sandbox box;
   box.write("quick.toml", quick_config);
   const auto before = box.listing();
-  const run_result r = box.run("run " + quote(box.path("quick.toml")) + " --out '' --quiet", "cd " + quote(box.path("")) + " &&");
+  const run_result r = box.run("run " + quote(box.path("quick.toml")) + " --out '' --quiet",
+                               "cd " + quote(box.path("")) + " &&");
   BOOST_TEST(r.exit_code == 2);
-  BOOST_TEST(r.err == "gradflow: --out = \"\" is empty: give a directory (or omit --out for out/<config stem>)\n");
+  BOOST_TEST(r.err ==
+             "gradflow: --out = \"\" is empty: give a directory (or omit --out for out/<config stem>)\n");
   BOOST_TEST((box.listing() == before), "the sandbox changed");
 }
 
@@ -309,7 +341,8 @@ BOOST_AUTO_TEST_CASE(verify_json_naming_a_directory_is_refused_before_running) {
   const run_result r = box.run("verify --json " + quote(box.path("d")));
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.out.empty(), r.out);
-  BOOST_TEST(r.err == "gradflow: --json = \"" + box.path("d").string() + "\" is a directory: give a file name\n");
+  BOOST_TEST(r.err ==
+             "gradflow: --json = \"" + box.path("d").string() + "\" is a directory: give a file name\n");
 }
 
 BOOST_AUTO_TEST_CASE(verify_piped_to_head_still_writes_its_json) {
@@ -317,7 +350,8 @@ BOOST_AUTO_TEST_CASE(verify_piped_to_head_still_writes_its_json) {
   // suite after the current instance, and the JSON holds what finished.
   sandbox box;
   const std::string command = std::string(GRADFLOW_BINARY) + " verify --json " + quote(box.path("v.json")) +
-                              " 2> " + quote(box.path("stderr")) + " | head -n 1 > /dev/null; echo ${PIPESTATUS[0]}";
+                              " 2> " + quote(box.path("stderr")) +
+                              " | head -n 1 > /dev/null; echo ${PIPESTATUS[0]}";
   const std::string script = box.write("pipe.sh", command + "\n").string();
   BOOST_REQUIRE(std::system(("bash " + quote(script) + " > " + quote(box.path("status"))).c_str()) == 0);
   BOOST_TEST(slurp(box.path("status")) == "130\n", slurp(box.path("stderr")));

@@ -22,7 +22,8 @@ BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
 BOOST_AUTO_TEST_CASE(accepts_only_finite_decimals) {
   for (const char* good : {"1", "-0.5", ".5", "5.", "+3E+7", "1e-100", "0", "123456789012345678901234567890"})
     BOOST_TEST(is_decimal(good), good);
-  for (const char* bad : {"", " 1", "1 ", "nan", "NaN", "inf", "-inf", "1e", "0x10", "1.2.3", "--1", "e5", ".", "1,5", "½"})
+  for (const char* bad :
+       {"", " 1", "1 ", "nan", "NaN", "inf", "-inf", "1e", "0x10", "1.2.3", "--1", "e5", ".", "1,5", "½"})
     BOOST_TEST(!is_decimal(bad), bad);
   BOOST_CHECK_THROW(parse_decimal<Real>("abc"), std::invalid_argument);
   BOOST_CHECK_THROW(parse_decimal<double>("nan"), std::invalid_argument);
@@ -43,12 +44,14 @@ BOOST_AUTO_TEST_CASE(parses_correctly_rounded_at_working_precision) {
 
 BOOST_AUTO_TEST_CASE(printing_round_trips) {
   using std::sqrt;
-  const Real values[] = {Real(1) / 3, Real(2) / 7 * pow(Real(10), -50), sqrt(Real(2)), -pow(Real(3), 200), Real(0)};
+  const Real values[] = {Real(1) / 3, Real(2) / 7 * pow(Real(10), -50), sqrt(Real(2)), -pow(Real(3), 200),
+                         Real(0)};
   for (const Real& x : values) {
     const std::string text = to_decimal(x);
     BOOST_TEST(parse_decimal<Real>(text) == x, text);
   }
-  for (double x : {0.1, 1.0 / 3, -2.5e-300, 6.02214076e23}) BOOST_TEST(parse_decimal<double>(to_decimal(x)) == x);
+  for (double x : {0.1, 1.0 / 3, -2.5e-300, 6.02214076e23})
+    BOOST_TEST(parse_decimal<double>(to_decimal(x)) == x);
 }
 
 BOOST_AUTO_TEST_CASE(printing_carries_every_working_digit) {
@@ -74,11 +77,12 @@ BOOST_AUTO_TEST_CASE(the_scanner_accepts_what_the_old_regex_accepted) {
   for (const std::string& s : corpus) {
     const bool expected = std::regex_match(s, old);
     accepted += expected;
-    if (is_decimal(s) != expected && ++disagreements <= 10) BOOST_TEST(is_decimal(s) == expected, "\"" + s + "\"");
+    if (is_decimal(s) != expected && ++disagreements <= 10)
+      BOOST_TEST(is_decimal(s) == expected, "\"" + s + "\"");
   }
   BOOST_TEST(disagreements == 0u);
   BOOST_TEST(corpus.size() == 66430u);  // 1 + 9 + … + 9^5
-  BOOST_TEST(accepted > 100u);  // 834: both answers are well exercised
+  BOOST_TEST(accepted > 100u);          // 834: both answers are well exercised
 }
 
 BOOST_AUTO_TEST_CASE(long_decimals_are_scanned_in_linear_time) {
@@ -120,8 +124,10 @@ BOOST_AUTO_TEST_CASE(float64_subnormals_are_accepted) {
   // Issue 16.9: subnormals were refused as "outside the float64 range" (glibc sets ERANGE for them).
   // Oracle: the subnormal values themselves, from numeric_limits and exact halving.
   BOOST_TEST(parse_decimal<double>("4.9406564584124654e-324") == std::numeric_limits<double>::denorm_min());
-  BOOST_TEST(parse_decimal<double>("-4.9406564584124654e-323") == -10 * std::numeric_limits<double>::denorm_min());
-  BOOST_TEST(parse_decimal<double>("2.2250738585072009e-308") == std::nextafter(std::numeric_limits<double>::min(), 0.0));
+  BOOST_TEST(parse_decimal<double>("-4.9406564584124654e-323") ==
+             -10 * std::numeric_limits<double>::denorm_min());
+  BOOST_TEST(parse_decimal<double>("2.2250738585072009e-308") ==
+             std::nextafter(std::numeric_limits<double>::min(), 0.0));
   BOOST_TEST(parse_decimal<double>(to_decimal(std::numeric_limits<double>::denorm_min() * 3)) ==
              std::numeric_limits<double>::denorm_min() * 3);
   BOOST_CHECK_THROW(parse_decimal<double>("2e-324"), std::invalid_argument);  // rounds to 0

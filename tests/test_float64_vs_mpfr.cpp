@@ -30,7 +30,9 @@ result run(const char* tolerance) {
   o.sample_times = {Scalar(1) / 2, Scalar(1), Scalar(2)};
   result r;
   integrate_observer<Scalar> observer;
-  observer.on_sample = [&](const Scalar&, std::span<const Scalar> th) { r.loss.push_back(Real(model.loss(th.data()))); };
+  observer.on_sample = [&](const Scalar&, std::span<const Scalar> th) {
+    r.loss.push_back(Real(model.loss(th.data())));
+  };
   integrate(model, theta, o, observer);
   r.product = model.product(theta.data()).template cast<Real>();
   return r;

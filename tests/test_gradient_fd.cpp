@@ -21,7 +21,8 @@ namespace {
 
 struct instance {
   linear2<Real> model{test::deterministic_matrix(4, 3, 1), test::deterministic_matrix(4, 2, 2), 3};
-  std::vector<Real> theta = model.pack(test::deterministic_matrix(3, 3, 3), test::deterministic_matrix(2, 3, 4));
+  std::vector<Real> theta =
+      model.pack(test::deterministic_matrix(3, 3, 3), test::deterministic_matrix(2, 3, 4));
 };
 
 }  // namespace

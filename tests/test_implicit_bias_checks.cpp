@@ -46,7 +46,9 @@ run_trace<Real> to_loss_target(const Model& model, const std::vector<Real>& thet
   o.tolerance = eps<Real>() * 10;
   o.t_end = dec("1e6");
   o.loss_below = loss_target();
-  for (int k = 0; k <= 20; ++k) o.sample_losses.push_back(model.loss(theta.data()) * pow(*o.loss_below / model.loss(theta.data()), Real(k) / 21));
+  for (int k = 0; k <= 20; ++k)
+    o.sample_losses.push_back(model.loss(theta.data()) *
+                              pow(*o.loss_below / model.loss(theta.data()), Real(k) / 21));
   return integrate_traced(model, theta, o);
 }
 
@@ -112,7 +114,8 @@ struct preconditioned_diagonal {
     for (Eigen::Index i = 0; i < net.d(); ++i) dtheta[i] *= c(i), dtheta[net.d() + i] *= c(i);
   }
   template <class Ops>
-  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+  std::vector<typename Ops::value> velocity_of(Ops& ops,
+                                               const std::vector<typename Ops::value>& blocks) const {
     const auto v = net.velocity_of(ops, blocks);
     const auto C = ops.constant(c);
     return {ops.hadamard(C, v[0]), ops.hadamard(C, v[1])};
@@ -120,7 +123,8 @@ struct preconditioned_diagonal {
 };
 
 // The preconditioned flow from α𝟙 to `loss_below`, as a trace of the plain model's path.
-run_trace<Real> preconditioned_flow(const diagonal<Real>& model, const matrix<Real>& c, const char* alpha, const Real& loss_below) {
+run_trace<Real> preconditioned_flow(const diagonal<Real>& model, const matrix<Real>& c, const char* alpha,
+                                    const Real& loss_below) {
   const preconditioned_diagonal wrong{model, c};
   const auto theta = alpha_start(model, alpha);
   integrate_options<Real> o;
@@ -128,7 +132,9 @@ run_trace<Real> preconditioned_flow(const diagonal<Real>& model, const matrix<Re
   o.tolerance = eps<Real>() * 10;
   o.t_end = dec("1e6");
   o.loss_below = loss_below;
-  for (int k = 0; k <= 20; ++k) o.sample_losses.push_back(model.loss(theta.data()) * pow(loss_below / model.loss(theta.data()), Real(k) / 21));
+  for (int k = 0; k <= 20; ++k)
+    o.sample_losses.push_back(model.loss(theta.data()) *
+                              pow(loss_below / model.loss(theta.data()), Real(k) / 21));
   return integrate_traced(wrong, theta, o);
 }
 
@@ -147,7 +153,8 @@ BOOST_AUTO_TEST_CASE(q_alpha_passes_and_fails_when_the_limit_moves) {
   const auto ok = check_woodworth2020_q_alpha(model, trace);
   BOOST_TEST((ok.verdict == verdict::pass), ok.detail);
   // Another interpolant: β + eps^(1/4)·(1, −1, 1) (ker X), written back through w₊ = √(β + w₋²).
-  const auto moved = check_woodworth2020_q_alpha(model, with_final_theta(trace, along_kernel(model, trace.final().theta)));
+  const auto moved =
+      check_woodworth2020_q_alpha(model, with_final_theta(trace, along_kernel(model, trace.final().theta)));
   BOOST_TEST((moved.verdict == verdict::fail), moved.detail);
 }
 
@@ -155,11 +162,13 @@ BOOST_AUTO_TEST_CASE(q_alpha_needs_its_hypotheses) {
   const auto model = section_4_3(2);
   auto start = alpha_start(model, "0.5");
   start[1] = dec("0.6");
-  BOOST_TEST((check_woodworth2020_q_alpha(model, to_loss_target(model, start)).verdict == verdict::not_applicable));
+  BOOST_TEST(
+      (check_woodworth2020_q_alpha(model, to_loss_target(model, start)).verdict == verdict::not_applicable));
   BOOST_TEST((check_woodworth2020_q_alpha(model, to_t_end(model, alpha_start(model, "0.5"), "1")).verdict ==
               verdict::not_applicable));
   const auto deep = section_4_3(3);
-  BOOST_TEST((check_woodworth2020_q_alpha(deep, to_t_end(deep, alpha_start(deep, "0.5"), "1")).verdict == verdict::not_applicable));
+  BOOST_TEST((check_woodworth2020_q_alpha(deep, to_t_end(deep, alpha_start(deep, "0.5"), "1")).verdict ==
+              verdict::not_applicable));
 }
 
 BOOST_AUTO_TEST_CASE(depth_d_fails_on_a_moved_limit_or_a_broken_sum) {
@@ -168,7 +177,8 @@ BOOST_AUTO_TEST_CASE(depth_d_fails_on_a_moved_limit_or_a_broken_sum) {
   const auto ok = check_woodworth2020_depth_d(model, trace);
   BOOST_TEST((ok.verdict == verdict::pass), ok.detail);
   // Another interpolant (ker X direction) at the final sample: it breaks w₊^(−1) + w₋^(−1) too.
-  const auto moved = check_woodworth2020_depth_d(model, with_final_theta(trace, along_kernel(model, trace.final().theta)));
+  const auto moved =
+      check_woodworth2020_depth_d(model, with_final_theta(trace, along_kernel(model, trace.final().theta)));
   BOOST_TEST((moved.verdict == verdict::fail), moved.detail);
   BOOST_TEST((check_woodworth2020_depth_d(section_4_3(2), trace).verdict == verdict::not_applicable));
 }
@@ -180,7 +190,8 @@ BOOST_AUTO_TEST_CASE(woodworth_limit_branch_fails_on_a_preconditioned_field) {
     const auto model = section_4_3(depth);
     const auto trace = preconditioned_flow(model, column({"1", "2", "1"}), "0.5", loss_target());
     BOOST_TEST((trace.reason == stop_reason::loss_below));
-    const auto r = depth == 2 ? check_woodworth2020_q_alpha(model, trace) : check_woodworth2020_depth_d(model, trace);
+    const auto r =
+        depth == 2 ? check_woodworth2020_q_alpha(model, trace) : check_woodworth2020_depth_d(model, trace);
     BOOST_TEST((r.verdict == verdict::fail), r.detail);
     BOOST_TEST(r.detail.starts_with("‖β(t_f) − β*‖₂"), r.detail);
   }
@@ -192,12 +203,15 @@ BOOST_AUTO_TEST_CASE(woodworth_range_branch_fails_on_a_field_off_by_1e_minus_15)
   // judged against the integration allowance, does not.
   for (int depth : {2, 3}) {
     const auto model = section_4_3(depth);
-    const auto trace = preconditioned_flow(model, column({"1", "1.000000000000001", "1"}), "0.5", dec("1e-20"));
-    const auto honest = depth == 2 ? check_woodworth2020_q_alpha(model, to_loss_target(model, alpha_start(model, "0.5")))
-                                   : check_woodworth2020_depth_d(model, to_loss_target(model, alpha_start(model, "0.5")));
+    const auto trace =
+        preconditioned_flow(model, column({"1", "1.000000000000001", "1"}), "0.5", dec("1e-20"));
+    const auto honest =
+        depth == 2 ? check_woodworth2020_q_alpha(model, to_loss_target(model, alpha_start(model, "0.5")))
+                   : check_woodworth2020_depth_d(model, to_loss_target(model, alpha_start(model, "0.5")));
     BOOST_TEST((honest.verdict == verdict::pass), honest.detail);
     BOOST_TEST_MESSAGE("honest D = " << depth << ": " << honest.detail);
-    const auto r = depth == 2 ? check_woodworth2020_q_alpha(model, trace) : check_woodworth2020_depth_d(model, trace);
+    const auto r =
+        depth == 2 ? check_woodworth2020_q_alpha(model, trace) : check_woodworth2020_depth_d(model, trace);
     BOOST_TEST((r.verdict == verdict::fail), r.detail);
     BOOST_TEST(r.detail.starts_with("the mirror coordinate left range Xᵀ"), r.detail);
   }
@@ -208,7 +222,8 @@ BOOST_AUTO_TEST_CASE(regression_fails_on_a_moved_limit) {
   X << dec("1"), dec("0.5"), dec("-0.3"), dec("0.2"), dec("0.1"), dec("-0.7"), dec("0.4"), dec("1.2");
   y << dec("0.8"), dec("-0.5");
   const tensor<Real> model(X, y, 2, orthogonal_transform<Real>("hadamard", 4));
-  const auto trace = to_loss_target(model, model.pack({column({"0.3", "-0.2", "0.5", "0.1"}), column({"0.1", "0.4", "-0.2", "0.3"})}));
+  const auto trace = to_loss_target(
+      model, model.pack({column({"0.3", "-0.2", "0.5", "0.1"}), column({"0.1", "0.4", "-0.2", "0.3"})}));
   const auto ok = check_yun2021_regression(model, trace);
   BOOST_TEST((ok.verdict == verdict::pass), ok.detail);
   using std::pow;
@@ -224,15 +239,16 @@ BOOST_AUTO_TEST_CASE(regression_fails_on_a_moved_limit) {
   const tensor<Real> skewed(X, y, 2, S);
   BOOST_TEST((check_yun2021_regression(skewed, trace).verdict == verdict::not_applicable));
   const tensor<Real> deep(X, y, 3, matrix<Real>::Identity(4, 4));
-  const auto unbalanced = deep.pack({column({"1", "1", "1", "1"}), column({"0.5", "1", "1", "1"}), column({"1", "1", "1", "1"})});
+  const auto unbalanced =
+      deep.pack({column({"1", "1", "1", "1"}), column({"0.5", "1", "1", "1"}), column({"1", "1", "1", "1"})});
   const auto r = check_yun2021_regression(deep, to_t_end(deep, unbalanced, "1"));
   BOOST_TEST((r.verdict == verdict::not_applicable), r.detail);
 }
 
 BOOST_AUTO_TEST_CASE(classification_fails_off_the_cone) {
   matrix<Real> X(4, 4), y(4, 1);
-  X << dec("1"), dec("0.5"), dec("0.2"), dec("-0.1"), dec("0.3"), dec("1"), dec("-0.4"), dec("0.2"), dec("-0.8"), dec("0.1"),
-      dec("0.3"), dec("0.9"), dec("0.2"), dec("-1.1"), dec("0.5"), dec("0.4");
+  X << dec("1"), dec("0.5"), dec("0.2"), dec("-0.1"), dec("0.3"), dec("1"), dec("-0.4"), dec("0.2"),
+      dec("-0.8"), dec("0.1"), dec("0.3"), dec("0.9"), dec("0.2"), dec("-1.1"), dec("0.5"), dec("0.4");
   y << 1, 1, -1, -1;
   const tensor<Real> model(X, y, 2, orthogonal_transform<Real>("hadamard", 4), loss_kind::exponential);
   const auto start = model.pack(std::vector<matrix<Real>>(2, matrix<Real>::Constant(4, 1, dec("0.1"))));
@@ -321,7 +337,8 @@ BOOST_AUTO_TEST_CASE(transition_fails_when_the_path_is_retimed) {
   y << 1;
   const diagonal<Real> two(X, y, 2, loss_kind::exponential), three(X3, y, 3, loss_kind::exponential);
   for (const auto* model : {&two, &three}) {
-    const auto trace = classification(*model, alpha_start(*model, model->depth() == 2 ? "1" : "0.5"), "1e-100");
+    const auto trace =
+        classification(*model, alpha_start(*model, model->depth() == 2 ? "1" : "0.5"), "1e-100");
     const auto ok = check_moroshko2020_transition(*model, trace);
     BOOST_TEST((ok.verdict == verdict::pass), ok.detail);
     BOOST_TEST(ok.detail.find("clock: max over") != std::string::npos, ok.detail);
@@ -337,15 +354,16 @@ BOOST_AUTO_TEST_CASE(transition_fails_when_the_path_is_retimed) {
 // (same residual, another point) and written back ON the curves (a₁ ± a₂ = c± e^{±s}), so that
 // a₂² − a₁² = −c₊c₋ is conserved exactly and only the limit comparison can fail.
 BOOST_AUTO_TEST_CASE(regression_limit_branch_fails_on_the_curves) {
-  using std::pow;
   using std::exp;
   using std::log;
+  using std::pow;
   using std::sqrt;
   matrix<Real> X(2, 4), y(2, 1);
   X << dec("1"), dec("0.5"), dec("-0.3"), dec("0.2"), dec("0.1"), dec("-0.7"), dec("0.4"), dec("1.2");
   y << dec("0.8"), dec("-0.5");
   const tensor<Real> model(X, y, 2, orthogonal_transform<Real>("hadamard", 4));
-  const matrix<Real> a1_0 = column({"0.3", "-0.2", "0.5", "0.1"}), a2_0 = column({"0.1", "0.4", "-0.2", "0.3"});
+  const matrix<Real> a1_0 = column({"0.3", "-0.2", "0.5", "0.1"}),
+                     a2_0 = column({"0.1", "0.4", "-0.2", "0.3"});
   const auto trace = to_loss_target(model, model.pack({a1_0, a2_0}));
   BOOST_TEST((check_yun2021_regression(model, trace).verdict == verdict::pass));
   const matrix<Real> kernel = model.Z().fullPivLu().kernel();
@@ -354,7 +372,8 @@ BOOST_AUTO_TEST_CASE(regression_limit_branch_fails_on_the_curves) {
   std::vector<Real> theta(8);
   for (Eigen::Index j = 0; j < 4; ++j) {
     const Real cp = a1_0(j) + a2_0(j), cm = a1_0(j) - a2_0(j);
-    const Real u = (4 * rho(j) + sqrt(16 * rho(j) * rho(j) + 4 * cp * cp * cm * cm)) / (2 * cp * cp);  // e^{2s}
+    const Real u =
+        (4 * rho(j) + sqrt(16 * rho(j) * rho(j) + 4 * cp * cp * cm * cm)) / (2 * cp * cp);  // e^{2s}
     theta[j] = (cp * sqrt(u) + cm / sqrt(u)) / 2, theta[4 + j] = (cp * sqrt(u) - cm / sqrt(u)) / 2;
   }
   const auto moved = check_yun2021_regression(model, with_final_theta(trace, theta));
@@ -385,7 +404,8 @@ BOOST_AUTO_TEST_CASE(direction_remainder_fails_when_the_path_is_retimed) {
   X4 << dec("0.5"), dec("1.5"), dec("1.5"), dec("0.5"), dec("-0.5"), dec("-1.5"), dec("-1.5"), dec("-0.5");
   y4 << 1, 1, -1, -1;
   const tensor<Real> fig1(X4, y4, 1, matrix<Real>::Identity(2, 2), loss_kind::exponential);
-  const auto slow = check_soudry2018_direction(fig1, classification(fig1, fig1.pack({column({"0.3", "-0.2"})}), "1e-100"));
+  const auto slow =
+      check_soudry2018_direction(fig1, classification(fig1, fig1.pack({column({"0.3", "-0.2"})}), "1e-100"));
   BOOST_TEST((slow.verdict == verdict::pass), slow.detail);
   BOOST_TEST(slow.detail.find("μ = 2.500000e-01") != std::string::npos, slow.detail);
 }
@@ -409,8 +429,8 @@ BOOST_AUTO_TEST_CASE(l1_gap_sees_dual_infeasibility_at_zero_components) {
   BOOST_CHECK_THROW(solvers::l1_max_margin(none), std::runtime_error);
 
   matrix<Real> X(4, 4), y(4, 1);
-  X << dec("1"), dec("0.5"), dec("0.2"), dec("-0.1"), dec("0.3"), dec("1"), dec("-0.4"), dec("0.2"), dec("-0.8"), dec("0.1"),
-      dec("0.3"), dec("0.9"), dec("0.2"), dec("-1.1"), dec("0.5"), dec("0.4");
+  X << dec("1"), dec("0.5"), dec("0.2"), dec("-0.1"), dec("0.3"), dec("1"), dec("-0.4"), dec("0.2"),
+      dec("-0.8"), dec("0.1"), dec("0.3"), dec("0.9"), dec("0.2"), dec("-1.1"), dec("0.5"), dec("0.4");
   y << 1, 1, -1, -1;
   const tensor<Real> model(X, y, 2, orthogonal_transform<Real>("hadamard", 4), loss_kind::exponential);
   const matrix<Real> A = y.asDiagonal() * model.Z();
@@ -422,8 +442,10 @@ BOOST_AUTO_TEST_CASE(l1_gap_sees_dual_infeasibility_at_zero_components) {
     ++found;
     matrix<Real> rho_bar = matrix<Real>::Zero(4, 1);
     rho_bar(j) = 1 / A.col(j).minCoeff();
-    BOOST_TEST(detail::scaled_kkt_residual(A, rho_bar, 2) <= tol, "the weighted residual was expected to be blind here");
-    BOOST_TEST(detail::l1_optimality_gap(lp, rho_bar) > Real(1) / 100, "ρ̄ = " << to_short_decimal(rho_bar(j)) << " e_" << j + 1);
+    BOOST_TEST(detail::scaled_kkt_residual(A, rho_bar, 2) <= tol,
+               "the weighted residual was expected to be blind here");
+    BOOST_TEST(detail::l1_optimality_gap(lp, rho_bar) > Real(1) / 100,
+               "ρ̄ = " << to_short_decimal(rho_bar(j)) << " e_" << j + 1);
   }
   BOOST_TEST(found == 1);
 }

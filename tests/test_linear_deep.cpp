@@ -58,12 +58,14 @@ const std::vector<std::vector<Eigen::Index>> fd_widths{{3, 4, 2}, {3, 4, 5, 2}, 
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(shapes_are_validated) {
-  BOOST_CHECK_THROW(deep_model({3, 2}, 1), std::invalid_argument);        // depth 1
-  BOOST_CHECK_THROW(deep_model({3, 0, 2}, 1), std::invalid_argument);     // zero width
-  BOOST_CHECK_THROW(linear_deep<Real>(test::deterministic_matrix(5, 3, 1), test::deterministic_matrix(4, 2, 2), {3, 4, 2}),
-                    std::invalid_argument);                                // N differs
-  BOOST_CHECK_THROW(linear_deep<Real>(test::deterministic_matrix(5, 3, 1), test::deterministic_matrix(5, 2, 2), {3, 4, 3}),
-                    std::invalid_argument);                                // d_L ≠ m
+  BOOST_CHECK_THROW(deep_model({3, 2}, 1), std::invalid_argument);     // depth 1
+  BOOST_CHECK_THROW(deep_model({3, 0, 2}, 1), std::invalid_argument);  // zero width
+  BOOST_CHECK_THROW(
+      linear_deep<Real>(test::deterministic_matrix(5, 3, 1), test::deterministic_matrix(4, 2, 2), {3, 4, 2}),
+      std::invalid_argument);  // N differs
+  BOOST_CHECK_THROW(
+      linear_deep<Real>(test::deterministic_matrix(5, 3, 1), test::deterministic_matrix(5, 2, 2), {3, 4, 3}),
+      std::invalid_argument);  // d_L ≠ m
   const auto model = deep_model({3, 4, 2}, 1);
   BOOST_TEST(model.dimension() == 3u * 4u + 4u * 2u);
   BOOST_CHECK_THROW(model.pack({test::deterministic_matrix(4, 3, 1)}), std::invalid_argument);
@@ -159,8 +161,10 @@ BOOST_AUTO_TEST_CASE(depth_two_is_linear2) {
   const Real L = deep.loss(theta.data()), L2 = shallow.loss(theta_shallow.data());
   const matrix<Real> P = deep.product(theta.data()), P2 = shallow.product(theta_shallow.data());
   const Real bound = 1000 * eps<Real>() * (s_deep.steps + s_shallow.steps);
-  BOOST_TEST_MESSAGE("depth 2 vs linear2 at t = 3: loss agrees to " << agreement_digits(L, L2) << " digits, product to "
-                     << max_abs_entry<Real>(matrix<Real>(P - P2)).str(3) << " (" << s_deep.steps << " steps)");
+  BOOST_TEST_MESSAGE("depth 2 vs linear2 at t = 3: loss agrees to "
+                     << agreement_digits(L, L2) << " digits, product to "
+                     << max_abs_entry<Real>(matrix<Real>(P - P2)).str(3) << " (" << s_deep.steps
+                     << " steps)");
   using std::abs;
   BOOST_TEST(abs(L - L2) <= bound * L2);
   BOOST_TEST(max_abs_entry<Real>(matrix<Real>(P - P2)) <= bound * max_abs_entry<Real>(P2));
@@ -175,7 +179,8 @@ struct drift_result {
   std::int64_t steps = 0;
 };
 
-drift_result conservation_run(const linear_deep<Real>& model, std::vector<Real> theta, method m, const Real& tol) {
+drift_result conservation_run(const linear_deep<Real>& model, std::vector<Real> theta, method m,
+                              const Real& tol) {
   const auto initial = model.invariants(theta.data());
   drift_result r;
   for (const auto& inv : initial) r.names.push_back(inv.name);
@@ -189,7 +194,8 @@ drift_result conservation_run(const linear_deep<Real>& model, std::vector<Real> 
   observer.on_step = [&](const Real&, std::span<const Real> th, std::int64_t) {
     const auto now = model.invariants(th.data());
     for (std::size_t k = 0; k < now.size(); ++k)
-      r.max_drift[k] = std::max<Real>(r.max_drift[k], max_abs_entry<Real>(matrix<Real>(now[k].value - initial[k].value)));
+      r.max_drift[k] =
+          std::max<Real>(r.max_drift[k], max_abs_entry<Real>(matrix<Real>(now[k].value - initial[k].value)));
     for (const auto& x : th) r.max_state = std::max<Real>(r.max_state, abs(x));
     return true;
   };
@@ -208,23 +214,26 @@ BOOST_AUTO_TEST_CASE(balance_and_kernel_component_conserved) {
   // Each accepted step moves θ by a local error below tol·(1 + |θ|); a quadratic invariant then moves
   // by at most about 2·max|θ|·d·tol per step (d ≤ 4 summands per entry): bounds 1e3·eps·(1 + max|θ|²)
   // per Taylor step (tolerance 10·eps) and 16·tol·(1 + max|θ|²) per rk78 step.
-  const std::pair<method, Real> cases[] = {{method::taylor, 10 * eps<Real>()}, {method::rk78, eps_power(3, 8)}};
+  const std::pair<method, Real> cases[] = {{method::taylor, 10 * eps<Real>()},
+                                           {method::rk78, eps_power(3, 8)}};
   for (const auto& [m, tol] : cases) {
     const drift_result r = conservation_run(model, theta, m, tol);
     const Real per_step = m == method::taylor ? Real(1000 * eps<Real>()) : Real(16 * tol);
     const Real bound = per_step * (1 + r.max_state * r.max_state) * r.steps;
     for (std::size_t k = 0; k < r.max_drift.size(); ++k) {
-      BOOST_TEST_MESSAGE(method_name(m) << " " << r.names[k] << ": drift " << r.max_drift[k].str(3) << ", bound "
-                                        << bound.str(3) << ", " << r.steps << " steps, max|θ| " << r.max_state.str(3));
-      BOOST_TEST(r.max_drift[k] <= bound, method_name(m) << " " << r.names[k] << ": drift " << r.max_drift[k].str(3)
-                                                         << " > " << bound.str(3));
+      BOOST_TEST_MESSAGE(method_name(m)
+                         << " " << r.names[k] << ": drift " << r.max_drift[k].str(3) << ", bound "
+                         << bound.str(3) << ", " << r.steps << " steps, max|θ| " << r.max_state.str(3));
+      BOOST_TEST(r.max_drift[k] <= bound, method_name(m) << " " << r.names[k] << ": drift "
+                                                         << r.max_drift[k].str(3) << " > " << bound.str(3));
     }
   }
 }
 
 BOOST_AUTO_TEST_CASE(drift_measure_sees_a_quantity_that_is_not_conserved) {
   // W_1W_1ᵀ alone changes by O(1) on the same kind of run: the measure above is not blind.
-  const linear_deep<Real> model(test::t1_5_model<Real>().X(), test::deterministic_matrix(2, 2, 4), {3, 4, 3, 2});
+  const linear_deep<Real> model(test::t1_5_model<Real>().X(), test::deterministic_matrix(2, 2, 4),
+                                {3, 4, 3, 2});
   std::vector<Real> theta = deep_start(model, 19, 2);
   const matrix<Real> G0 = model.W(theta.data(), 1) * model.W(theta.data(), 1).transpose();
   integrate_options<Real> o;
@@ -244,7 +253,8 @@ std::vector<Real> scalar_chain(int L, const Real& y, const Real& a0, const std::
   X << 1;
   Y << y;
   const linear_deep<Real> model(X, Y, std::vector<Eigen::Index>(static_cast<std::size_t>(L) + 1, 1));
-  std::vector<Real> theta = model.pack(std::vector<matrix<Real>>(static_cast<std::size_t>(L), matrix<Real>::Constant(1, 1, a0)));
+  std::vector<Real> theta =
+      model.pack(std::vector<matrix<Real>>(static_cast<std::size_t>(L), matrix<Real>::Constant(1, 1, a0)));
   integrate_options<Real> o;
   o.method = method::taylor;
   o.tolerance = 10 * eps<Real>();
@@ -255,7 +265,8 @@ std::vector<Real> scalar_chain(int L, const Real& y, const Real& a0, const std::
   integrate_observer<Real> observer;
   observer.on_sample = [&](const Real&, std::span<const Real> th) {
     p.push_back(model.product(th.data())(0, 0));
-    for (const auto& inv : model.invariants(th.data())) max_balance = std::max(max_balance, max_abs_entry(inv.value));
+    for (const auto& inv : model.invariants(th.data()))
+      max_balance = std::max(max_balance, max_abs_entry(inv.value));
   };
   integrate(model, theta, o, observer);
   // Balanced start: w_{j+1}² − w_j² ≡ 0, kept to round-off (T7.1).
@@ -276,7 +287,8 @@ BOOST_AUTO_TEST_CASE(t7_3_depth_two_scalar_is_the_logistic_curve) {
   BOOST_REQUIRE(p.size() == times.size());
   const double d1 = agreement_digits(p[1], dec("0.005445222311194462645902019"));
   const double d2 = agreement_digits(p[3], dec("0.2594398117457546322076847"));
-  BOOST_TEST_MESSAGE("T7.3 at " << working_digits() << " digits: p(1) agrees to " << d1 << " digits, p(2) to " << d2);
+  BOOST_TEST_MESSAGE("T7.3 at " << working_digits() << " digits: p(1) agrees to " << d1 << " digits, p(2) to "
+                                << d2);
   BOOST_TEST(d1 >= 24.0);
   BOOST_TEST(d2 >= 24.0);
   using std::exp;
@@ -346,7 +358,8 @@ BOOST_AUTO_TEST_CASE(t7_1_closed_form_is_the_quadrature) {
   // Independent of gradflow's integrators: t(1) against mpmath.quad (60 digits, 44 printed), and
   // dt/dp = 1/(3p^{4/3}(y − p)) by central differences.
   const arora_chain chain{Real(2), Real(1) / 8};
-  const double d = agreement_digits(chain.t_of(Real(1)), dec("0.63051456265124283886497907694404266683626631"));
+  const double d =
+      agreement_digits(chain.t_of(Real(1)), dec("0.63051456265124283886497907694404266683626631"));
   BOOST_TEST_MESSAGE("T7.1 closed form t(1) vs mpmath quadrature: " << d << " digits");
   BOOST_TEST(d >= std::min(working_digits() - 3.0, 43.0));
   const Real k = eps_power(1, 3);

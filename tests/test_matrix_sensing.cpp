@@ -201,12 +201,11 @@ BOOST_AUTO_TEST_CASE(constructor_names_the_rule) {
   BOOST_TEST(message_of([&] {
                matrix_sensing<Real>({I2, matrix<Real>::Identity(3, 3)}, y2, 1);
              }) == "matrix_sensing: A_2 is 3×3 but A_1 is 2×2, violates every A_i d×d with the same d");
-  BOOST_TEST(
-      message_of([&] {
-        matrix_sensing<Real>({test::rows({{"1", "0.5"}, {"0.25", "1"}}), I2}, y2, 1);
-      }) ==
-      "matrix_sensing: A_1(1, 2) = 5.000000e-01 but A_1(2, 1) = 2.500000e-01, "
-      "violates A_i symmetric (entry (j, k) equal to (k, j))");
+  BOOST_TEST(message_of([&] {
+               matrix_sensing<Real>({test::rows({{"1", "0.5"}, {"0.25", "1"}}), I2}, y2, 1);
+             }) ==
+             "matrix_sensing: A_1(1, 2) = 5.000000e-01 but A_1(2, 1) = 2.500000e-01, "
+             "violates A_i symmetric (entry (j, k) equal to (k, j))");
   BOOST_TEST(message_of([&] {
                matrix_sensing<Real>({I2, I2}, test::rows({{"1"}, {"1"}, {"1"}}), 1);
              }) == "matrix_sensing: y is 3×1 with 2 measurement matrices, violates y m×1");

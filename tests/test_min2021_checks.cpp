@@ -24,8 +24,10 @@ run_trace<Real> flow(const linear2<Real>& model, const std::vector<Real>& theta,
   o.tolerance = eps<Real>() * 10;
   o.t_end = Real(1000);
   for (int k = 0; k <= 40; ++k) o.sample_times.push_back(Real(k) / 4);
-  if (to_limit) o.loss_below = eps_power(1, 2);
-  else o.t_end = Real(10);
+  if (to_limit)
+    o.loss_below = eps_power(1, 2);
+  else
+    o.t_end = Real(10);
   return integrate_traced(model, theta, o);
 }
 
@@ -45,7 +47,9 @@ std::vector<Real> scalar_start(const linear2<Real>& model, const char* u, const 
 }
 
 // X (2×3) with Y = (1, −1)ᵀ and width 4, for the Prop. 10 instance with U2(0) ≠ 0.
-linear2<Real> nontrivial_model(const matrix<Real>& X) { return linear2<Real>(X, test::rows({{"1"}, {"-1"}}), 4); }
+linear2<Real> nontrivial_model(const matrix<Real>& X) {
+  return linear2<Real>(X, test::rows({{"1"}, {"-1"}}), 4);
+}
 
 // U(0) = XᵀA + k·G, V(0): the rows of A and V sum to 0, G = 0.3·𝟙, k = (2, −1, 1) spans ker X of
 // nontrivial_model's X = [[1, 2, 0], [0, 1, 1]].
@@ -104,7 +108,8 @@ BOOST_AUTO_TEST_CASE(rate_allows_the_integration_error_when_L_star_is_positive) 
   // allowance must cover the integration error, not only rounding. "-0" and "1e-400" entries give the
   // same rank-1 geometry.
   for (const char* entry : {"0", "-0", "1e-400"}) {
-    const linear2<Real> model(test::rows({{entry, "0", "0"}, {"0", "2", "0"}}), test::rows({{"1"}, {"1"}}), 2);
+    const linear2<Real> model(test::rows({{entry, "0", "0"}, {"0", "2", "0"}}), test::rows({{"1"}, {"1"}}),
+                              2);
     integrate_options<Real> o;
     o.method = method::taylor;
     o.tolerance = eps_power(1, 2);

@@ -18,7 +18,9 @@ BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
 namespace {
 
 // T1.5 with a component in ker X, so that both invariants are non-trivial.
-std::vector<Real> start_with_kernel_part(const linear2<Real>& model) { return test::t1_5_start(model, "0.25", "-0.125"); }
+std::vector<Real> start_with_kernel_part(const linear2<Real>& model) {
+  return test::t1_5_start(model, "0.25", "-0.125");
+}
 
 struct drift_result {
   std::vector<Real> max_drift;  // per invariant, over every accepted step
@@ -60,9 +62,10 @@ BOOST_AUTO_TEST_CASE(imbalance_and_kernel_component_conserved) {
     const drift_result r = run(model, m, tol);
     const Real bound = tol * r.steps;
     for (std::size_t k = 0; k < r.max_drift.size(); ++k) {
-      BOOST_TEST_MESSAGE(method_name(m) << " invariant " << k << ": drift " << r.max_drift[k].str(3) << ", tol "
-                                        << tol.str(3) << ", " << r.steps << " steps");
-      BOOST_TEST(r.max_drift[k] <= bound, method_name(m) << ": drift " << r.max_drift[k].str(3) << " > " << bound.str(3));
+      BOOST_TEST_MESSAGE(method_name(m) << " invariant " << k << ": drift " << r.max_drift[k].str(3)
+                                        << ", tol " << tol.str(3) << ", " << r.steps << " steps");
+      BOOST_TEST(r.max_drift[k] <= bound,
+                 method_name(m) << ": drift " << r.max_drift[k].str(3) << " > " << bound.str(3));
     }
   }
 }

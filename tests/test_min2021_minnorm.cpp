@@ -37,7 +37,8 @@ struct problem {
   // U(0) = Xᵀ A lies in the row space of X; `kernel_scale` adds that multiple of a kernel direction.
   matrix<Real> U0(const Real& kernel_scale) const {
     matrix<Real> A(2, 2), G(1, 2), k(3, 1);
-    A << parse_decimal<Real>("0.5"), parse_decimal<Real>("-0.2"), parse_decimal<Real>("0.3"), parse_decimal<Real>("0.4");
+    A << parse_decimal<Real>("0.5"), parse_decimal<Real>("-0.2"), parse_decimal<Real>("0.3"),
+        parse_decimal<Real>("0.4");
     k << 2, -1, 1;  // X k = 0
     G << 1, -3;
     return X.transpose() * A + kernel_scale * k * G;
@@ -74,7 +75,8 @@ BOOST_AUTO_TEST_CASE(invariant_set_converges_to_min_norm_solution) {
   const outcome r = flow(p, Real(0));
   const Real distance = (r.theta_T - p.theta_hat()).norm();
   const Real bound = sqrt(2 * r.loss_T) / p.sigma_r() + r.integration_error_bound;
-  BOOST_TEST_MESSAGE("L(T) = " << r.loss_T.str(3) << ", ‖Θ − Θ̂‖ = " << distance.str(3) << ", bound " << bound.str(3));
+  BOOST_TEST_MESSAGE("L(T) = " << r.loss_T.str(3) << ", ‖Θ − Θ̂‖ = " << distance.str(3) << ", bound "
+                               << bound.str(3));
   BOOST_TEST(r.loss_T < test::eps_power(1, 1) * 1000);  // the flow has converged to working precision
   BOOST_TEST(distance <= bound, distance.str(3) << " > " << bound.str(3));
 }

@@ -43,8 +43,8 @@ integrate_options<Real> options_to(const std::string& t_end, int samples) {
 }
 
 std::string precision_and_integrator() {
-  return "[precision]\ndigits = " + std::to_string(working_digits()) + "\n[integrator]\nmethod = \"taylor\"\ntolerance = \"" +
-         tolerance_text() + "\"\n";
+  return "[precision]\ndigits = " + std::to_string(working_digits()) +
+         "\n[integrator]\nmethod = \"taylor\"\ntolerance = \"" + tolerance_text() + "\"\n";
 }
 
 // Verdict of each check `gradflow check` ran on the path; exit status 0 or 1 required.
@@ -64,7 +64,8 @@ judged check(const sandbox& box, const std::string& name, const std::string& con
   const auto dir = box.path(name);
   gradflow::test::write_path(dir, config, p, columns);
   const auto r = box.run("check " + quote(dir) + " --quiet --json " + quote(box.path(name + ".json")));
-  BOOST_TEST_REQUIRE((r.exit_code == 0 || r.exit_code == 1), name << ": exit " << r.exit_code << "\n" << r.out << r.err);
+  BOOST_TEST_REQUIRE((r.exit_code == 0 || r.exit_code == 1), name << ": exit " << r.exit_code << "\n"
+                                                                  << r.out << r.err);
   judged j{r.exit_code, {}};
   const json report = json::parse(gradflow::test::slurp(box.path(name + ".json")));
   for (const auto& c : report.at("checks"))
@@ -76,7 +77,8 @@ judged check(const sandbox& box, const std::string& name, const std::string& con
 // The wrong path must fail with exit 1, and every id in `catches` among the failures.
 void require_caught(const judged& j, const std::string& name, std::initializer_list<const char*> catches) {
   BOOST_TEST(j.exit_code == 1, name << " passed every check");
-  for (const char* id : catches) BOOST_TEST(j.failed().count(id) == 1u, name << ": " << id << " did not fail");
+  for (const char* id : catches)
+    BOOST_TEST(j.failed().count(id) == 1u, name << ": " << id << " did not fail");
 }
 
 // ── linear2, THEOREMS.md T1.5 (inside the invariant set), t ∈ [0, 10], 11 samples ─────────────────────
@@ -89,7 +91,9 @@ U0 = [["1", "0.5"], ["0.2", "-0.3"], ["0", "0"]]
 V0 = [["0.1", "0.2"]]
 )";
 
-std::string t1_5_config() { return t1_5_model_keys + precision_and_integrator() + "[stop]\nt_end = \"10\"\n"; }
+std::string t1_5_config() {
+  return t1_5_model_keys + precision_and_integrator() + "[stop]\nt_end = \"10\"\n";
+}
 
 linear2<Real> t1_5(const std::string& shift = "0") {
   matrix<Real> X(2, 3), Y(2, 1);
@@ -106,7 +110,9 @@ std::vector<Real> t1_5_start(const linear2<Real>& model) {
   return model.pack(U, V);
 }
 
-std::vector<std::string> t1_5_columns() { return gradflow::test::state_columns(t1_5().block_shapes(), {"U", "V"}); }
+std::vector<std::string> t1_5_columns() {
+  return gradflow::test::state_columns(t1_5().block_shapes(), {"U", "V"});
+}
 
 template <class Model>
 path_rows t1_5_path(const Model& model) {
@@ -132,8 +138,8 @@ BOOST_AUTO_TEST_CASE(a_field_scaled_by_1_plus_1e_15_is_caught) {
 
 BOOST_AUTO_TEST_CASE(data_shifted_by_1e_12_is_caught) {
   sandbox box;
-  require_caught(check(box, "shifted_data", t1_5_config(), t1_5_path(t1_5("1e-12")), t1_5_columns()), "shifted data",
-                 {"flow.path_defect", "min2021.imbalance"});
+  require_caught(check(box, "shifted_data", t1_5_config(), t1_5_path(t1_5("1e-12")), t1_5_columns()),
+                 "shifted data", {"flow.path_defect", "min2021.imbalance"});
 }
 
 BOOST_AUTO_TEST_CASE(samples_retimed_by_1e_9_are_caught) {
@@ -169,7 +175,9 @@ skip = true
 seed = 7
 )";
 
-std::string relu_config() { return relu_model_keys + precision_and_integrator() + "[stop]\nt_end = \"40\"\n"; }
+std::string relu_config() {
+  return relu_model_keys + precision_and_integrator() + "[stop]\nt_end = \"40\"\n";
+}
 
 struct relu_instance {
   relu_shallow<Real> model;
@@ -179,8 +187,8 @@ struct relu_instance {
 relu_instance fig1() {
   matrix<Real> X(5, 1), Y(5, 1);
   X << -2, -1, 0, 1, 2;
-  Y << parse_decimal<Real>("1.5"), parse_decimal<Real>("0.5"), parse_decimal<Real>("1.5"), parse_decimal<Real>("0.5"),
-      parse_decimal<Real>("1.5");
+  Y << parse_decimal<Real>("1.5"), parse_decimal<Real>("0.5"), parse_decimal<Real>("1.5"),
+      parse_decimal<Real>("0.5"), parse_decimal<Real>("1.5");
   relu_init_options<Real> o;
   o.law = relu_init_law::uniform;
   o.w_scale = 1;
@@ -207,7 +215,8 @@ BOOST_AUTO_TEST_CASE(a_kink_switch_delayed_one_step_is_caught) {
   const relu_instance r = fig1();
   integration_summary<Real> summary;
   std::vector<Real> theta = r.theta;
-  const auto right = integrate_traced(r.model, theta, options_to("40", 21), integrate_observer<Real>{}, summary);
+  const auto right =
+      integrate_traced(r.model, theta, options_to("40", 21), integrate_observer<Real>{}, summary);
   BOOST_TEST_REQUIRE(summary.event_count("kink_events") > 0, "the instance must cross kinks");
   const judged ok = check(box, "true", relu_config(), test::rows_of(right), relu_columns());
   BOOST_TEST(ok.exit_code == 0);
@@ -215,7 +224,8 @@ BOOST_AUTO_TEST_CASE(a_kink_switch_delayed_one_step_is_caught) {
 
   const test::delayed_kinks wrong(r.model);
   const auto p = test::rows_of(integrate_traced(wrong, r.theta, options_to("40", 21)));
-  require_caught(check(box, "delayed_kinks", relu_config(), p, relu_columns()), "delayed kink switch", {"flow.path_defect"});
+  require_caught(check(box, "delayed_kinks", relu_config(), p, relu_columns()), "delayed kink switch",
+                 {"flow.path_defect"});
 }
 
 // ── diagonal, exponential loss, one point (examples/moroshko_1e1000.toml), time change to loss 1e-60 ─
@@ -269,6 +279,7 @@ BOOST_AUTO_TEST_CASE(a_time_change_clock_off_by_1e_10_is_caught) {
   const test::skewed_clock<diagonal<Real>> wrong(model, 1 + parse_decimal<Real>("1e-10"));
   std::vector<Real> x = wrong.flow().augment(theta);
   const auto skewed = integrate_traced(wrong, x, moroshko_options(), integrate_observer<Real>{}, summary);
-  require_caught(check(box, "skewed_clock", moroshko_config(), test::rows_of(wrong.flow().physical(skewed)), columns),
-                 "clock off by 1e-10", {"flow.path_defect"});
+  require_caught(
+      check(box, "skewed_clock", moroshko_config(), test::rows_of(wrong.flow().physical(skewed)), columns),
+      "clock off by 1e-10", {"flow.path_defect"});
 }

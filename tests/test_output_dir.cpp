@@ -58,7 +58,8 @@ BOOST_AUTO_TEST_CASE(a_file_that_appears_before_commit_survives_and_the_results_
   box.write("o-1", "also a user's file");  // the first free sibling is o-2
   const auto r = out.commit();
   BOOST_TEST(r.written == box.path("o-2"));
-  BOOST_TEST(r.refused == "--out = \"" + box.path("o").string() + "\" changed during the run (\"mine.txt\" appeared): " +
+  BOOST_TEST(r.refused == "--out = \"" + box.path("o").string() +
+                              "\" changed during the run (\"mine.txt\" appeared): " +
                               "left untouched; the results are in \"" + box.path("o-2").string() + "\"");
   BOOST_TEST(slurp(box.path("o/mine.txt")) == "keep");
   BOOST_TEST(slurp(box.path("o/manifest.json")) == "first\n");
@@ -87,7 +88,8 @@ BOOST_AUTO_TEST_CASE(inputs_inside_the_target_are_refused) {
   box.write("o/manifest.json", "{}");
   box.write("o/data/x.csv", "1");
   BOOST_CHECK_THROW(output_dir(box.path("o"), {box.path("o/data/../data/x.csv")}), gradflow::invalid_input);
-  BOOST_CHECK_NO_THROW(output_dir(box.path("o"), {box.path("o-data/x.csv")}));  // a prefix of the name is not inside
+  BOOST_CHECK_NO_THROW(
+      output_dir(box.path("o"), {box.path("o-data/x.csv")}));  // a prefix of the name is not inside
 }
 
 BOOST_AUTO_TEST_CASE(the_work_directory_fits_every_legal_name) {

@@ -37,7 +37,8 @@ BOOST_AUTO_TEST_CASE(eps_is_the_unit_roundoff_of_the_working_bits) {
 
 BOOST_AUTO_TEST_CASE(integration_keeps_working_precision) {
   matrix<Real> X(2, 2), Y(2, 1), U(2, 1), V(1, 1);
-  X << parse_decimal<Real>("1"), parse_decimal<Real>("0.3"), parse_decimal<Real>("0"), parse_decimal<Real>("2");
+  X << parse_decimal<Real>("1"), parse_decimal<Real>("0.3"), parse_decimal<Real>("0"),
+      parse_decimal<Real>("2");
   Y << 1, -1;
   U << parse_decimal<Real>("0.5"), parse_decimal<Real>("-0.2");
   V << parse_decimal<Real>("0.7");

@@ -50,7 +50,9 @@ BOOST_AUTO_TEST_CASE(readme_linear_deep_block_is_from_its_example) {
   // (which tests/test_cli runs).
   const std::string block = readme_toml_block(1);
   BOOST_TEST(block.starts_with("[model]\nkind = \"linear_deep\""), block);
-  BOOST_TEST(slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/deep3_balanced.toml").find(block) != std::string::npos, block);
+  BOOST_TEST(
+      slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/deep3_balanced.toml").find(block) != std::string::npos,
+      block);
 }
 
 BOOST_AUTO_TEST_CASE(readme_diagonal_block_is_from_its_example) {
@@ -58,7 +60,9 @@ BOOST_AUTO_TEST_CASE(readme_diagonal_block_is_from_its_example) {
   // which reaches the Q_α minimiser a(0.5) of THEOREMS.md §4.3 (tests/test_diagonal checks the flow).
   const std::string block = readme_toml_block(2);
   BOOST_TEST(block.starts_with("[model]\nkind = \"diagonal\""), block);
-  BOOST_TEST(slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/diagonal_q_alpha.toml").find(block) != std::string::npos, block);
+  BOOST_TEST(slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/diagonal_q_alpha.toml").find(block) !=
+                 std::string::npos,
+             block);
 }
 
 BOOST_AUTO_TEST_CASE(readme_time_change_block_is_from_its_example) {
@@ -66,7 +70,9 @@ BOOST_AUTO_TEST_CASE(readme_time_change_block_is_from_its_example) {
   // (tests/test_time_change checks that flow against THEOREMS.md §5.3).
   const std::string block = readme_toml_block(3);
   BOOST_TEST(block.starts_with("[model]\nkind = \"diagonal\"\nloss = \"exponential\""), block);
-  BOOST_TEST(slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/moroshko_1e1000.toml").find(block) != std::string::npos, block);
+  BOOST_TEST(
+      slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/moroshko_1e1000.toml").find(block) != std::string::npos,
+      block);
 }
 
 BOOST_AUTO_TEST_CASE(readme_config_runs_and_matches_t1_5) {
@@ -74,8 +80,8 @@ BOOST_AUTO_TEST_CASE(readme_config_runs_and_matches_t1_5) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "readme.toml") << readme_toml_block();
-  const std::string command = std::string(GRADFLOW_BINARY) + " run " + (dir / "readme.toml").string() + " --out " +
-                              (dir / "out").string() + " --quiet > " + (dir / "stdout").string();
+  const std::string command = std::string(GRADFLOW_BINARY) + " run " + (dir / "readme.toml").string() +
+                              " --out " + (dir / "out").string() + " --quiet > " + (dir / "stdout").string();
   BOOST_REQUIRE(std::system(command.c_str()) == 0);
   const auto summary = nlohmann::json::parse(slurp(dir / "out/summary.json"));
   BOOST_TEST(summary["stop_reason"] == "loss_below");
@@ -100,5 +106,7 @@ BOOST_AUTO_TEST_CASE(readme_relu_block_is_from_its_example) {
   // The relu_shallow [model] table in the README is quoted verbatim from examples/relu_fig1.toml.
   const std::string block = readme_toml_block(4);
   BOOST_TEST(block.starts_with("[model]\nkind = \"relu_shallow\""), block);
-  BOOST_TEST(slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/relu_fig1.toml").find(block) != std::string::npos, block);
+  BOOST_TEST(
+      slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/relu_fig1.toml").find(block) != std::string::npos,
+      block);
 }

@@ -87,9 +87,11 @@ BOOST_AUTO_TEST_CASE(datasets_rerun_to_the_same_digits_and_verdicts) {
   BOOST_TEST(all.size() >= 4u);
   for (const auto& d : all) {
     sandbox box;
-    const auto r = box.run("run " + quote(d / "config.toml") + " --out " + quote(box.path("out")) + " --quiet");
+    const auto r =
+        box.run("run " + quote(d / "config.toml") + " --out " + quote(box.path("out")) + " --quiet");
     BOOST_TEST_REQUIRE(r.exit_code == 0, d << ": " << r.err);
-    const json stored = json::parse(slurp(d / "output/summary.json")), fresh = json::parse(slurp(box.path("out/summary.json")));
+    const json stored = json::parse(slurp(d / "output/summary.json")),
+               fresh = json::parse(slurp(box.path("out/summary.json")));
     const double digits = stored.at("digits").get<double>();
     BOOST_TEST(digits >= 60, d << " is below 60 digits");
     // Matched by id: a check added since the dataset was made (flow.path_defect) must not fail either.
@@ -100,11 +102,15 @@ BOOST_AUTO_TEST_CASE(datasets_rerun_to_the_same_digits_and_verdicts) {
     }
     for (const auto& s : stored.at("checks")) {
       BOOST_TEST(s.at("verdict").get<std::string>() != "fail", d << ": " << s.dump());
-      BOOST_TEST(s.at("verdict").get<std::string>() == fresh_verdicts[s.at("id").get<std::string>()], d << ": " << s.at("id"));
+      BOOST_TEST(s.at("verdict").get<std::string>() == fresh_verdicts[s.at("id").get<std::string>()],
+                 d << ": " << s.at("id"));
     }
-    BOOST_TEST(agreement_digits(parse_decimal<Real>(fresh.at("loss_final").get<std::string>()),
-                                parse_decimal<Real>(stored.at("loss_final").get<std::string>())) >= digits - 2, d);
+    BOOST_TEST(
+        agreement_digits(parse_decimal<Real>(fresh.at("loss_final").get<std::string>()),
+                         parse_decimal<Real>(stored.at("loss_final").get<std::string>())) >= digits - 2,
+        d);
     for (const auto& f : fs::directory_iterator(d / "output/final"))
-      BOOST_TEST(csv_agreement(f.path(), box.path("out/final") / f.path().filename()) >= digits - 2, f.path());
+      BOOST_TEST(csv_agreement(f.path(), box.path("out/final") / f.path().filename()) >= digits - 2,
+                 f.path());
   }
 }

@@ -43,7 +43,8 @@ BOOST_AUTO_TEST_CASE(asi_starts_at_the_zero_function) {
   o.skip = true;
   const auto [p, scale] = initial_parameters(o);
   BOOST_TEST(p.W.rows() == 80);
-  const matrix<Real> X = test::rows({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}}), y = test::rows({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}});
+  const matrix<Real> X = test::rows({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}}),
+                     y = test::rows({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}});
   const relu_shallow<Real> model(X, y, 80, scale, true, relu_training::all);
   const auto theta = model.pack(p);
   const matrix<Real> grid = test::rows({{"-3"}, {"-1.3"}, {"0.2"}, {"1.7"}, {"3"}});
@@ -128,7 +129,8 @@ BOOST_AUTO_TEST_CASE(zeta_check_passes_on_the_law_drawn_and_fails_on_another) {
   relu_init_options<Real> two;
   two.d = 2;
   two.width = 10;
-  BOOST_TEST((check_jin2023_zeta(initial_parameters(two).first, two, dec("3"), 20, dec("4.5")).verdict == verdict::not_applicable));
+  BOOST_TEST((check_jin2023_zeta(initial_parameters(two).first, two, dec("3"), 20, dec("4.5")).verdict ==
+              verdict::not_applicable));
 }
 
 BOOST_AUTO_TEST_CASE(spline_limit_check_logic) {
@@ -143,7 +145,8 @@ BOOST_AUTO_TEST_CASE(spline_limit_check_logic) {
   // se 0.047, bound −½ + 2.776·se = −0.369) pass; the same errors made to fall like n^{−1/4}
   // (each times (n/40)^{1/4}: same scatter, slope −0.248) fail — the 4-run rule −½ + 2·se let any
   // slope up to −0.24 pass.
-  const std::vector<width_errors> measured = {{40, {0.2578, 0.2186}}, {160, {0.1012, 0.1384}}, {640, {0.0564, 0.0631}}};
+  const std::vector<width_errors> measured = {
+      {40, {0.2578, 0.2186}}, {160, {0.1012, 0.1384}}, {640, {0.0564, 0.0631}}};
   std::vector<width_errors> quarter = measured;
   for (auto& w : quarter)
     for (auto& e : w.errors) e *= std::pow(static_cast<double>(w.width) / 40, 0.25);
@@ -156,8 +159,9 @@ BOOST_AUTO_TEST_CASE(spline_limit_check_logic) {
   o.width = 8;
   o.skip = true;
   const auto [p, scale] = initial_parameters(o);
-  const relu_shallow<Real> model(test::rows({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}}), test::rows({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}}), 16,
-                                 scale, true, relu_training::all);
+  const relu_shallow<Real> model(test::rows({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}}),
+                                 test::rows({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}}), 16, scale, true,
+                                 relu_training::all);
   const auto theta = model.pack(p);
   using std::abs;
   BOOST_TEST(abs(sup_distance_to_natural_spline(model, theta.data(), 401) - dec("1.5")) <= 64 * eps<Real>());

@@ -43,7 +43,8 @@ Real worst_relative_difference(const taylor::jet<Real>& graph, const Grouped& gr
       diff = std::max(diff, Real(abs(graph.coefficient(k, i) - grouped.coefficient(k, i))));
     }
     record(diff, scale);
-    record(abs(taylor::detail::coefficient_norm(graph, k) - taylor::detail::coefficient_norm(grouped, k)), scale);
+    record(abs(taylor::detail::coefficient_norm(graph, k) - taylor::detail::coefficient_norm(grouped, k)),
+           scale);
   }
   const Real h = *taylor::detail::step_size(graph);
   BOOST_REQUIRE_EQUAL(graph.kink_sources(), grouped.kink_sources());
@@ -56,7 +57,8 @@ Real worst_relative_difference(const taylor::jet<Real>& graph, const Grouped& gr
       graph.kink_series(s, i, a);
       grouped.kink_series(s, i, b);
       Real size(0), gap(0), power(1);
-      for (std::size_t k = 0; k < a.size(); ++k, power *= h) size += abs(a[k]) * power, gap += abs(a[k] - b[k]) * power;
+      for (std::size_t k = 0; k < a.size(); ++k, power *= h)
+        size += abs(a[k]) * power, gap += abs(a[k] - b[k]) * power;
       scale = std::max(scale, size), diff = std::max(diff, gap);
     }
     record(diff, scale);
@@ -84,8 +86,9 @@ relu_parameters<Real> units_1d(bool skip) {
 }
 
 relu_shallow<Real> model_1d(bool skip, relu_training training) {
-  return relu_shallow<Real>(rows({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}}), rows({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}}), 6,
-                            Real(3) / 4, skip, training, units_1d(skip));
+  return relu_shallow<Real>(rows({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}}),
+                            rows({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}}), 6, Real(3) / 4, skip,
+                            training, units_1d(skip));
 }
 
 }  // namespace
@@ -107,8 +110,9 @@ BOOST_AUTO_TEST_CASE(grouped_and_graph_jets_agree_in_two_dimensions) {
   p.c = rows({{"-0.3"}});
   p.u = rows({{"0.1"}, {"0.2"}});
   p.v = rows({{"0"}});
-  const relu_shallow<Real> model(rows({{"0", "0"}, {"1", "0.5"}, {"-0.5", "1"}, {"0.25", "-1"}}), rows({{"1"}, {"-0.5"}, {"0.25"}, {"2"}}), 4,
-                                 Real(1), true, relu_training::all);
+  const relu_shallow<Real> model(rows({{"0", "0"}, {"1", "0.5"}, {"-0.5", "1"}, {"0.25", "-1"}}),
+                                 rows({{"1"}, {"-0.5"}, {"0.25"}, {"2"}}), 4, Real(1), true,
+                                 relu_training::all);
   BOOST_TEST(compare_jets(model, model.pack(p)) <= 1000 * eps<Real>());
 }
 
@@ -142,19 +146,22 @@ BOOST_AUTO_TEST_CASE(the_flow_by_groups_takes_the_graphs_steps_and_kinks) {
   init.seed = 7;
   init.skip = true;
   const auto [start, scale] = initial_parameters(init);
-  const relu_shallow<Real> model(rows({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}}), rows({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}}), 20, scale,
-                                 true, relu_training::all);
+  const relu_shallow<Real> model(rows({{"-2"}, {"-1"}, {"0"}, {"1"}, {"2"}}),
+                                 rows({{"1.5"}, {"0.5"}, {"1.5"}, {"0.5"}, {"1.5"}}), 20, scale, true,
+                                 relu_training::all);
   integrate_options<Real> o;
   o.method = method::taylor;
   o.tolerance = 10 * eps<Real>();
   o.t_end = Real(20);
   std::vector<Real> grouped = model.pack(start), graph = grouped;
   const auto a = taylor::detail::drive(model, grouped, o, integrate_observer<Real>{});
-  const auto b = taylor::detail::drive(test::relu_graph_only<Real>{model}, graph, o, integrate_observer<Real>{});
+  const auto b =
+      taylor::detail::drive(test::relu_graph_only<Real>{model}, graph, o, integrate_observer<Real>{});
   Real worst(0);
   for (std::size_t i = 0; i < graph.size(); ++i) worst = std::max(worst, Real(abs(grouped[i] - graph[i])));
   BOOST_TEST_MESSAGE(a.steps << " steps, " << a.event_count("kink_events") << " kinks, "
-                             << a.event_count("sliding_modes") << " sliding modes; |grouped − graph| = " << worst);
+                             << a.event_count("sliding_modes")
+                             << " sliding modes; |grouped − graph| = " << worst);
   BOOST_TEST(a.event_count("kink_events") >= 4);
   BOOST_TEST(a.event_count("sliding_modes") >= 4);
   BOOST_TEST(a.event_count("kink_events") == b.event_count("kink_events"));
@@ -174,8 +181,9 @@ BOOST_AUTO_TEST_CASE(a_unit_sliding_on_two_points_has_coupled_weights) {
   p.c = rows({{"-0.3"}});
   p.u = rows({{"0.1"}, {"0.2"}});
   p.v = rows({{"0"}});
-  const relu_shallow<Real> model(rows({{"-1", "-1"}, {"1", "1"}, {"0", "0"}, {"-1", "1"}, {"1", "-1"}}), rows({{"1.5"}, {"1.5"}, {"0.5"}, {"-0.5"}, {"-0.5"}}),
-                                 4, Real(1), true, relu_training::all);
+  const relu_shallow<Real> model(rows({{"-1", "-1"}, {"1", "1"}, {"0", "0"}, {"-1", "1"}, {"1", "-1"}}),
+                                 rows({{"1.5"}, {"1.5"}, {"0.5"}, {"-0.5"}, {"-0.5"}}), 4, Real(1), true,
+                                 relu_training::all);
   const auto held = model.with_sliding({{0, 1}, {0, 3}});
   BOOST_TEST((held.sliding_points(0) == std::vector<Eigen::Index>{1, 3}));
   BOOST_TEST(compare_jets(held, held.pack(p)) <= 1000 * eps<Real>());
@@ -197,8 +205,9 @@ BOOST_AUTO_TEST_CASE(two_point_sliding_holds_both_pre_activations_at_zero) {
   init.seed = 1;
   init.skip = true;
   const auto [start, scale] = initial_parameters(init);
-  const relu_shallow<Real> model(rows({{"-1", "-1"}, {"1", "1"}, {"0.2", "-0.1"}, {"-1", "1"}, {"1", "-1"}}), rows({{"1.5"}, {"1.5"}, {"0.5"}, {"-0.5"}, {"-0.5"}}),
-                                 20, scale, true, relu_training::all);
+  const relu_shallow<Real> model(rows({{"-1", "-1"}, {"1", "1"}, {"0.2", "-0.1"}, {"-1", "1"}, {"1", "-1"}}),
+                                 rows({{"1.5"}, {"1.5"}, {"0.5"}, {"-0.5"}, {"-0.5"}}), 20, scale, true,
+                                 relu_training::all);
   integrate_options<Real> o;
   o.method = method::taylor;
   o.tolerance = 10 * eps<Real>();
@@ -212,7 +221,8 @@ BOOST_AUTO_TEST_CASE(two_point_sliding_holds_both_pre_activations_at_zero) {
   integrate_observer<Real> observer;
   observer.on_step = [&](const Real&, std::span<const Real> theta, std::int64_t) {
     const relu_parameters<Real> q = model.unpack(theta.data());
-    drift = std::max(drift, max_abs_entry<Real>(matrix<Real>(model.invariants(theta.data())[0].value - balance0)));
+    drift = std::max(drift,
+                     max_abs_entry<Real>(matrix<Real>(model.invariants(theta.data())[0].value - balance0)));
     const matrix<Real> Z = model.X() * q.W.transpose() + matrix<Real>::Ones(5, 1) * q.b.transpose();
     for (Eigen::Index i = 0; i < 20; ++i) {
       int zeros = 0;
@@ -225,11 +235,13 @@ BOOST_AUTO_TEST_CASE(two_point_sliding_holds_both_pre_activations_at_zero) {
   };
   std::vector<Real> grouped = model.pack(start), graph = grouped;
   const auto a = taylor::detail::drive(model, grouped, o, observer);
-  const auto b = taylor::detail::drive(test::relu_graph_only<Real>{model}, graph, o, integrate_observer<Real>{});
+  const auto b =
+      taylor::detail::drive(test::relu_graph_only<Real>{model}, graph, o, integrate_observer<Real>{});
   Real worst(0);
   for (std::size_t i = 0; i < graph.size(); ++i) worst = std::max(worst, Real(abs(grouped[i] - graph[i])));
-  BOOST_TEST_MESSAGE(a.steps << " steps, " << a.event_count("sliding_modes") << " sliding modes, " << steps_on_two << " steps on two points, unit moved "
-                             << moved << ", balance drift " << drift << ", |grouped − graph| = " << worst);
+  BOOST_TEST_MESSAGE(a.steps << " steps, " << a.event_count("sliding_modes") << " sliding modes, "
+                             << steps_on_two << " steps on two points, unit moved " << moved
+                             << ", balance drift " << drift << ", |grouped − graph| = " << worst);
   BOOST_TEST(steps_on_two >= 5);
   BOOST_TEST(moved > Real(1) / 1000);
   BOOST_TEST(drift <= 1000 * eps<Real>() * (a.steps + 1));

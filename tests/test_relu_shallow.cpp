@@ -50,7 +50,8 @@ relu_parameters<Real> six_units(bool skip) {
 // Output scale √2/2 (the anti-symmetrical initialisation's).
 relu_shallow<Real> fig_1_model(bool skip, relu_training training = relu_training::all) {
   using std::sqrt;
-  return relu_shallow<Real>(fig_1_X(), fig_1_y(), 6, Real(sqrt(Real(2)) / 2), skip, training, six_units(skip));
+  return relu_shallow<Real>(fig_1_X(), fig_1_y(), 6, Real(sqrt(Real(2)) / 2), skip, training,
+                            six_units(skip));
 }
 
 // −∇L on one piece of the flow, written directly from the formulas: the activation pattern `on`
@@ -78,8 +79,8 @@ struct frozen_pattern {
         active(j, i) = -T / (r(j) * (X(j, 0) * X(j, 0) + 1));
       }
     const matrix<Real> G = s * (r * p.a.transpose()).cwiseProduct(active);
-    std::vector<matrix<Real>> blocks = {G.transpose() * X, G.transpose() * ones, s * H.transpose() * r, ones.transpose() * r,
-                                        X.transpose() * r, ones.transpose() * r};
+    std::vector<matrix<Real>> blocks = {G.transpose() * X,    G.transpose() * ones, s * H.transpose() * r,
+                                        ones.transpose() * r, X.transpose() * r,    ones.transpose() * r};
     for (const matrix<Real>& v : blocks) dtheta = std::copy(v.data(), v.data() + v.size(), dtheta);
   }
 };
@@ -90,7 +91,9 @@ matrix<Real> pattern(const relu_shallow<Real>& model, std::span<const Real> thet
   using std::abs;
   const relu_parameters<Real> p = model.unpack(theta.data());
   const matrix<Real> Z = model.X() * p.W.transpose() + matrix<Real>::Ones(model.N(), 1) * p.b.transpose();
-  return Z.unaryExpr([](const Real& z) { return abs(z) <= eps_power(1, 2) ? Real(-1) : z > 0 ? Real(1) : Real(0); });
+  return Z.unaryExpr([](const Real& z) {
+    return abs(z) <= eps_power(1, 2) ? Real(-1) : z > 0 ? Real(1) : Real(0);
+  });
 }
 
 }  // namespace
@@ -103,7 +106,8 @@ BOOST_AUTO_TEST_CASE(velocity_is_minus_the_gradient_and_matches_its_graph) {
       const auto theta = model.pack(six_units(skip));
       std::vector<Real> v(theta.size()), v_graph(theta.size());
       model.velocity(theta.data(), v.data());
-      BOOST_TEST_INFO("skip " << skip << ", training " << (training == relu_training::all ? "all" : "output"));
+      BOOST_TEST_INFO("skip " << skip << ", training "
+                              << (training == relu_training::all ? "all" : "output"));
       BOOST_TEST(fd_relative_error(model, theta, v) < eps_power(1, 2));
       taylor::jet<Real> J(taylor::record<Real>(model), 2);
       J.compute(theta.data());
@@ -125,7 +129,8 @@ BOOST_AUTO_TEST_CASE(unit_balance_is_conserved_across_kinks_and_sliding_modes) {
   o.t_end = Real(4);
   integrate_observer<Real> observer;
   observer.on_step = [&](const Real&, std::span<const Real> th, std::int64_t) {
-    drift = std::max(drift, max_abs_entry<Real>(matrix<Real>(model.invariants(th.data())[0].value - initial)));
+    drift =
+        std::max(drift, max_abs_entry<Real>(matrix<Real>(model.invariants(th.data())[0].value - initial)));
     return true;
   };
   const auto s = integrate(model, theta, o, observer);
@@ -160,7 +165,9 @@ BOOST_AUTO_TEST_CASE(taylor_matches_rk78_run_piecewise_with_the_same_switches) {
   for (const Real& end : ends) o.sample_times.push_back((previous + end) / 2), previous = end;
   std::vector<Real> again = start;
   integrate_observer<Real> midpoints;
-  midpoints.on_sample = [&](const Real&, std::span<const Real> th) { patterns.push_back(pattern(model, th)); };
+  midpoints.on_sample = [&](const Real&, std::span<const Real> th) {
+    patterns.push_back(pattern(model, th));
+  };
   integrate(model, again, o, midpoints);
   BOOST_REQUIRE(patterns.size() == ends.size());
   std::vector<Real> x = start;
@@ -176,7 +183,8 @@ BOOST_AUTO_TEST_CASE(taylor_matches_rk78_run_piecewise_with_the_same_switches) {
   Real worst(0);
   for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, Real(abs(x[i] - theta[i])));
   BOOST_TEST_MESSAGE(s.steps << " Taylor steps, " << s.event_count("kink_events") << " kinks, "
-                             << s.event_count("sliding_modes") << " sliding modes; |Taylor − rk78| = " << worst);
+                             << s.event_count("sliding_modes")
+                             << " sliding modes; |Taylor − rk78| = " << worst);
   BOOST_TEST(worst <= 1000 * rk.tolerance);
 }
 
@@ -192,16 +200,23 @@ BOOST_AUTO_TEST_CASE(balance_check_fails_when_a_unit_is_moved) {
   const std::size_t a_3 = static_cast<std::size_t>(model.width() * 2 + 2);  // after W (6×1) and b: a_3
   trace.samples[1].theta[a_3] *= 1 + eps_power(1, 4);
   BOOST_TEST((check_du2018_relu_balance(model, trace).verdict == verdict::fail));
-  const relu_shallow<Real> output_only(fig_1_X(), fig_1_y(), 6, Real(1), true, relu_training::output, six_units(true));
-  BOOST_TEST((check_du2018_relu_balance(output_only, integrate_traced(output_only, output_only.pack(six_units(true)), o)).verdict ==
-              verdict::not_applicable));
+  const relu_shallow<Real> output_only(fig_1_X(), fig_1_y(), 6, Real(1), true, relu_training::output,
+                                       six_units(true));
+  BOOST_TEST((check_du2018_relu_balance(output_only,
+                                        integrate_traced(output_only, output_only.pack(six_units(true)), o))
+                  .verdict == verdict::not_applicable));
 }
 
 BOOST_AUTO_TEST_CASE(bad_shapes_are_refused) {
-  BOOST_CHECK_THROW(relu_shallow<Real>(rows({{"1", "2", "3"}}), rows({{"1"}}), 4, Real(1), false, relu_training::all), std::invalid_argument);
-  BOOST_CHECK_THROW(relu_shallow<Real>(fig_1_X(), rows({{"1"}}), 4, Real(1), false, relu_training::all), std::invalid_argument);
-  BOOST_CHECK_THROW(relu_shallow<Real>(fig_1_X(), fig_1_y(), 0, Real(1), false, relu_training::all), std::invalid_argument);
-  BOOST_CHECK_THROW(relu_shallow<Real>(fig_1_X(), fig_1_y(), 4, Real(1), false, relu_training::output), std::invalid_argument);
+  BOOST_CHECK_THROW(
+      relu_shallow<Real>(rows({{"1", "2", "3"}}), rows({{"1"}}), 4, Real(1), false, relu_training::all),
+      std::invalid_argument);
+  BOOST_CHECK_THROW(relu_shallow<Real>(fig_1_X(), rows({{"1"}}), 4, Real(1), false, relu_training::all),
+                    std::invalid_argument);
+  BOOST_CHECK_THROW(relu_shallow<Real>(fig_1_X(), fig_1_y(), 0, Real(1), false, relu_training::all),
+                    std::invalid_argument);
+  BOOST_CHECK_THROW(relu_shallow<Real>(fig_1_X(), fig_1_y(), 4, Real(1), false, relu_training::output),
+                    std::invalid_argument);
   const auto model = fig_1_model(false);
   relu_parameters<Real> p = six_units(false);
   p.a = rows({{"1"}});

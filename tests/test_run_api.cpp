@@ -53,7 +53,8 @@ std::map<std::string, run_config> short_runs() {
   out.emplace("linear2", load_config(examples / "t1_5_taylor.toml", with({"stop.loss_below=1e-20"})));
   out.emplace("linear_deep", load_config(examples / "deep3_balanced.toml", with({"stop.loss_below=1e-20"})));
   out.emplace("diagonal", load_config(examples / "diagonal_q_alpha.toml", with({"stop.loss_below=1e-20"})));
-  out.emplace("relu_shallow", load_config(examples / "relu_fig1.toml", with({"model.width=3", "stop.t_end=2"})));
+  out.emplace("relu_shallow",
+              load_config(examples / "relu_fig1.toml", with({"model.width=3", "stop.t_end=2"})));
   out.emplace("tensor", load_config(examples / "diagonal_q_alpha.toml",
                                     with({"model.kind=tensor", "stop.loss_below=1e-20", "model.depth=2"})));
   return out;
@@ -96,7 +97,9 @@ BOOST_AUTO_TEST_CASE(an_observer_that_says_stop_ends_the_run_as_interrupted) {
 BOOST_AUTO_TEST_CASE(the_run_restores_the_callers_working_precision) {
   const unsigned before = working_digits();
   counting_observer observer;
-  run(load_config(examples / "t1_5_taylor.toml", {"precision.digits=35", "integrator.tolerance=1e-25", "stop.loss_below=1e-10"}), observer);
+  run(load_config(examples / "t1_5_taylor.toml",
+                  {"precision.digits=35", "integrator.tolerance=1e-25", "stop.loss_below=1e-10"}),
+      observer);
   BOOST_TEST(working_digits() == before);
   BOOST_TEST(Real::default_precision() == before);
 }

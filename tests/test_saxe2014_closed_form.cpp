@@ -48,13 +48,16 @@ run_trace<Real> flow(const linear2<Real>& model, const std::vector<Real>& theta)
 BOOST_AUTO_TEST_CASE(depth_two_is_the_logistic_curve_and_matches_t7_3) {
   // THEOREMS.md §7.3 T7.3 (mpmath, 25 digits): u = v = 0.01, y = 2, so a0 = 1e-4, s = 2.
   const Real s(2), a0 = dec("0.0001");
-  BOOST_TEST(agreement_digits(saxe_mode_strength(2, s, a0, Real(1)), dec("0.005445222311194462645902019")) > 24.0);
-  BOOST_TEST(agreement_digits(saxe_mode_strength(2, s, a0, Real(2)), dec("0.2594398117457546322076847")) > 24.0);
+  BOOST_TEST(agreement_digits(saxe_mode_strength(2, s, a0, Real(1)), dec("0.005445222311194462645902019")) >
+             24.0);
+  BOOST_TEST(agreement_digits(saxe_mode_strength(2, s, a0, Real(2)), dec("0.2594398117457546322076847")) >
+             24.0);
   using std::exp;
   for (const char* t_text : {"0.1", "1.7", "3", "12.5"}) {
     const Real t = dec(t_text), e = exp(2 * s * t);
     const Real logistic = s * e / (e - 1 + s / a0);
-    BOOST_TEST(agreement_digits(saxe_mode_strength(2, s, a0, t), logistic) > working_digits() - 5.0, "t = " << t_text);
+    BOOST_TEST(agreement_digits(saxe_mode_strength(2, s, a0, t), logistic) > working_digits() - 5.0,
+               "t = " << t_text);
   }
 }
 
@@ -66,14 +69,18 @@ BOOST_AUTO_TEST_CASE(every_depth_solves_its_mode_equation) {
     for (const char* a0_text : {"0.001", "0.5", "4.5"}) {  // below and above s = 1.5
       const Real s = dec("1.5"), a0 = dec(a0_text), t = dec("0.7");
       const Real a = saxe_mode_strength(L, s, a0, t);
-      const Real slope = (saxe_mode_strength(L, s, a0, Real(t + k)) - saxe_mode_strength(L, s, a0, Real(t - k))) / (2 * k);
+      const Real slope =
+          (saxe_mode_strength(L, s, a0, Real(t + k)) - saxe_mode_strength(L, s, a0, Real(t - k))) / (2 * k);
       const Real field = L * pow(a, 2 - Real(2) / L) * (s - a);
-      BOOST_TEST(agreement_digits(slope, field) > working_digits() * 2 / 3.0 - 4, "L = " << L << ", a0 = " << a0_text);
+      BOOST_TEST(agreement_digits(slope, field) > working_digits() * 2 / 3.0 - 4,
+                 "L = " << L << ", a0 = " << a0_text);
     }
   // s = 0: ḃ = −b^{2L−1} in closed form.
   const Real a0 = dec("0.3"), t = dec("2");
   const Real a = saxe_mode_strength(3, Real(0), a0, t);
-  const Real slope = (saxe_mode_strength(3, Real(0), a0, Real(t + k)) - saxe_mode_strength(3, Real(0), a0, Real(t - k))) / (2 * k);
+  const Real slope =
+      (saxe_mode_strength(3, Real(0), a0, Real(t + k)) - saxe_mode_strength(3, Real(0), a0, Real(t - k))) /
+      (2 * k);
   using std::pow;
   BOOST_TEST(agreement_digits(slope, Real(-3 * pow(a, Real(4) / 3) * a)) > working_digits() * 2 / 3.0 - 4);
 }

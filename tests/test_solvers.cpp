@@ -17,8 +17,8 @@
 using namespace gradflow;
 using gradflow::solvers::max_margin_l2;
 using gradflow::test::agreement_digits;
-using gradflow::test::eps_power;
 using gradflow::test::dec;
+using gradflow::test::eps_power;
 using gradflow::test::rows;
 using gradflow::test::working_precision_from_args;
 BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
@@ -41,7 +41,8 @@ const matrix<Real>& section_4_3_X() {
 }
 
 Real interpolation_a(int D, const Real& alpha) {
-  const auto s = solvers::mirror_interpolation<Real>(section_4_3_X(), rows({{"1"}, {"1"}}), solvers::diagonal_network_map(D, alpha));
+  const auto s = solvers::mirror_interpolation<Real>(section_4_3_X(), rows({{"1"}, {"1"}}),
+                                                     solvers::diagonal_network_map(D, alpha));
   using std::abs;
   BOOST_TEST(abs(s.beta(0) - s.beta(2)) <= 64 * eps<Real>());
   BOOST_TEST(abs(s.beta(0) + s.beta(1) - 1) <= 64 * eps<Real>());
@@ -52,12 +53,16 @@ Real interpolation_a(int D, const Real& alpha) {
 
 BOOST_AUTO_TEST_CASE(depth_two_matches_the_quartic_root_and_the_published_values) {
   // a = the root in (0, 1/3] of a⁴ + α⁴(3a² + 2a − 1), found here by bisection.
-  const std::vector<std::pair<const char*, const char*>> published = {
-      {"10", "0.33333302469242969316"}, {"1", "0.33034928037326857546"}, {"0.5", "0.30007234787743522469"},
-      {"0.1", "0.094132273043990816041"}, {"0.01", "0.0099491250627291480596"}};
+  const std::vector<std::pair<const char*, const char*>> published = {{"10", "0.33333302469242969316"},
+                                                                      {"1", "0.33034928037326857546"},
+                                                                      {"0.5", "0.30007234787743522469"},
+                                                                      {"0.1", "0.094132273043990816041"},
+                                                                      {"0.01", "0.0099491250627291480596"}};
   for (const auto& [alpha_text, a_text] : published) {
     const Real alpha = dec(alpha_text), alpha4 = alpha * alpha * alpha * alpha;
-    const Real root = bisect([&](const Real& a) { return Real(a * a * a * a + alpha4 * (3 * a * a + 2 * a - 1)); }, Real(0), Real(1) / 3);
+    const Real root =
+        bisect([&](const Real& a) { return Real(a * a * a * a + alpha4 * (3 * a * a + 2 * a - 1)); }, Real(0),
+               Real(1) / 3);
     const Real a = interpolation_a(2, alpha);
     BOOST_TEST_INFO("alpha = " << alpha_text);
     BOOST_TEST(agreement_digits(a, root) >= working_digits() - 3);
@@ -67,10 +72,12 @@ BOOST_AUTO_TEST_CASE(depth_two_matches_the_quartic_root_and_the_published_values
 
 BOOST_AUTO_TEST_CASE(depth_three_matches_bisection_on_the_symmetric_dual) {
   // By symmetry ν = (t, t), s = Xᵀν = (t, 2t, t): β₁ + β₂ = G(t) + G(2t) = 1 fixes t ∈ (0, ½).
-  for (const auto& [alpha_text, a_text] : std::vector<std::pair<const char*, const char*>>{{"0.7", "0.293113099061"}, {"0.5", "0.211329356673"}}) {
+  for (const auto& [alpha_text, a_text] : std::vector<std::pair<const char*, const char*>>{
+           {"0.7", "0.293113099061"}, {"0.5", "0.211329356673"}}) {
     const Real alpha = dec(alpha_text);
     const auto G = solvers::depth_d_map(3, alpha);
-    const Real t = bisect([&](const Real& x) { return Real(G.value(0, x) + G.value(1, 2 * x) - 1); }, Real(0), Real(1) / 2);
+    const Real t = bisect([&](const Real& x) { return Real(G.value(0, x) + G.value(1, 2 * x) - 1); }, Real(0),
+                          Real(1) / 2);
     const Real a = interpolation_a(3, alpha);
     BOOST_TEST_INFO("alpha = " << alpha_text);
     BOOST_TEST(agreement_digits(a, G.value(0, t)) >= working_digits() - 3);
@@ -79,7 +86,8 @@ BOOST_AUTO_TEST_CASE(depth_three_matches_bisection_on_the_symmetric_dual) {
 }
 
 BOOST_AUTO_TEST_CASE(sensitivity_matches_central_differences) {
-  const matrix<Real> X = rows({{"1", "0.5", "-0.3", "0.2"}, {"0.1", "-0.7", "0.4", "1.2"}}), y = rows({{"0.8"}, {"-0.5"}});
+  const matrix<Real> X = rows({{"1", "0.5", "-0.3", "0.2"}, {"0.1", "-0.7", "0.4", "1.2"}}),
+                     y = rows({{"0.8"}, {"-0.5"}});
   for (int D : {2, 3}) {
     const auto G = solvers::diagonal_network_map(D, dec("0.3"));
     const auto s = solvers::mirror_interpolation<Real>(X, y, G);
@@ -88,7 +96,9 @@ BOOST_AUTO_TEST_CASE(sensitivity_matches_central_differences) {
       matrix<Real> up = y, down = y;
       up(n) += h;
       down(n) -= h;
-      const matrix<Real> fd = (solvers::mirror_interpolation<Real>(X, up, G).beta - solvers::mirror_interpolation<Real>(X, down, G).beta) / (2 * h);
+      const matrix<Real> fd = (solvers::mirror_interpolation<Real>(X, up, G).beta -
+                               solvers::mirror_interpolation<Real>(X, down, G).beta) /
+                              (2 * h);
       BOOST_TEST_INFO("D = " << D << ", n = " << n);
       BOOST_TEST((fd - s.sensitivity.col(n)).cwiseAbs().maxCoeff() <= eps_power(1, 2));
     }
@@ -97,7 +107,8 @@ BOOST_AUTO_TEST_CASE(sensitivity_matches_central_differences) {
 
 BOOST_AUTO_TEST_CASE(interpolation_fails_loudly_without_a_solution) {
   // Two equal rows with different targets: no β interpolates, so Newton cannot reach the targets.
-  BOOST_CHECK_THROW(solvers::mirror_interpolation<Real>(rows({{"1", "1"}, {"1", "1"}}), rows({{"1"}, {"2"}}), solvers::depth_two_map(Real(1))),
+  BOOST_CHECK_THROW(solvers::mirror_interpolation<Real>(rows({{"1", "1"}, {"1", "1"}}), rows({{"1"}, {"2"}}),
+                                                        solvers::depth_two_map(Real(1))),
                     std::runtime_error);
 }
 
@@ -149,7 +160,8 @@ BOOST_AUTO_TEST_CASE(nnls_on_a_diagonal_case_and_the_kkt_certificate) {
   const matrix<Real> x = solvers::nnls<Real>(matrix<Real>::Identity(3, 3), rows({{"1"}, {"-1"}, {"2.5"}}));
   BOOST_TEST((x - rows({{"1"}, {"0"}, {"2.5"}})).cwiseAbs().maxCoeff() <= 16 * eps<Real>());
   // A coupled case, certified by KKT: x ≥ 0, g = Mᵀ(Mx − b) ≥ 0, x∘g = 0 (to a few eps).
-  const matrix<Real> M = rows({{"1", "2", "0.5"}, {"-0.3", "1", "1"}, {"2", "-1", "0.7"}, {"0.1", "0.4", "-2"}});
+  const matrix<Real> M =
+      rows({{"1", "2", "0.5"}, {"-0.3", "1", "1"}, {"2", "-1", "0.7"}, {"0.1", "0.4", "-2"}});
   const matrix<Real> b = rows({{"1"}, {"-2"}, {"0.5"}, {"3"}});
   const matrix<Real> z = solvers::nnls<Real>(M, b), g = M.transpose() * (M * z - b);
   const Real tol = 1024 * eps<Real>();

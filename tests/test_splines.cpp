@@ -34,7 +34,8 @@ BOOST_AUTO_TEST_CASE(fig_1_spline_has_the_t3_1_values) {
   // x = (−2, −1, 0, 1, 2), y = (1.5, 0.5, 1.5, 0.5, 1.5): M = (0, 30/7, −36/7, 30/7, 0),
   // g(±1.5) = 41/56, g(±0.5) = 59/56, ∫ g''² = 192/7.
   using std::abs;
-  const solvers::natural_spline<Real> g(decimals({"-2", "-1", "0", "1", "2"}), decimals({"1.5", "0.5", "1.5", "0.5", "1.5"}));
+  const solvers::natural_spline<Real> g(decimals({"-2", "-1", "0", "1", "2"}),
+                                        decimals({"1.5", "0.5", "1.5", "0.5", "1.5"}));
   const Real tol = 64 * eps<Real>();
   const std::vector<Real> M = {Real(0), Real(30) / 7, Real(-36) / 7, Real(30) / 7, Real(0)};
   for (std::size_t j = 0; j < M.size(); ++j) BOOST_TEST(abs(g.second_derivatives()[j] - M[j]) <= tol);
@@ -48,7 +49,8 @@ BOOST_AUTO_TEST_CASE(fig_1_spline_has_the_t3_1_values) {
 BOOST_AUTO_TEST_CASE(uneven_knots_match_the_piecewise_cubic_system) {
   // Piece j: g = a_j + b_j s + c_j s² + d_j s³, s = x − x_j. Conditions: g(x_j) = y_j and
   // g(x_{j+1}) = y_{j+1} per piece, g' and g'' continuous at interior knots, g'' = 0 at both ends.
-  const auto x = decimals({"-1.3", "-0.2", "0.15", "1.1", "2.7", "3"}), y = decimals({"0.4", "-1.2", "0.9", "2.25", "-0.5", "0.1"});
+  const auto x = decimals({"-1.3", "-0.2", "0.15", "1.1", "2.7", "3"}),
+             y = decimals({"0.4", "-1.2", "0.9", "2.25", "-0.5", "0.1"});
   const solvers::natural_spline<Real> g(x, y);
   const Eigen::Index pieces = static_cast<Eigen::Index>(x.size()) - 1, n = 4 * pieces;
   matrix<Real> A = matrix<Real>::Zero(n, n), rhs = matrix<Real>::Zero(n, 1);
@@ -56,9 +58,11 @@ BOOST_AUTO_TEST_CASE(uneven_knots_match_the_piecewise_cubic_system) {
   for (Eigen::Index j = 0; j < pieces; ++j) {
     const Real H = x[static_cast<std::size_t>(j + 1)] - x[static_cast<std::size_t>(j)];
     A(row, 4 * j) = 1, rhs(row++) = y[static_cast<std::size_t>(j)];
-    A(row, 4 * j) = 1, A(row, 4 * j + 1) = H, A(row, 4 * j + 2) = H * H, A(row, 4 * j + 3) = H * H * H, rhs(row++) = y[static_cast<std::size_t>(j + 1)];
+    A(row, 4 * j) = 1, A(row, 4 * j + 1) = H, A(row, 4 * j + 2) = H * H, A(row, 4 * j + 3) = H * H * H,
+               rhs(row++) = y[static_cast<std::size_t>(j + 1)];
     if (j + 1 < pieces) {
-      A(row, 4 * j + 1) = 1, A(row, 4 * j + 2) = 2 * H, A(row, 4 * j + 3) = 3 * H * H, A(row++, 4 * j + 5) = -1;
+      A(row, 4 * j + 1) = 1, A(row, 4 * j + 2) = 2 * H, A(row, 4 * j + 3) = 3 * H * H,
+                     A(row++, 4 * j + 5) = -1;
       A(row, 4 * j + 2) = 2, A(row, 4 * j + 3) = 6 * H, A(row++, 4 * j + 6) = -2;
     }
   }
@@ -74,7 +78,8 @@ BOOST_AUTO_TEST_CASE(uneven_knots_match_the_piecewise_cubic_system) {
     Eigen::Index j = 0;
     while (j + 1 < pieces && s > x[static_cast<std::size_t>(j + 1)]) ++j;
     const Real u = s - x[static_cast<std::size_t>(j)];
-    worst = std::max(worst, Real(abs(g(s) - (c(4 * j) + u * (c(4 * j + 1) + u * (c(4 * j + 2) + u * c(4 * j + 3)))))));
+    worst = std::max(
+        worst, Real(abs(g(s) - (c(4 * j) + u * (c(4 * j + 1) + u * (c(4 * j + 2) + u * c(4 * j + 3)))))));
   }
   BOOST_TEST(worst <= 1024 * eps<Real>(), "worst " << worst);
 }
@@ -91,7 +96,8 @@ Real gaussian_zeta(const Real& x, const Real& sw, const Real& sb) {
 // g'' by the 5-point central difference with step δ.
 template <class G>
 Real second_derivative(const G& g, const Real& x, const Real& delta) {
-  return (-g(x + 2 * delta) + 16 * g(x + delta) - 30 * g(x) + 16 * g(x - delta) - g(x - 2 * delta)) / (12 * delta * delta);
+  return (-g(x + 2 * delta) + 16 * g(x + delta) - 30 * g(x) + 16 * g(x - delta) - g(x - 2 * delta)) /
+         (12 * delta * delta);
 }
 
 }  // namespace
@@ -102,11 +108,13 @@ BOOST_AUTO_TEST_CASE(adaptive_spline_interpolates_with_g2_over_zeta_piecewise_li
   // and 0 at both end knots (the natural conditions of ∫ g''²/ζ).
   using std::abs;
   using std::pow;
-  const auto x = decimals({"-2", "-1.2", "-0.1", "0.4", "1.5", "2"}), y = decimals({"1.5", "0.3", "1.1", "0.8", "-0.4", "1"});
+  const auto x = decimals({"-2", "-1.2", "-0.1", "0.4", "1.5", "2"}),
+             y = decimals({"1.5", "0.3", "1.1", "0.8", "-0.4", "1"});
   const Real sw = dec("1"), sb = dec("0.7");
   const solvers::adaptive_spline<Real> g(x, y, sw, sb);
   Real interpolation(0);
-  for (std::size_t j = 0; j < x.size(); ++j) interpolation = std::max(interpolation, Real(abs(g(x[j]) - y[j])));
+  for (std::size_t j = 0; j < x.size(); ++j)
+    interpolation = std::max(interpolation, Real(abs(g(x[j]) - y[j])));
   BOOST_TEST(interpolation <= 1024 * eps<Real>());
   const Real delta = pow(eps<Real>(), Real(1) / 6), tol = pow(eps<Real>(), Real(1) / 2);
   Real collinear(0), at_knots(0), scale(0);
@@ -123,7 +131,8 @@ BOOST_AUTO_TEST_CASE(adaptive_spline_interpolates_with_g2_over_zeta_piecewise_li
     const Real left = w1 - (w3 - w1) / 2, right = w3 + (w3 - w1) / 2;
     at_knots = std::max({at_knots, Real(abs(left - g.weights()[j])), Real(abs(right - g.weights()[j + 1]))});
   }
-  BOOST_TEST_MESSAGE("interpolation " << interpolation << ", collinearity " << collinear << ", knots " << at_knots << " (scale " << scale << ")");
+  BOOST_TEST_MESSAGE("interpolation " << interpolation << ", collinearity " << collinear << ", knots "
+                                      << at_knots << " (scale " << scale << ")");
   BOOST_TEST(scale > 1);
   BOOST_TEST(g.weights().front() == 0);
   BOOST_TEST(g.weights().back() == 0);
@@ -155,9 +164,11 @@ BOOST_AUTO_TEST_CASE(adaptive_spline_tends_to_the_natural_spline_as_zeta_flatten
 
 BOOST_AUTO_TEST_CASE(polyharmonic_spline_in_one_dimension_is_the_natural_spline) {
   using std::abs;
-  const auto x = decimals({"-1.3", "-0.2", "0.15", "1.1", "2.7", "3"}), y = decimals({"0.4", "-1.2", "0.9", "2.25", "-0.5", "0.1"});
+  const auto x = decimals({"-1.3", "-0.2", "0.15", "1.1", "2.7", "3"}),
+             y = decimals({"0.4", "-1.2", "0.9", "2.25", "-0.5", "0.1"});
   matrix<Real> X(6, 1), Y(6, 1);
-  for (Eigen::Index j = 0; j < 6; ++j) X(j, 0) = x[static_cast<std::size_t>(j)], Y(j, 0) = y[static_cast<std::size_t>(j)];
+  for (Eigen::Index j = 0; j < 6; ++j)
+    X(j, 0) = x[static_cast<std::size_t>(j)], Y(j, 0) = y[static_cast<std::size_t>(j)];
   const solvers::polyharmonic_spline<Real> h(X, Y);
   const solvers::natural_spline<Real> g(x, y);
   Real worst(0);
@@ -183,20 +194,27 @@ BOOST_AUTO_TEST_CASE(polyharmonic_spline_in_two_dimensions) {
   matrix<Real> R(2, 2);
   R << 0, -1, 1, 0;
   const solvers::polyharmonic_spline<Real> rotated(matrix<Real>(X * R.transpose()), y);
-  for (const auto& point : {test::rows({{"0.3", "-0.7"}}), test::rows({{"1.5", "0.25"}}), test::rows({{"-0.1", "0.9"}})})
+  for (const auto& point :
+       {test::rows({{"0.3", "-0.7"}}), test::rows({{"1.5", "0.25"}}), test::rows({{"-0.1", "0.9"}})})
     BOOST_TEST(abs(rotated(matrix<Real>(point * R.transpose())) - h(point)) <= tol);
   matrix<Real> affine(5, 1);
   for (Eigen::Index j = 0; j < 5; ++j) affine(j) = dec("0.25") - 3 * X(j, 0) + dec("1.5") * X(j, 1);
   const solvers::polyharmonic_spline<Real> flat(X, affine);
   BOOST_TEST(flat.lambda().cwiseAbs().maxCoeff() <= tol);
   BOOST_TEST(abs(flat(test::rows({{"2", "3"}})) - (dec("0.25") - 6 + dec("4.5"))) <= tol);
-  BOOST_CHECK_THROW(solvers::polyharmonic_spline<Real>(test::rows({{"0", "0"}, {"1", "1"}, {"2", "2"}}), test::rows({{"1"}, {"2"}, {"0"}})),
+  BOOST_CHECK_THROW(solvers::polyharmonic_spline<Real>(test::rows({{"0", "0"}, {"1", "1"}, {"2", "2"}}),
+                                                       test::rows({{"1"}, {"2"}, {"0"}})),
                     std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(bad_knots_are_refused) {
-  BOOST_CHECK_THROW(solvers::natural_spline<Real>(decimals({"0", "0"}), decimals({"1", "2"})), std::invalid_argument);
+  BOOST_CHECK_THROW(solvers::natural_spline<Real>(decimals({"0", "0"}), decimals({"1", "2"})),
+                    std::invalid_argument);
   BOOST_CHECK_THROW(solvers::natural_spline<Real>(decimals({"0"}), decimals({"1"})), std::invalid_argument);
-  BOOST_CHECK_THROW(solvers::adaptive_spline<Real>(decimals({"1", "0"}), decimals({"1", "2"}), dec("1"), dec("1")), std::invalid_argument);
-  BOOST_CHECK_THROW(solvers::adaptive_spline<Real>(decimals({"0", "1"}), decimals({"1", "2"}), dec("0"), dec("1")), std::invalid_argument);
+  BOOST_CHECK_THROW(
+      solvers::adaptive_spline<Real>(decimals({"1", "0"}), decimals({"1", "2"}), dec("1"), dec("1")),
+      std::invalid_argument);
+  BOOST_CHECK_THROW(
+      solvers::adaptive_spline<Real>(decimals({"0", "1"}), decimals({"1", "2"}), dec("0"), dec("1")),
+      std::invalid_argument);
 }

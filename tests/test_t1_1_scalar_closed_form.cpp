@@ -70,8 +70,12 @@ std::vector<Real> p_by_gradflow(const scalar_instance& s, method m, const std::v
 
 // Built on call, after the fixture set the working precision (a namespace-scope Real would be
 // created before it and carry Boost's default precision; integrate() refuses such values).
-scalar_instance theorems_instance() { return {Real(2), parse_decimal<Real>("1.5"), parse_decimal<Real>("0.1")}; }
-scalar_instance negative_imbalance() { return {Real(1), parse_decimal<Real>("0.3"), parse_decimal<Real>("0.8")}; }
+scalar_instance theorems_instance() {
+  return {Real(2), parse_decimal<Real>("1.5"), parse_decimal<Real>("0.1")};
+}
+scalar_instance negative_imbalance() {
+  return {Real(1), parse_decimal<Real>("0.3"), parse_decimal<Real>("0.8")};
+}
 
 }  // namespace
 
@@ -79,9 +83,12 @@ BOOST_AUTO_TEST_CASE(oracle_reproduces_published_values) {
   // THEOREMS.md T1.1 (mpmath, 40 digits, printed to 25 significant digits): checks the oracle itself.
   if (working_digits() < 30) return;
   const scalar_instance s = theorems_instance();
-  BOOST_TEST(test::agreement_digits(s.p_exact(Real(1) / 4), parse_decimal<Real>("1.033237515703739353422746")) >= 24);
-  BOOST_TEST(test::agreement_digits(s.p_exact(Real(1)), parse_decimal<Real>("1.952969105281830749648927")) >= 24);
-  BOOST_TEST(test::agreement_digits(s.p_exact(Real(3)), parse_decimal<Real>("1.999995009158513111262306")) >= 24);
+  BOOST_TEST(test::agreement_digits(s.p_exact(Real(1) / 4),
+                                    parse_decimal<Real>("1.033237515703739353422746")) >= 24);
+  BOOST_TEST(test::agreement_digits(s.p_exact(Real(1)), parse_decimal<Real>("1.952969105281830749648927")) >=
+             24);
+  BOOST_TEST(test::agreement_digits(s.p_exact(Real(3)), parse_decimal<Real>("1.999995009158513111262306")) >=
+             24);
 }
 
 BOOST_AUTO_TEST_CASE(flow_matches_closed_form) {
@@ -94,7 +101,8 @@ BOOST_AUTO_TEST_CASE(flow_matches_closed_form) {
       for (std::size_t k = 0; k < times.size(); ++k) {
         const double digits = test::agreement_digits(p[k], s.p_exact(times[k]));
         BOOST_TEST_MESSAGE(method_name(m) << " t = " << times[k].str(4) << ": " << digits << " digits");
-        BOOST_TEST(digits >= wanted, method_name(m) << " at t = " << times[k].str(4) << ": " << digits << " digits");
+        BOOST_TEST(digits >= wanted, method_name(m)
+                                         << " at t = " << times[k].str(4) << ": " << digits << " digits");
       }
     }
   }

@@ -32,7 +32,9 @@ struct scalar_ode {
     const auto x_power = power == 1 ? x[0] : ops.mul(x[0], x[0]);
     return {ops.mul(ops.constant(s), x_power)};
   }
-  void velocity(const Real* x, Real* dx) const { dx[0] = power == 1 ? Real(sign * x[0]) : Real(sign * x[0] * x[0]); }
+  void velocity(const Real* x, Real* dx) const {
+    dx[0] = power == 1 ? Real(sign * x[0]) : Real(sign * x[0] * x[0]);
+  }
   Real loss(const Real* x) const { return x[0] * x[0] / 2; }
 };
 
@@ -58,10 +60,12 @@ BOOST_AUTO_TEST_CASE(closed_forms_within_ten_tolerances) {
     for (int k = 0; k <= 10; ++k) o.sample_times.push_back(Real(k) / 10);
     integrate_observer<Real> observer;
     Real worst(0);
-    observer.on_sample = [&](const Real& t, std::span<const Real> xs) { worst = std::max(worst, Real(abs(xs[0] - c.exact(t)))); };
+    observer.on_sample = [&](const Real& t, std::span<const Real> xs) {
+      worst = std::max(worst, Real(abs(xs[0] - c.exact(t))));
+    };
     const auto s = integrate(c.ode, x, o, observer);
-    BOOST_TEST_MESSAGE("power " << c.ode.power << ": " << s.steps << " steps, order " << s.order << ", max error "
-                                << worst.str(3) << " (tol " << tol.str(3) << ")");
+    BOOST_TEST_MESSAGE("power " << c.ode.power << ": " << s.steps << " steps, order " << s.order
+                                << ", max error " << worst.str(3) << " (tol " << tol.str(3) << ")");
     BOOST_TEST(worst <= 10 * tol, worst.str(3));
     BOOST_TEST(abs(x[0] - c.exact(Real(1))) <= 10 * tol);
   }
@@ -101,7 +105,9 @@ BOOST_AUTO_TEST_CASE(lands_on_the_target_loss) {
   std::vector<Real> sampled_loss;
   Real drift(0);
   integrate_observer<Real> observer;
-  observer.on_sample = [&](const Real&, std::span<const Real> th) { sampled_loss.push_back(model.loss(th.data())); };
+  observer.on_sample = [&](const Real&, std::span<const Real> th) {
+    sampled_loss.push_back(model.loss(th.data()));
+  };
   observer.on_step = [&](const Real&, std::span<const Real> th, std::int64_t) {
     drift = std::max(drift, max_abs_entry<Real>(model.invariants(th.data())[0].value - D0));
     return true;
@@ -109,12 +115,14 @@ BOOST_AUTO_TEST_CASE(lands_on_the_target_loss) {
   const auto s = integrate(model, theta, o, observer);
   BOOST_TEST((s.reason == stop_reason::loss_below));
   const Real landing = abs(model.loss(theta.data()) / target - 1);
-  BOOST_TEST_MESSAGE("landed at t = " << s.t_final.str(20) << " with |L/target − 1| = " << landing.str(3) << " after "
-                                      << s.steps << " steps of order " << s.order << "; imbalance drift " << drift.str(3));
+  BOOST_TEST_MESSAGE("landed at t = " << s.t_final.str(20) << " with |L/target − 1| = " << landing.str(3)
+                                      << " after " << s.steps << " steps of order " << s.order
+                                      << "; imbalance drift " << drift.str(3));
   BOOST_TEST(landing <= test::eps_power(1, 4), landing.str(3));  // ≤ 1e-32 at 130 digits
   BOOST_TEST(drift <= 1000 * eps<Real>(), drift.str(3));
   BOOST_REQUIRE(sampled_loss.size() > 2u);
-  for (std::size_t k = 1; k < sampled_loss.size(); ++k) BOOST_TEST(sampled_loss[k] <= sampled_loss[k - 1], "sample " << k);
+  for (std::size_t k = 1; k < sampled_loss.size(); ++k)
+    BOOST_TEST(sampled_loss[k] <= sampled_loss[k - 1], "sample " << k);
 }
 
 BOOST_AUTO_TEST_CASE(samples_at_loss_levels) {
@@ -126,11 +134,14 @@ BOOST_AUTO_TEST_CASE(samples_at_loss_levels) {
   o.method = method::taylor;
   o.tolerance = test::eps_power(9, 10);
   o.t_end = 1000;
-  for (int k = 1; k <= static_cast<int>(working_digits()) / 4; ++k) o.sample_losses.push_back(pow(Real(10), -2 * k));
+  for (int k = 1; k <= static_cast<int>(working_digits()) / 4; ++k)
+    o.sample_losses.push_back(pow(Real(10), -2 * k));
   o.loss_below = o.sample_losses.back();
   std::vector<std::pair<Real, Real>> samples;  // (t, L)
   integrate_observer<Real> observer;
-  observer.on_sample = [&](const Real& t, std::span<const Real> th) { samples.emplace_back(t, model.loss(th.data())); };
+  observer.on_sample = [&](const Real& t, std::span<const Real> th) {
+    samples.emplace_back(t, model.loss(th.data()));
+  };
   integrate(model, theta, o, observer);
   BOOST_REQUIRE(samples.size() == o.sample_losses.size());
   for (std::size_t k = 0; k < samples.size(); ++k) {
@@ -151,6 +162,7 @@ BOOST_AUTO_TEST_CASE(float64_taylor_agrees_with_float64_rk78) {
   integrate(model, b, o, {});
   double gap = 0;
   for (std::size_t i = 0; i < a.size(); ++i) gap = std::max(gap, std::abs(a[i] - b[i]));
-  BOOST_TEST_MESSAGE("float64 Taylor (order " << s.order << ", " << s.steps << " steps) vs rk78: max |Δθ| = " << gap);
+  BOOST_TEST_MESSAGE("float64 Taylor (order " << s.order << ", " << s.steps
+                                              << " steps) vs rk78: max |Δθ| = " << gap);
   BOOST_TEST(gap <= 10000 * eps<double>());
 }

@@ -53,7 +53,8 @@ BOOST_AUTO_TEST_CASE(linear_ode_coefficients_are_matrix_powers) {
   matrix<Real> expected = x0;  // A^k x0 / k!
   for (int k = 0; k <= p; ++k) {
     for (std::size_t i = 0; i < 3; ++i)
-      BOOST_TEST(relative_gap(J.coefficient(k, i), expected(static_cast<Eigen::Index>(i), 0)) <= 64 * (k + 1) * eps<Real>(),
+      BOOST_TEST(relative_gap(J.coefficient(k, i), expected(static_cast<Eigen::Index>(i), 0)) <=
+                     64 * (k + 1) * eps<Real>(),
                  "k = " << k);
     expected = (ode.A * expected / (k + 1)).eval();
   }
@@ -71,7 +72,8 @@ BOOST_AUTO_TEST_CASE(riccati_coefficients_are_powers) {
 
 BOOST_AUTO_TEST_CASE(linear2_graph_matches_velocity_and_its_derivative) {
   const linear2<Real> model(test::deterministic_matrix(4, 3, 3), test::deterministic_matrix(4, 2, 4), 3);
-  const std::vector<Real> theta = model.pack(test::deterministic_matrix(3, 3, 5), test::deterministic_matrix(2, 3, 6));
+  const std::vector<Real> theta =
+      model.pack(test::deterministic_matrix(3, 3, 5), test::deterministic_matrix(2, 3, 6));
   const std::size_t dim = theta.size();
   taylor::jet<Real> J(taylor::record<Real>(model), 2);
   J.compute(theta.data());

@@ -51,8 +51,10 @@ BOOST_AUTO_TEST_CASE(ramp_down_and_up_through_a_kink) {
   };
   const Real a = dec("0.7"), b = dec("0.3");
   const std::vector<run> runs = {
-      {"-1", "0.7", [&](const Real& t) { return t < a ? Real(a * t - t * t / 2) : Real(a * a / 2); }, [&](const Real& t) { return t < a ? t : a; }},
-      {"1", "-0.3", [&](const Real& t) { return t < b ? Real(0) : Real((t - b) * (t - b) / 2); }, [&](const Real& t) { return t < b ? Real(0) : Real(t - b); }}};
+      {"-1", "0.7", [&](const Real& t) { return t < a ? Real(a * t - t * t / 2) : Real(a * a / 2); },
+       [&](const Real& t) { return t < a ? t : a; }},
+      {"1", "-0.3", [&](const Real& t) { return t < b ? Real(0) : Real((t - b) * (t - b) / 2); },
+       [&](const Real& t) { return t < b ? Real(0) : Real(t - b); }}};
   for (const run& c : runs) {
     const graph_ode<decltype(ramp(c.slope))> ode{ramp(c.slope), 3};
     std::vector<Real> x{dec(c.p0), Real(0), Real(0)};
@@ -61,7 +63,8 @@ BOOST_AUTO_TEST_CASE(ramp_down_and_up_through_a_kink) {
     observer.on_sample = [&](const Real& t, std::span<const Real> v) {
       worst = std::max({worst, Real(abs(v[1] - c.q(t))), Real(abs(v[2] - c.r(t)))});
     };
-    const auto s = integrate(ode, x, taylor_to(Real(2), {dec("0.25"), dec("0.5"), dec("1"), Real(2)}), observer);
+    const auto s =
+        integrate(ode, x, taylor_to(Real(2), {dec("0.25"), dec("0.5"), dec("1"), Real(2)}), observer);
     BOOST_TEST_INFO("slope " << c.slope << ": " << s.steps << " steps");
     BOOST_TEST(s.event_count("kink_events") == 1);
     BOOST_TEST(worst <= 64 * eps<Real>());
@@ -73,7 +76,8 @@ BOOST_AUTO_TEST_CASE(two_frequency_oscillator_closes_its_orbit) {
   const Real pi = boost::math::constants::pi<Real>(), T = 3 * pi / 2;
   const auto f = [](auto& ops, const auto& v) {
     const auto x = ops.mul(ops.constant(rows({{"1", "0"}})), v);
-    return ops.add(ops.mul(ops.constant(rows({{"0", "1"}, {"-1", "0"}})), v), ops.mul(ops.constant(rows({{"0"}, {"-3"}})), ops.relu(x)));
+    return ops.add(ops.mul(ops.constant(rows({{"0", "1"}, {"-1", "0"}})), v),
+                   ops.mul(ops.constant(rows({{"0"}, {"-3"}})), ops.relu(x)));
   };
   const graph_ode<decltype(f)> ode{f, 2};
   std::vector<Real> v{Real(1), Real(0)};
@@ -92,5 +96,6 @@ BOOST_AUTO_TEST_CASE(two_frequency_oscillator_closes_its_orbit) {
   const auto s = integrate(ode, v, taylor_to(3 * T, samples), observer);
   BOOST_TEST(seen == samples.size());
   BOOST_TEST(s.event_count("kink_events") == 6);
-  BOOST_TEST(worst <= 100 * eps<Real>() * (s.steps + 1), "error " << worst << " after " << s.steps << " steps");
+  BOOST_TEST(worst <= 100 * eps<Real>() * (s.steps + 1),
+             "error " << worst << " after " << s.steps << " steps");
 }

@@ -17,9 +17,9 @@
 #include <boost/test/unit_test.hpp>
 
 using namespace gradflow;
+using gradflow::test::dec;
 using gradflow::test::eps_power;
 using gradflow::test::fd_relative_error;
-using gradflow::test::dec;
 using gradflow::test::rows;
 using gradflow::test::working_precision_from_args;
 BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
@@ -27,7 +27,8 @@ BOOST_TEST_GLOBAL_FIXTURE(working_precision_from_args);
 namespace {
 
 const matrix<Real>& inputs() {
-  static const matrix<Real> X = rows({{"1", "0.5", "-0.3", "0.2"}, {"0.1", "-0.7", "0.4", "1.2"}, {"-0.6", "0.2", "0.9", "0.3"}});
+  static const matrix<Real> X =
+      rows({{"1", "0.5", "-0.3", "0.2"}, {"0.1", "-0.7", "0.4", "1.2"}, {"-0.6", "0.2", "0.9", "0.3"}});
   return X;
 }
 
@@ -37,7 +38,8 @@ matrix<Real> targets(loss_kind loss) {
 
 // Layers with mixed signs and magnitudes, different per layer.
 std::vector<Real> mixed_start(const tensor<Real>& model) {
-  const std::vector<matrix<Real>> all = {rows({{"0.7"}, {"-0.4"}, {"1.1"}, {"0.25"}}), rows({{"0.3"}, {"0.9"}, {"-0.6"}, {"0.5"}}),
+  const std::vector<matrix<Real>> all = {rows({{"0.7"}, {"-0.4"}, {"1.1"}, {"0.25"}}),
+                                         rows({{"0.3"}, {"0.9"}, {"-0.6"}, {"0.5"}}),
                                          rows({{"-0.8"}, {"0.45"}, {"0.35"}, {"1.3"}})};
   return model.pack(std::vector<matrix<Real>>(all.begin(), all.begin() + model.depth()));
 }
@@ -67,7 +69,8 @@ BOOST_AUTO_TEST_CASE(velocity_is_minus_the_gradient_and_matches_its_graph) {
         J.compute(theta.data());
         J.velocity(v_graph.data());
         Real worst(0);
-        for (std::size_t i = 0; i < v.size(); ++i) worst = std::max(worst, Real(abs(v_graph[i] - v[i]) / (1 + abs(v[i]))));
+        for (std::size_t i = 0; i < v.size(); ++i)
+          worst = std::max(worst, Real(abs(v_graph[i] - v[i]) / (1 + abs(v[i]))));
         BOOST_TEST(worst <= 64 * eps<Real>());
       }
 }
@@ -76,7 +79,8 @@ BOOST_AUTO_TEST_CASE(diagonal_velocity_with_classification_losses) {
   for (loss_kind loss : {loss_kind::exponential, loss_kind::logistic})
     for (int D : {2, 3}) {
       const diagonal<Real> model(inputs(), targets(loss), D, loss);
-      const auto theta = model.pack(rows({{"0.7"}, {"-0.4"}, {"1.1"}, {"0.25"}}), rows({{"0.3"}, {"0.9"}, {"-0.6"}, {"0.5"}}));
+      const auto theta = model.pack(rows({{"0.7"}, {"-0.4"}, {"1.1"}, {"0.25"}}),
+                                    rows({{"0.3"}, {"0.9"}, {"-0.6"}, {"0.5"}}));
       std::vector<Real> v(theta.size());
       model.velocity(theta.data(), v.data());
       BOOST_TEST(fd_relative_error(model, theta, v) < eps_power(1, 2), loss_name(loss) << ", D = " << D);
@@ -92,7 +96,8 @@ BOOST_AUTO_TEST_CASE(component_balance_is_conserved) {
     Real drift(0);
     integrate_observer<Real> observer;
     observer.on_step = [&](const Real&, std::span<const Real> th, std::int64_t) {
-      drift = std::max(drift, max_abs_entry<Real>(matrix<Real>(model.invariants(th.data())[0].value - initial)));
+      drift =
+          std::max(drift, max_abs_entry<Real>(matrix<Real>(model.invariants(th.data())[0].value - initial)));
       return true;
     };
     const auto summary = integrate(model, theta, taylor_to(Real(20)), observer);
@@ -105,7 +110,8 @@ BOOST_AUTO_TEST_CASE(linear_predictor_follows_the_section_6_4_closed_form) {
   // x₁ = (1, 0), x₂ = (0, 2), labels +1, exponential loss, w(0) = 0: w(t) = (ln(1 + t), ½ ln(1 + 4t)).
   using std::abs;
   using std::log;
-  const tensor<Real> model(rows({{"1", "0"}, {"0", "2"}}), rows({{"1"}, {"1"}}), 1, matrix<Real>::Identity(2, 2), loss_kind::exponential);
+  const tensor<Real> model(rows({{"1", "0"}, {"0", "2"}}), rows({{"1"}, {"1"}}), 1,
+                           matrix<Real>::Identity(2, 2), loss_kind::exponential);
   std::vector<Real> theta(2, Real(0));
   auto o = taylor_to(Real(100000));
   o.sample_times = {Real(1), Real(100), Real(100000)};
@@ -115,7 +121,8 @@ BOOST_AUTO_TEST_CASE(linear_predictor_follows_the_section_6_4_closed_form) {
     worst = std::max({worst, Real(abs(w[0] - log(1 + t))), Real(abs(w[1] - log(1 + 4 * t) / 2))});
   };
   const auto summary = integrate(model, theta, o, observer);
-  BOOST_TEST(worst <= 100 * eps<Real>() * (summary.steps + 1), "worst " << worst << " after " << summary.steps << " steps");
+  BOOST_TEST(worst <= 100 * eps<Real>() * (summary.steps + 1),
+             "worst " << worst << " after " << summary.steps << " steps");
 }
 
 BOOST_AUTO_TEST_CASE(balanced_depth_two_tensor_is_the_diagonal_network_at_half_the_time) {
@@ -137,8 +144,12 @@ BOOST_AUTO_TEST_CASE(balanced_depth_two_tensor_is_the_diagonal_network_at_half_t
 
 BOOST_AUTO_TEST_CASE(bad_shapes_labels_and_depth_are_refused) {
   const matrix<Real> X = inputs();
-  BOOST_CHECK_THROW(tensor<Real>(X, targets(loss_kind::square), 0, matrix<Real>::Identity(4, 4)), std::invalid_argument);
-  BOOST_CHECK_THROW(tensor<Real>(X, targets(loss_kind::square), 2, matrix<Real>::Identity(3, 3)), std::invalid_argument);
-  BOOST_CHECK_THROW(tensor<Real>(X, targets(loss_kind::square), 2, matrix<Real>::Identity(4, 4), loss_kind::exponential), std::invalid_argument);
+  BOOST_CHECK_THROW(tensor<Real>(X, targets(loss_kind::square), 0, matrix<Real>::Identity(4, 4)),
+                    std::invalid_argument);
+  BOOST_CHECK_THROW(tensor<Real>(X, targets(loss_kind::square), 2, matrix<Real>::Identity(3, 3)),
+                    std::invalid_argument);
+  BOOST_CHECK_THROW(
+      tensor<Real>(X, targets(loss_kind::square), 2, matrix<Real>::Identity(4, 4), loss_kind::exponential),
+      std::invalid_argument);
   BOOST_CHECK_THROW(orthogonal_transform<Real>("hadamard", 3), std::invalid_argument);
 }

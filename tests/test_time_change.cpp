@@ -34,7 +34,9 @@ integrate_options<Real> to_loss(const char* target, const char* t_end = "1e9") {
 }
 
 // THEOREMS.md §5.3: one point x̃ = (1, 2), label +1, depth 2, w₊(0) = w₋(0) = 𝟙.
-diagonal<Real> single_point(loss_kind loss) { return diagonal<Real>(rows({{"1", "2"}}), rows({{"1"}}), 2, loss); }
+diagonal<Real> single_point(loss_kind loss) {
+  return diagonal<Real>(rows({{"1", "2"}}), rows({{"1"}}), 2, loss);
+}
 std::vector<Real> ones(const diagonal<Real>& model) {
   const matrix<Real> one = matrix<Real>::Ones(model.d(), 1);
   return model.pack(one, one);
@@ -52,7 +54,8 @@ Real largest_field_mismatch(const Model& model, std::vector<Real> theta) {
   J.compute(x.data());
   J.velocity(graph.data());
   Real worst(0);
-  for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, Real(abs(graph[i] - plain[i]) / (1 + abs(plain[i]))));
+  for (std::size_t i = 0; i < x.size(); ++i)
+    worst = std::max(worst, Real(abs(graph[i] - plain[i]) / (1 + abs(plain[i]))));
   return worst;
 }
 
@@ -60,15 +63,19 @@ Real largest_field_mismatch(const Model& model, std::vector<Real> theta) {
 
 BOOST_AUTO_TEST_CASE(recorded_field_is_the_gradient_over_the_loss) {
   // At a moderate and at a tiny loss (margins near 100 and 1000: L ≈ e^{−1000}).
-  const matrix<Real> X = rows({{"1", "0.5", "-0.3"}, {"0.1", "-0.7", "0.4"}, {"-0.6", "0.2", "0.9"}}), y = rows({{"1"}, {"-1"}, {"1"}});
+  const matrix<Real> X = rows({{"1", "0.5", "-0.3"}, {"0.1", "-0.7", "0.4"}, {"-0.6", "0.2", "0.9"}}),
+                     y = rows({{"1"}, {"-1"}, {"1"}});
   for (loss_kind loss : {loss_kind::exponential, loss_kind::logistic})
     for (const char* scale : {"1", "4", "9"}) {
       const Real c = dec(scale);
       const diagonal<Real> diag(X, y, 2, loss);
-      const matrix<Real> w_plus = rows({{"2.1"}, {"0.3"}, {"1.9"}}) * c, w_minus = rows({{"0.2"}, {"1.4"}, {"0.1"}}) * c;
-      BOOST_TEST(largest_field_mismatch(diag, diag.pack(w_plus, w_minus)) <= 64 * eps<Real>(), loss_name(loss) << ", scale " << scale);
+      const matrix<Real> w_plus = rows({{"2.1"}, {"0.3"}, {"1.9"}}) * c,
+                         w_minus = rows({{"0.2"}, {"1.4"}, {"0.1"}}) * c;
+      BOOST_TEST(largest_field_mismatch(diag, diag.pack(w_plus, w_minus)) <= 64 * eps<Real>(),
+                 loss_name(loss) << ", scale " << scale);
       const tensor<Real> net(X, y, 2, matrix<Real>::Identity(3, 3), loss);
-      BOOST_TEST(largest_field_mismatch(net, net.pack({w_plus, w_plus})) <= 64 * eps<Real>(), loss_name(loss) << ", scale " << scale);
+      BOOST_TEST(largest_field_mismatch(net, net.pack({w_plus, w_plus})) <= 64 * eps<Real>(),
+                 loss_name(loss) << ", scale " << scale);
     }
 }
 
@@ -84,9 +91,11 @@ BOOST_AUTO_TEST_CASE(same_path_as_the_flow_in_physical_time) {
     BOOST_REQUIRE((s_plain.reason == stop_reason::loss_below && s_changed.reason == stop_reason::loss_below));
     const auto& theta = trace.samples.back().theta;
     Real worst(0);
-    for (std::size_t i = 0; i < plain.size(); ++i) worst = std::max(worst, Real(abs(theta[i] - plain[i]) / abs(plain[i])));
+    for (std::size_t i = 0; i < plain.size(); ++i)
+      worst = std::max(worst, Real(abs(theta[i] - plain[i]) / abs(plain[i])));
     const Real allowance = 100 * eps<Real>() * (s_plain.steps + s_changed.steps);
-    BOOST_TEST_INFO(loss_name(loss) << ": plain " << s_plain.steps << " steps, time-changed " << s_changed.steps);
+    BOOST_TEST_INFO(loss_name(loss) << ": plain " << s_plain.steps << " steps, time-changed "
+                                    << s_changed.steps);
     BOOST_TEST(abs(s_changed.t_final / s_plain.t_final - 1) <= allowance);
     BOOST_TEST(worst <= allowance);
   }
@@ -97,15 +106,18 @@ BOOST_AUTO_TEST_CASE(linear_predictor_clock_to_loss_1e_300) {
   // w(t) = (ln(1 + t), ½ ln(1 + 4t)).
   using std::log;
   using std::sqrt;
-  const tensor<Real> model(rows({{"1", "0"}, {"0", "2"}}), rows({{"1"}, {"1"}}), 1, matrix<Real>::Identity(2, 2), loss_kind::exponential);
+  const tensor<Real> model(rows({{"1", "0"}, {"0", "2"}}), rows({{"1"}, {"1"}}), 1,
+                           matrix<Real>::Identity(2, 2), loss_kind::exponential);
   const Real e = dec("1e-300");
   const Real b = 5 * (e - 1), t = (-b + sqrt(b * b - 16 * e * (e - 2))) / (8 * e);
   integration_summary<Real> summary;
-  const auto trace = integrate_time_changed(model, std::vector<Real>(2, Real(0)), to_loss("1e-300", "1e6"), summary);
+  const auto trace =
+      integrate_time_changed(model, std::vector<Real>(2, Real(0)), to_loss("1e-300", "1e6"), summary);
   BOOST_REQUIRE((summary.reason == stop_reason::loss_below));
   const auto& w = trace.samples.back().theta;
   const double digits = working_digits() - 4;
-  BOOST_TEST(agreement_digits(summary.t_final, t) >= digits, summary.steps << " steps: " << agreement_digits(summary.t_final, t) << " digits");
+  BOOST_TEST(agreement_digits(summary.t_final, t) >= digits,
+             summary.steps << " steps: " << agreement_digits(summary.t_final, t) << " digits");
   BOOST_TEST(agreement_digits(w[0], Real(log(1 + t))) >= digits);
   BOOST_TEST(agreement_digits(w[1], Real(log(1 + 4 * t) / 2)) >= digits);
 }

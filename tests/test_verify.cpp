@@ -35,7 +35,8 @@ BOOST_AUTO_TEST_CASE(every_id_has_quick_instances_a_proof_file_and_an_index_row)
 
 BOOST_AUTO_TEST_CASE(selected_ids_give_a_table_and_a_json_file) {
   sandbox box;
-  const auto r = box.run("verify min2021.rate saxe2014.closed_form --json " + test::quote(box.path("v.json")));
+  const auto r =
+      box.run("verify min2021.rate saxe2014.closed_form --json " + test::quote(box.path("v.json")));
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
   BOOST_TEST(r.err.empty(), r.err);
   BOOST_TEST(r.out.find("min2021.rate") != std::string::npos);
@@ -43,7 +44,8 @@ BOOST_AUTO_TEST_CASE(selected_ids_give_a_table_and_a_json_file) {
   const json j = json::parse(slurp(box.path("v.json")));
   std::set<std::string> ids;
   for (const auto& row : j.at("checks")) {
-    for (const char* key : {"id", "instance", "verdict", "expected", "measured", "bound", "detail", "seconds"})
+    for (const char* key :
+         {"id", "instance", "verdict", "expected", "measured", "bound", "detail", "seconds"})
       BOOST_TEST(row.contains(key), key << " missing");
     ids.insert(row.at("id").get<std::string>());
     const auto verdict = row.at("verdict").get<std::string>();
@@ -58,7 +60,10 @@ BOOST_AUTO_TEST_CASE(bad_usage_exits_2_and_writes_nothing) {
   sandbox box;
   const auto unknown = box.run("verify min2021.nope --json " + test::quote(box.path("v.json")));
   BOOST_TEST(unknown.exit_code == 2);
-  BOOST_TEST(unknown.err.find("unknown check id \"min2021.nope\" (known ids: flow.path_defect, min2021.imbalance,") != std::string::npos, unknown.err);
+  BOOST_TEST(unknown.err.find(
+                 "unknown check id \"min2021.nope\" (known ids: flow.path_defect, min2021.imbalance,") !=
+                 std::string::npos,
+             unknown.err);
   const auto suite = box.run("verify --suite medium");
   BOOST_TEST(suite.exit_code == 2);
   BOOST_TEST(suite.err == "gradflow: --suite = \"medium\" must be quick or full\n");
@@ -69,15 +74,18 @@ BOOST_AUTO_TEST_CASE(bad_usage_exits_2_and_writes_nothing) {
 }
 
 BOOST_AUTO_TEST_CASE(an_instance_that_throws_is_reported_as_a_fail) {
-  const verify_case broken{"min2021.rate", "throws", 30, verify_suite::quick, verdict::pass,
-                           []() -> check_result { throw std::runtime_error("no data"); }};
+  const verify_case broken{
+      "min2021.rate",      "throws",      30,
+      verify_suite::quick, verdict::pass, []() -> check_result { throw std::runtime_error("no data"); }};
   const auto row = run_verify_case(broken);
   BOOST_TEST((row.result.verdict == verdict::fail));
   BOOST_TEST(row.result.detail == "the instance failed to run: no data");
   BOOST_TEST(!row.as_expected(), "an error must fail verify");
   // Even an instance pinned not_applicable fails when it throws: an error is never not_applicable.
-  const verify_case pinned_na{"min2021.rate", "throws", 30, verify_suite::quick, verdict::not_applicable,
-                              []() -> check_result { throw std::runtime_error("no data"); }};
+  const verify_case pinned_na{
+      "min2021.rate", "throws", 30, verify_suite::quick, verdict::not_applicable, []() -> check_result {
+        throw std::runtime_error("no data");
+      }};
   BOOST_TEST(!run_verify_case(pinned_na).as_expected());
 }
 
@@ -85,14 +93,22 @@ BOOST_AUTO_TEST_CASE(a_verdict_other_than_the_pinned_one_fails) {
   const auto na = []() { return not_applicable("min2021.rate", "a hypothesis fails"); };
   const auto passes = []() { return check_result{"min2021.rate", verdict::pass, "0", "1", "ok"}; };
   // A pass instance that turned not_applicable, and a not_applicable instance that turned pass.
-  BOOST_TEST(!run_verify_case({"min2021.rate", "pinned pass", 30, verify_suite::quick, verdict::pass, na}).as_expected());
-  BOOST_TEST(!run_verify_case({"min2021.rate", "pinned n/a", 30, verify_suite::quick, verdict::not_applicable, passes}).as_expected());
-  BOOST_TEST(run_verify_case({"min2021.rate", "pinned n/a", 30, verify_suite::quick, verdict::not_applicable, na}).as_expected());
-  BOOST_TEST(run_verify_case({"min2021.rate", "pinned pass", 30, verify_suite::quick, verdict::pass, passes}).as_expected());
+  BOOST_TEST(!run_verify_case({"min2021.rate", "pinned pass", 30, verify_suite::quick, verdict::pass, na})
+                  .as_expected());
+  BOOST_TEST(!run_verify_case(
+                  {"min2021.rate", "pinned n/a", 30, verify_suite::quick, verdict::not_applicable, passes})
+                  .as_expected());
+  BOOST_TEST(
+      run_verify_case({"min2021.rate", "pinned n/a", 30, verify_suite::quick, verdict::not_applicable, na})
+          .as_expected());
+  BOOST_TEST(run_verify_case({"min2021.rate", "pinned pass", 30, verify_suite::quick, verdict::pass, passes})
+                 .as_expected());
   // Every built-in instance pins pass or not_applicable, and the not_applicable ones say so.
   for (const auto& c : verify_cases(verify_suite::full)) {
-    BOOST_TEST((c.expected == verdict::pass || c.expected == verdict::not_applicable), c.id << ": " << c.instance);
-    BOOST_TEST((c.expected == verdict::not_applicable) == (c.instance.find("not applicable") != std::string::npos),
+    BOOST_TEST((c.expected == verdict::pass || c.expected == verdict::not_applicable),
                c.id << ": " << c.instance);
+    BOOST_TEST(
+        (c.expected == verdict::not_applicable) == (c.instance.find("not applicable") != std::string::npos),
+        c.id << ": " << c.instance);
   }
 }

@@ -166,8 +166,7 @@ stop_reason stop_of(const fs::path& dir, const run_config& c, const text_path& p
       for (const auto reason :
            {stop_reason::t_end, stop_reason::max_steps, stop_reason::interrupted, stop_reason::loss_below})
         if (r == stop_reason_name(reason)) return reason;
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
   }
   if (!c.loss_below) return stop_reason::t_end;
   if (c.time_change) return stop_reason::loss_below;

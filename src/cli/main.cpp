@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -17,20 +18,28 @@ namespace {
 
 // The models from their entries (run/model_entry.hpp), then losses, methods, scalars and the catalogue.
 void print_list() {
+  int width = 0;
+  for (const gradflow::model_entry* e : gradflow::model_entries())
+    width = std::max(width, static_cast<int>(e->kind.size()));
   bool first = true;
   for (const gradflow::model_entry* e : gradflow::model_entries()) {
     std::string summary(e->summary);
-    for (std::size_t at = 0; (at = summary.find('\n', at)) != std::string::npos; at += 23) summary.insert(at + 1, 22, ' ');
-    std::printf("%s%-11s %s\n", first ? "models:   " : "          ", std::string(e->kind).c_str(), summary.c_str());
+    const std::size_t indent = 10 + static_cast<std::size_t>(width) + 1;
+    for (std::size_t at = 0; (at = summary.find('\n', at)) != std::string::npos; at += indent + 1)
+      summary.insert(at + 1, indent, ' ');
+    std::printf("%s%-*s %s\n", first ? "models:   " : "          ", width, std::string(e->kind).c_str(),
+                summary.c_str());
     first = false;
   }
-  std::printf("losses:   square ½Σ(ŷ − y)² (all models); exponential Σ exp(−yŷ), logistic Σ ln(1 + exp(−yŷ))");
+  std::printf(
+      "losses:   square ½Σ(ŷ − y)² (all models); exponential Σ exp(−yŷ), logistic Σ ln(1 + exp(−yŷ))");
   std::string more;
   for (const gradflow::model_entry* e : gradflow::model_entries())
     if (e->losses.size() > 1) more += (more.empty() ? "" : ", ") + std::string(e->kind);
   std::printf(" (%s)\n", more.c_str());
-  std::printf("methods:  taylor (adaptive high-order Taylor series; stop.loss_below; time_change = \"loss\"), rk78, dopri5,\n"
-              "          bulirsch_stoer (odeint)\n");
+  std::printf(
+      "methods:  taylor (adaptive high-order Taylor series; stop.loss_below; time_change = \"loss\"), rk78, dopri5,\n"
+      "          bulirsch_stoer (odeint)\n");
   std::printf("scalars:  mpfr (precision.digits decimal digits), float64\n");
   std::printf("checks:   (statement; models; proofs/<id>.md)\n");
   for (const auto& e : gradflow::check_catalogue())
@@ -53,20 +62,25 @@ std::string model_keys_help() {
 
 int main(int argc, char** argv) {
   using namespace gradflow::cli;
-  CLI::App app{"gradflow " GRADFLOW_VERSION ": gradient flows θ̇ = −∇L(θ) in arbitrary precision.\n"
-               "Exit codes: 0 success, 1 integration failed, output not writable or a check failed, 2 bad input or usage\n"
-               "(nothing written) or --out changed during the run (results beside it), 130 interrupted by SIGINT, SIGTERM\n"
-               "or SIGHUP (complete files written, stop_reason = \"interrupted\"; before the first step or at a second\n"
-               "signal: nothing written)."};
-  app.set_version_flag("--version", std::string("gradflow ") + GRADFLOW_VERSION + " (" + GRADFLOW_GIT_REVISION + ")");
+  CLI::App app{
+      "gradflow " GRADFLOW_VERSION
+      ": gradient flows θ̇ = −∇L(θ) in arbitrary precision.\n"
+      "Exit codes: 0 success, 1 integration failed, output not writable or a check failed, 2 bad input or usage\n"
+      "(nothing written) or --out changed during the run (results beside it), 130 interrupted by SIGINT, SIGTERM\n"
+      "or SIGHUP (complete files written, stop_reason = \"interrupted\"; before the first step or at a second\n"
+      "signal: nothing written)."};
+  app.set_version_flag("--version",
+                       std::string("gradflow ") + GRADFLOW_VERSION + " (" + GRADFLOW_GIT_REVISION + ")");
   app.require_subcommand(1);
 
   run_arguments run_args;
-  auto* run = app.add_subcommand("run", "Integrate the gradient flow of CONFIG.toml and write summary.json, "
-                                        "trajectory.csv, final/*.csv and manifest.json");
+  auto* run = app.add_subcommand("run",
+                                 "Integrate the gradient flow of CONFIG.toml and write summary.json, "
+                                 "trajectory.csv, final/*.csv and manifest.json");
   run->add_option("config", run_args.config, "TOML config (README: Config)")->required();
   run->add_option("--out", run_args.out, "Output directory (default: out/<config stem>)");
-  run->add_option("--set", run_args.overrides, "Override a config key: --set integrator.tolerance=1e-40 (repeatable)")
+  run->add_option("--set", run_args.overrides,
+                  "Override a config key: --set integrator.tolerance=1e-40 (repeatable)")
       ->allow_extra_args(false);
   run->add_flag("--quiet", run_args.quiet, "No progress lines on stderr");
   run->footer(
@@ -76,22 +90,37 @@ int main(int argc, char** argv) {
       "decimal strings.\n"
       "time_change = \"loss\" integrates in s with dt/ds = 1/L (classification losses to 1e-1000 at t ~ 1e996).\n"
       "summary.json carries the theorem checks' verdicts; exit 1 when one fails (files are still written).\n"
-      "Methods: " + gradflow::method_names() + " (stop.loss_below needs taylor). Details: README.md.");
+      "Methods: " +
+      gradflow::method_names() + " (stop.loss_below needs taylor). Details: README.md.");
   verify_arguments verify_args;
-  auto* verify = app.add_subcommand("verify", "Run the theorem checks on built-in instances and print a table "
-                                              "(id, instance, digits, measured, bound, expected, verdict, seconds)");
+  auto* verify = app.add_subcommand("verify",
+                                    "Run the theorem checks on built-in instances and print a table "
+                                    "(id, instance, digits, measured, bound, expected, verdict, seconds)");
   verify->add_option("ids", verify_args.ids, "Check ids to run (default: all; see gradflow list)");
-  verify->add_option("--suite", verify_args.suite, "quick (CI, under 2 minutes) or full (paper-scale sweeps, under 30 minutes)")
+  verify
+      ->add_option("--suite", verify_args.suite,
+                   "quick (CI, under 2 minutes) or full (paper-scale sweeps, under 30 minutes)")
       ->capture_default_str();
-  verify->add_option("--json", verify_args.json, "Also write {\"checks\": [{id, instance, verdict, expected, measured, bound, detail, seconds}]}");
-  verify->footer("Exit codes: 0 every instance gave its pinned (expected) verdict, 1 one did not (or threw), 2 bad usage.");
+  verify->add_option(
+      "--json", verify_args.json,
+      "Also write {\"checks\": [{id, instance, verdict, expected, measured, bound, detail, seconds}]}");
+  verify->footer(
+      "Exit codes: 0 every instance gave its pinned (expected) verdict, 1 one did not (or threw), 2 bad usage.");
   check_arguments check_args;
-  auto* check = app.add_subcommand("check", "Judge a trajectory as given (a run directory or any implementation's output): "
-                                            "flow.path_defect and the model's checks");
-  check->add_option("dir", check_args.dir, "Directory with config.toml and trajectory.csv (t and the state columns)")->required();
-  check->add_option("ids", check_args.ids, "Check ids to run (default: flow.path_defect and every check of the model)");
-  check->add_option("--json", check_args.json, "Also write {\"checks\": [{id, instance, verdict, measured, bound, detail, seconds}]}");
-  check->add_option("--tolerance", check_args.tolerance, "Claimed tolerance (default: integrator.tolerance of config.toml)");
+  auto* check =
+      app.add_subcommand("check",
+                         "Judge a trajectory as given (a run directory or any implementation's output): "
+                         "flow.path_defect and the model's checks");
+  check
+      ->add_option("dir", check_args.dir,
+                   "Directory with config.toml and trajectory.csv (t and the state columns)")
+      ->required();
+  check->add_option("ids", check_args.ids,
+                    "Check ids to run (default: flow.path_defect and every check of the model)");
+  check->add_option("--json", check_args.json,
+                    "Also write {\"checks\": [{id, instance, verdict, measured, bound, detail, seconds}]}");
+  check->add_option("--tolerance", check_args.tolerance,
+                    "Claimed tolerance (default: integrator.tolerance of config.toml)");
   check->add_flag("--quiet", check_args.quiet, "No progress lines on stderr");
   check->footer(
       "trajectory.csv needs t and one column per state entry, <matrix>_<row>_<col> 1-based as in final/<matrix>.csv\n"
@@ -117,7 +146,8 @@ int main(int argc, char** argv) {
     return exit_success;
   }
   if (run->parsed() && run->count("--out") && run_args.out.empty()) {
-    std::fprintf(stderr, "gradflow: --out = \"\" is empty: give a directory (or omit --out for out/<config stem>)\n");
+    std::fprintf(stderr,
+                 "gradflow: --out = \"\" is empty: give a directory (or omit --out for out/<config stem>)\n");
     return exit_bad_input;
   }
   for (int i = 0; i < argc; ++i) run_args.command_line.emplace_back(argv[i]);

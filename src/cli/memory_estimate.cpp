@@ -38,7 +38,8 @@ memory_estimate estimate_memory(const run_config& c, long bits) {
   // Allocation overheads (a vector per row and per trace sample, malloc's rounding of the limbs) are
   // covered by the factor 2: examples/t1_5.toml at 60 digits stopped after about 94 000 of
   // output.samples = 200000 peaked at 528 MB, and this estimate gives 720 MB for those rows.
-  const double per_sample = 2 * (params * real * (c.time_change ? 2 : 1) + columns * real + 2 * columns * text + 128);
+  const double per_sample =
+      2 * (params * real * (c.time_change ? 2 : 1) + columns * real + 2 * columns * text + 128);
   const double samples = static_cast<double>(c.samples) * per_sample;
   // output.grid: x and f (and g*) per point, and two two-column tables of text.
   const double grid = c.grid ? static_cast<double>(c.grid->points) * (3 * real + 2 * 2 * 2 * text) : 0;
@@ -46,7 +47,9 @@ memory_estimate estimate_memory(const run_config& c, long bits) {
   const double width = model.extra_reals * real;
   memory_estimate e;
   e.bytes = samples + grid + width + params * real * 100;  // plus the integrator's stages and jets
-  e.dominant_key = samples >= grid && samples >= width ? "output.samples" : grid >= width ? "output.grid" : model.extra_key;
+  e.dominant_key = samples >= grid && samples >= width ? "output.samples"
+                   : grid >= width                     ? "output.grid"
+                                                       : model.extra_key;
   e.dominant_value = e.dominant_key == "output.samples" ? std::to_string(c.samples)
                      : e.dominant_key == "output.grid"  ? std::to_string(c.grid->points) + " points"
                                                         : model.extra_value;
@@ -78,10 +81,11 @@ void require_memory(const run_config& c, long bits) {
   const memory_estimate e = estimate_memory(c, bits);
   const double available = available_memory();
   if (available <= 0 || e.bytes <= available) return;
-  throw invalid_input(e.dominant_key + " = " + e.dominant_value + " needs about " + gigabytes(e.bytes) +
-                      (c.is_float64 ? std::string(" in float64") : " at " + std::to_string(c.digits) + " digits") +
-                      " but " + gigabytes(available) + " are available: lower " + e.dominant_key +
-                      (c.is_float64 ? "" : " or precision.digits"));
+  throw invalid_input(
+      e.dominant_key + " = " + e.dominant_value + " needs about " + gigabytes(e.bytes) +
+      (c.is_float64 ? std::string(" in float64") : " at " + std::to_string(c.digits) + " digits") + " but " +
+      gigabytes(available) + " are available: lower " + e.dominant_key +
+      (c.is_float64 ? "" : " or precision.digits"));
 }
 
 }  // namespace gradflow::cli

@@ -42,7 +42,8 @@ void remove_on_exit(const std::vector<std::filesystem::path>& directories) {
   g_n_directories = 0;
   std::size_t n = 0;
   for (const auto& d : directories)
-    if (n < max_directories && d.native().size() < max_path) std::snprintf(g_directories[n++], max_path, "%s", d.c_str());
+    if (n < max_directories && d.native().size() < max_path)
+      std::snprintf(g_directories[n++], max_path, "%s", d.c_str());
   g_n_directories = static_cast<std::sig_atomic_t>(n);
 }
 
@@ -59,11 +60,13 @@ void progress_meter::update(const std::function<std::string()>& position, std::i
   const auto now = clock::now();
   if (now < m_next) return;
   m_next = now + std::chrono::seconds(1);
-  std::fprintf(stderr, "gradflow: %s  log10 loss = %.3f  steps = %lld  %.1f s\n", position().c_str(), log10_loss(),
-               static_cast<long long>(steps), elapsed());
+  std::fprintf(stderr, "gradflow: %s  log10 loss = %.3f  steps = %lld  %.1f s\n", position().c_str(),
+               log10_loss(), static_cast<long long>(steps), elapsed());
 }
 
-double progress_meter::elapsed() const { return std::chrono::duration<double>(clock::now() - m_start).count(); }
+double progress_meter::elapsed() const {
+  return std::chrono::duration<double>(clock::now() - m_start).count();
+}
 
 void cli_observer::on_start() { allow_clean_stop(); }
 
@@ -71,22 +74,26 @@ bool cli_observer::on_step(const step_progress& p) {
   m_progress.update(
       [&] {
         char line[96];
-        if (p.time_changed) std::snprintf(line, sizeof line, "log10 t = %.6g (s = %.6g)", p.log10_t, p.s);
-        else std::snprintf(line, sizeof line, "t = %.6g / %.6g", p.t, p.t_end);
+        if (p.time_changed)
+          std::snprintf(line, sizeof line, "log10 t = %.6g (s = %.6g)", p.log10_t, p.s);
+        else
+          std::snprintf(line, sizeof line, "t = %.6g / %.6g", p.t, p.t_end);
         return std::string(line);
       },
       p.steps, p.log10_loss);
   return !interrupt_requested();
 }
 
-void cli_observer::on_check_progress(std::string_view id, std::size_t done, std::size_t total, unsigned digits) {
+void cli_observer::on_check_progress(std::string_view id, std::size_t done, std::size_t total,
+                                     unsigned digits) {
   if (m_quiet) return;
   const auto now = std::chrono::steady_clock::now();
   if (!m_check_start) m_check_start = now, m_check_next = now + std::chrono::seconds(1);
   if (now < m_check_next) return;
   m_check_next = now + std::chrono::seconds(1);
-  std::fprintf(stderr, "gradflow: %.*s: interval %zu / %zu at %u digits  %.1f s\n", static_cast<int>(id.size()), id.data(),
-               done, total, digits, std::chrono::duration<double>(now - *m_check_start).count());
+  std::fprintf(stderr, "gradflow: %.*s: interval %zu / %zu at %u digits  %.1f s\n",
+               static_cast<int>(id.size()), id.data(), done, total, digits,
+               std::chrono::duration<double>(now - *m_check_start).count());
 }
 
 }  // namespace gradflow::cli

@@ -32,7 +32,8 @@ class progress_meter {
   explicit progress_meter(bool quiet);
   /// Called after every step; `position` ("t = … / t_end") and `log10_loss` are evaluated only when a
   /// line is printed.
-  void update(const std::function<std::string()>& position, std::int64_t steps, const std::function<double()>& log10_loss);
+  void update(const std::function<std::string()>& position, std::int64_t steps,
+              const std::function<double()>& log10_loss);
   /// Seconds since construction.
   double elapsed() const;
 

@@ -48,13 +48,15 @@ int run_and_write(const run_config& c, const run_arguments& args, output_dir& ou
 
   int count[3] = {0, 0, 0};  // pass, fail, not_applicable
   for (const auto& r : result.checks) ++count[static_cast<int>(r.verdict)];
-  std::printf("gradflow: wrote %s (stop_reason %s, t = %s, loss = %s, %lld steps, %.2f s; checks: %d pass, %d fail, "
-              "%d not_applicable)\n",
-              written.written.c_str(), std::string(stop_reason_name(result.reason)).c_str(), result.t_final.c_str(),
-              result.loss_final.c_str(), static_cast<long long>(result.steps), result.wall_seconds, count[0], count[1],
-              count[2]);
+  std::printf(
+      "gradflow: wrote %s (stop_reason %s, t = %s, loss = %s, %lld steps, %.2f s; checks: %d pass, %d fail, "
+      "%d not_applicable)\n",
+      written.written.c_str(), std::string(stop_reason_name(result.reason)).c_str(), result.t_final.c_str(),
+      result.loss_final.c_str(), static_cast<long long>(result.steps), result.wall_seconds, count[0],
+      count[1], count[2]);
   for (const auto& r : result.checks)
-    if (r.verdict == verdict::fail) std::fprintf(stderr, "gradflow: check %s failed: %s\n", r.id.c_str(), r.detail.c_str());
+    if (r.verdict == verdict::fail)
+      std::fprintf(stderr, "gradflow: check %s failed: %s\n", r.id.c_str(), r.detail.c_str());
   if (result.reason == stop_reason::interrupted) return exit_interrupted;
   return count[1] ? exit_failure : exit_success;
 }
@@ -67,7 +69,8 @@ int run_command(const run_arguments& args) {
     // parses, SVDs in model constructors) cannot poll.
     install_interrupt_handler("gradflow: interrupted (nothing written; an earlier output is untouched)\n");
     const run_config c = load_config(args.config, args.overrides);
-    output_dir out(args.out.empty() ? std::filesystem::path("out") / args.config.stem() : args.out, c.input_files);
+    output_dir out(args.out.empty() ? std::filesystem::path("out") / args.config.stem() : args.out,
+                   c.input_files);
     remove_on_exit(out.created_directories());
     require_memory(c, c.is_float64 ? 53 : working_bits_for(c.digits));
     return run_and_write(c, args, out);

@@ -26,7 +26,8 @@ namespace {
 // (so it fits NAME_MAX for every legal name and is never a user's "FILE.partial"), created O_EXCL.
 std::filesystem::path temporary_beside(const std::filesystem::path& file) {
   const std::string name = file.filename().string();
-  return file.parent_path() / (".gradflow-" + sha256_text(name).substr(0, 12) + "-" + std::to_string(::getpid()) + ".json");
+  return file.parent_path() /
+         (".gradflow-" + sha256_text(name).substr(0, 12) + "-" + std::to_string(::getpid()) + ".json");
 }
 
 // The JSON file appears complete or not at all: written beside the target, then renamed.
@@ -55,7 +56,8 @@ std::string column(const std::string& text) {
   if (text.size() <= 12 || text.find_first_not_of("0123456789+-.eE") != std::string::npos) return text;
   char shortened[32];
   std::snprintf(shortened, sizeof shortened, "%.4g", std::strtod(text.c_str(), nullptr));
-  if (std::string(shortened).find_first_of("in") == std::string::npos) return shortened;  // not inf/nan/0 by underflow
+  if (std::string(shortened).find_first_of("in") == std::string::npos)
+    return shortened;  // not inf/nan/0 by underflow
   const auto e = text.find_first_of("eE");
   return e == std::string::npos ? text.substr(0, 12) : text.substr(0, 6) + text.substr(e);
 }
@@ -76,7 +78,8 @@ int verify_command(const verify_arguments& args) {
   }
   for (const auto& id : args.ids)
     if (!is_catalogued(id)) {
-      std::fprintf(stderr, "gradflow: unknown check id \"%s\" (known ids: %s)\n", id.c_str(), catalogued_ids().c_str());
+      std::fprintf(stderr, "gradflow: unknown check id \"%s\" (known ids: %s)\n", id.c_str(),
+                   catalogued_ids().c_str());
       return exit_bad_input;
     }
   if (!args.json.empty()) {
@@ -88,8 +91,8 @@ int verify_command(const verify_arguments& args) {
     const std::filesystem::path probe = temporary_beside(args.json);
     const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
-      std::fprintf(stderr, "gradflow: --json = \"%s\": cannot write beside this path (%s)\n", args.json.c_str(),
-                   std::strerror(errno));
+      std::fprintf(stderr, "gradflow: --json = \"%s\": cannot write beside this path (%s)\n",
+                   args.json.c_str(), std::strerror(errno));
       return exit_bad_input;
     }
     ::close(fd);
@@ -102,10 +105,13 @@ int verify_command(const verify_arguments& args) {
 
   auto cases = verify_cases(args.suite == "full" ? verify_suite::full : verify_suite::quick);
   if (!args.ids.empty())
-    std::erase_if(cases, [&](const verify_case& c) { return std::find(args.ids.begin(), args.ids.end(), c.id) == args.ids.end(); });
+    std::erase_if(cases, [&](const verify_case& c) {
+      return std::find(args.ids.begin(), args.ids.end(), c.id) == args.ids.end();
+    });
 
-  std::printf("%s%s%6s  %s%s%s%s%8s\n", pad("id", 24).c_str(), pad("instance", 66).c_str(), "digits", pad("measured", 13).c_str(),
-              pad("bound", 15).c_str(), pad("expected", 15).c_str(), pad("verdict", 15).c_str(), "seconds");
+  std::printf("%s%s%6s  %s%s%s%s%8s\n", pad("id", 24).c_str(), pad("instance", 66).c_str(), "digits",
+              pad("measured", 13).c_str(), pad("bound", 15).c_str(), pad("expected", 15).c_str(),
+              pad("verdict", 15).c_str(), "seconds");
   nlohmann::json rows = nlohmann::json::array();
   int failed = 0;
   bool interrupted = false;
@@ -120,8 +126,9 @@ int verify_command(const verify_arguments& args) {
     const verify_row row = run_verify_case(c);
     // A verdict other than the pinned one fails the run, whichever way it differs.
     if (!row.as_expected()) ++failed;
-    std::printf("%s%s%6u  %s%s%s%s%8.2f\n", pad(row.id, 24).c_str(), pad(row.instance, 66).c_str(), row.digits,
-                pad(column(row.result.measured), 13).c_str(), pad(column(row.result.bound), 15).c_str(),
+    std::printf("%s%s%6u  %s%s%s%s%8.2f\n", pad(row.id, 24).c_str(), pad(row.instance, 66).c_str(),
+                row.digits, pad(column(row.result.measured), 13).c_str(),
+                pad(column(row.result.bound), 15).c_str(),
                 pad(std::string(verdict_name(row.expected)), 15).c_str(),
                 pad(std::string(verdict_name(row.result.verdict)), 15).c_str(), row.seconds);
     if (!row.as_expected()) std::printf("    %s\n", row.result.detail.c_str());
@@ -137,8 +144,11 @@ int verify_command(const verify_arguments& args) {
                     {"seconds", row.seconds}});
   }
   interrupted = interrupted || interrupt_requested() || std::ferror(stdout);
-  if (interrupted) std::printf("gradflow verify: interrupted after %zu of %zu instances, %d not as expected\n", n_run, cases.size(), failed);
-  else std::printf("gradflow verify: %zu instances, %d not as expected\n", cases.size(), failed);
+  if (interrupted)
+    std::printf("gradflow verify: interrupted after %zu of %zu instances, %d not as expected\n", n_run,
+                cases.size(), failed);
+  else
+    std::printf("gradflow verify: %zu instances, %d not as expected\n", cases.size(), failed);
   std::fflush(stdout);
   nlohmann::json document{{"suite", args.suite}, {"checks", rows}};
   if (interrupted) document["interrupted"] = true;

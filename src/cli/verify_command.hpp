@@ -7,9 +7,9 @@ namespace gradflow::cli {
 
 /// What `gradflow verify` was asked to do.
 struct verify_arguments {
-  std::string suite = "quick";       ///< quick | full
-  std::filesystem::path json;        ///< empty: no JSON file
-  std::vector<std::string> ids;      ///< empty: every check
+  std::string suite = "quick";   ///< quick | full
+  std::filesystem::path json;    ///< empty: no JSON file
+  std::vector<std::string> ids;  ///< empty: every check
 };
 
 /// Runs the built-in instances of the selected checks, prints one table row per instance (stdout)

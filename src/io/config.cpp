@@ -3,6 +3,7 @@
 #include "config_reader.hpp"
 
 #include "gradflow/io/invalid_input.hpp"
+#include "gradflow/integrate/options.hpp"
 #include "gradflow/io/sha256.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/numeric/precision.hpp"
@@ -35,10 +36,15 @@ const std::map<std::string, section_keys>& schema() {
     std::map<std::string, section_keys> out{
         {"model", {{"kind", key_kind::text}, {"loss", key_kind::text}}},
         {"precision", {{"type", key_kind::text}, {"digits", key_kind::integer}}},
-        {"integrator", {{"method", key_kind::text}, {"tolerance", key_kind::decimal}, {"time_change", key_kind::text}}},
-        {"stop", {{"t_end", key_kind::decimal}, {"loss_below", key_kind::decimal}, {"max_steps", key_kind::integer}}},
-        {"output", {{"samples", key_kind::integer}, {"spacing", key_kind::text}, {"grid", key_kind::grid},
-                    {"state", key_kind::boolean}}},
+        {"integrator",
+         {{"method", key_kind::text}, {"tolerance", key_kind::decimal}, {"time_change", key_kind::text}}},
+        {"stop",
+         {{"t_end", key_kind::decimal}, {"loss_below", key_kind::decimal}, {"max_steps", key_kind::integer}}},
+        {"output",
+         {{"samples", key_kind::integer},
+          {"spacing", key_kind::text},
+          {"grid", key_kind::grid},
+          {"state", key_kind::boolean}}},
     };
     for (const model_entry* e : model_entries())
       for (const auto& key : e->keys) out["model"].emplace(std::string(key.name), key.kind);
@@ -85,7 +91,6 @@ std::string known_keys(const std::string& section, const toml::table& table) {
   return out;
 }
 
-
 void check_known_keys(const toml::table& m_table) {
   for (const auto& [section, node] : m_table) {
     const std::string name(section.str());
@@ -106,24 +111,25 @@ void check_known_keys(const toml::table& m_table) {
   }
 }
 
-
 // --set section.key=value: the value is read according to the key's kind, so that
 // `--set integrator.tolerance=1e-80` stays a decimal string rather than becoming a TOML float.
 void apply_override(toml::table& table, const std::string& assignment) {
   const auto eq = assignment.find('=');
   const auto dot = assignment.find('.');
   if (eq == std::string::npos || dot == std::string::npos || dot > eq)
-    throw invalid_input("--set " + assignment + ": expected section.key=value (e.g. --set integrator.tolerance=1e-40)");
+    throw invalid_input("--set " + assignment +
+                        ": expected section.key=value (e.g. --set integrator.tolerance=1e-40)");
   const std::string section = assignment.substr(0, dot), key = assignment.substr(dot + 1, eq - dot - 1);
   std::string value = assignment.substr(eq + 1);
   const auto sec = schema().find(section);
   if (sec == schema().end())
-    throw invalid_input("--set " + assignment + ": unknown table [" + section + "] (known tables: " +
-                        known_names(schema()) + ")");
+    throw invalid_input("--set " + assignment + ": unknown table [" + section +
+                        "] (known tables: " + known_names(schema()) + ")");
   if (!sec->second.count(key))
-    throw invalid_input("--set " + assignment + ": unknown key " + section + "." + key + " (known keys in [" + section +
-                        "]: " + known_keys(section, table) + ")");
-  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    throw invalid_input("--set " + assignment + ": unknown key " + section + "." + key + " (known keys in [" +
+                        section + "]: " + known_keys(section, table) + ")");
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+    value = value.substr(1, value.size() - 2);
   if (!table.contains(section)) table.insert(section, toml::table{});
   auto& target = *table[section].as_table();
   const key_kind kind = sec->second.at(key);
@@ -135,7 +141,9 @@ void apply_override(toml::table& table, const std::string& assignment) {
       parsed = toml::parse("v = " + value);
     } catch (const toml::parse_error&) {
       throw invalid_input("--set " + assignment + ": \"" + value + "\" is not a valid " +
-                          (kind == key_kind::integer ? "integer" : kind == key_kind::boolean ? "boolean (true or false)" : "TOML array"));
+                          (kind == key_kind::integer   ? "integer"
+                           : kind == key_kind::boolean ? "boolean (true or false)"
+                                                       : "TOML array"));
     }
     target.insert_or_assign(key, *parsed.get("v"));
   } else {
@@ -163,19 +171,27 @@ void insert_json(toml::table& table, const std::string& key, const nlohmann::jso
 toml::array toml_array(const nlohmann::json& list) {
   toml::array out;
   for (const auto& v : list) {
-    if (v.is_array()) out.push_back(toml_array(v));
-    else if (v.is_string()) out.push_back(v.get<std::string>());
-    else if (v.is_boolean()) out.push_back(v.get<bool>());
-    else out.push_back(v.get<std::int64_t>());
+    if (v.is_array())
+      out.push_back(toml_array(v));
+    else if (v.is_string())
+      out.push_back(v.get<std::string>());
+    else if (v.is_boolean())
+      out.push_back(v.get<bool>());
+    else
+      out.push_back(v.get<std::int64_t>());
   }
   return out;
 }
 
 void insert_json(toml::table& table, const std::string& key, const nlohmann::json& value) {
-  if (value.is_array()) table.insert(key, toml_array(value));
-  else if (value.is_string()) table.insert(key, value.get<std::string>());
-  else if (value.is_boolean()) table.insert(key, value.get<bool>());
-  else table.insert(key, value.get<std::int64_t>());
+  if (value.is_array())
+    table.insert(key, toml_array(value));
+  else if (value.is_string())
+    table.insert(key, value.get<std::string>());
+  else if (value.is_boolean())
+    table.insert(key, value.get<bool>());
+  else
+    table.insert(key, value.get<std::int64_t>());
 }
 
 }  // namespace
@@ -199,7 +215,8 @@ std::string resolved_toml(const run_config& c) {
     }
   }
   std::ostringstream text;
-  text << "# The resolved config of this run (gradflow run DIR/config.toml reruns it).\n" << toml::toml_formatter{out} << "\n";
+  text << "# The resolved config of this run (gradflow run DIR/config.toml reruns it).\n"
+       << toml::toml_formatter{out} << "\n";
   return text.str();
 }
 
@@ -223,8 +240,8 @@ void check_labels(const text_matrix& Y, const std::string& loss) {
     const std::string& y = Y.rows[n][0];
     const coarse_decimal v(y);
     if (v.compare("1") != 0 && v.compare("-1") != 0)
-      throw invalid_input("model.Y[" + std::to_string(n) + "][0] = \"" + y + "\" violates y in {-1, 1} (labels of loss = \"" +
-                          loss + "\")");
+      throw invalid_input("model.Y[" + std::to_string(n) + "][0] = \"" + y +
+                          "\" violates y in {-1, 1} (labels of loss = \"" + loss + "\")");
   }
 }
 
@@ -248,7 +265,10 @@ normal_decimal normalise(const std::string& text) {
   long long point = 0;
   bool after_point = false;
   for (; i < text.size() && text[i] != 'e' && text[i] != 'E'; ++i) {
-    if (text[i] == '.') { after_point = true; continue; }
+    if (text[i] == '.') {
+      after_point = true;
+      continue;
+    }
     n.digits += text[i];
     if (after_point) --point;
   }
@@ -295,13 +315,15 @@ class entry_reader final : public model_reader {
     m_c.model.set(key, v);
     return v;
   }
-  std::optional<std::string> decimal(const std::string& key, const std::optional<std::string>& fallback) override {
+  std::optional<std::string> decimal(const std::string& key,
+                                     const std::optional<std::string>& fallback) override {
     if (fallback) m_r.set_default("model", key, toml::value<std::string>(*fallback));
     auto v = m_r.decimal("model", key);
     if (v) m_c.model.set(key, *v);
     return v;
   }
-  std::int64_t integer(const std::string& key, std::int64_t lo, std::int64_t hi, std::optional<std::int64_t> fallback) override {
+  std::int64_t integer(const std::string& key, std::int64_t lo, std::int64_t hi,
+                       std::optional<std::int64_t> fallback) override {
     if (fallback) m_r.set_default("model", key, toml::value<std::int64_t>(*fallback));
     const std::int64_t v = m_r.integer("model", key, lo, hi);
     m_c.model.set(key, v);
@@ -353,8 +375,8 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
     table = toml::parse(bytes, file.string());
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    throw invalid_input(file.string() + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
-                        ": malformed TOML: " + std::string(e.description()));
+    throw invalid_input(file.string() + ":" + std::to_string(where.line) + ":" +
+                        std::to_string(where.column) + ": malformed TOML: " + std::string(e.description()));
   }
   for (const auto& assignment : overrides) apply_override(table, assignment);
 
@@ -367,12 +389,14 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
   r.set_default("model", "loss", toml::value<std::string>("square"));
   c.kind = r.text("model", "kind");
   const model_entry* entry = find_model_entry(c.kind);
-  if (!entry) throw invalid_input("model.kind = \"" + c.kind + "\" is not a known model (known: " + kinds_list() + ")");
+  if (!entry)
+    throw invalid_input("model.kind = \"" + c.kind + "\" is not a known model (known: " + kinds_list() + ")");
   c.loss = r.text("model", "loss");
   if (std::find(entry->losses.begin(), entry->losses.end(), c.loss) == entry->losses.end()) {
     std::string available;
     for (const auto& l : entry->losses) available += (available.empty() ? "" : ", ") + std::string(l);
-    throw invalid_input("model.loss = \"" + c.loss + "\" is not available for " + c.kind + " (available: " + available + ")");
+    throw invalid_input("model.loss = \"" + c.loss + "\" is not available for " + c.kind +
+                        " (available: " + available + ")");
   }
 
   r.set_default("precision", "type", toml::value<std::string>("mpfr"));
@@ -386,14 +410,18 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
   r.set_default("integrator", "method", toml::value<std::string>("taylor"));
   const std::string method_text = r.text("integrator", "method");
   const auto m = parse_method(method_text);
-  if (!m) throw invalid_input("integrator.method = \"" + method_text + "\" is not a known method (known: " + method_names() + ")");
+  if (!m)
+    throw invalid_input("integrator.method = \"" + method_text +
+                        "\" is not a known method (known: " + method_names() + ")");
   c.method = *m;
 
-  r.set_default("integrator", "tolerance", toml::value<std::string>(default_tolerance(c.method, c.is_float64, c.digits)));
+  r.set_default("integrator", "tolerance",
+                toml::value<std::string>(default_tolerance(c.method, c.is_float64, c.digits)));
   c.tolerance = *r.decimal("integrator", "tolerance");
   const coarse_decimal tol(c.tolerance);
   if (tol.sign() <= 0 || tol.compare("1") >= 0)
-    throw invalid_input("integrator.tolerance = \"" + c.tolerance + "\" violates 0 < tolerance < 1");
+    throw invalid_input("integrator.tolerance = \"" + c.tolerance + "\" violates " +
+                        std::string(option_rules::tolerance));
   const std::string finest = c.is_float64 ? "1e-15" : "1e-" + std::to_string(c.digits - 1);
   if (tol.compare(finest) < 0)
     throw invalid_input("integrator.tolerance = \"" + c.tolerance + "\" is finer than " +
@@ -403,10 +431,12 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
   r.set_default("integrator", "time_change", toml::value<std::string>("none"));
   const std::string time_change = r.text("integrator", "time_change");
   if (time_change != "none" && time_change != "loss")
-    throw invalid_input("integrator.time_change = \"" + time_change + "\" must be \"none\" or \"loss\" (dt/ds = 1/L)");
+    throw invalid_input("integrator.time_change = \"" + time_change +
+                        "\" must be \"none\" or \"loss\" (dt/ds = 1/L)");
   c.time_change = time_change == "loss";
   if (c.time_change && c.method != method::taylor)
-    throw invalid_input("integrator.time_change = \"loss\" needs method = \"taylor\" (not " + method_text + ")");
+    throw invalid_input("integrator.time_change = \"loss\" needs method = \"taylor\" (not " + method_text +
+                        ")");
   if (c.time_change && !entry->time_change)
     throw invalid_input("integrator.time_change = \"loss\" is available for model.kind = " +
                         kinds_with(&model_entry::time_change) + ", not " + c.kind);
@@ -414,21 +444,25 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
   const auto t_end = r.decimal("stop", "t_end");
   if (c.time_change) {
     if (t_end)
-      throw invalid_input("stop.t_end = \"" + *t_end + "\" cannot be used with integrator.time_change = \"loss\": the run "
+      throw invalid_input("stop.t_end = \"" + *t_end +
+                          "\" cannot be used with integrator.time_change = \"loss\": the run "
                           "integrates in s (dt/ds = 1/L) and stops at stop.loss_below");
     if (!r.find("stop", "loss_below"))
-      throw invalid_input("integrator.time_change = \"loss\" needs stop.loss_below (the loss to integrate down to)");
+      throw invalid_input(
+          "integrator.time_change = \"loss\" needs stop.loss_below (the loss to integrate down to)");
   } else {
     if (!t_end) throw invalid_input("stop.t_end is required (the time to integrate to)");
     c.t_end = *t_end;
-    if (coarse_decimal(c.t_end).sign() <= 0) throw invalid_input("stop.t_end = \"" + c.t_end + "\" violates t_end > 0");
+    if (coarse_decimal(c.t_end).sign() <= 0)
+      throw invalid_input("stop.t_end = \"" + c.t_end + "\" violates " + std::string(option_rules::t_end));
   }
   if (const auto loss_below = r.decimal("stop", "loss_below")) {
     if (c.method != method::taylor)
-      throw invalid_input("stop.loss_below = \"" + *loss_below + "\" is not supported by method " + method_text +
-                          " (stopping on a loss needs event location: use method = \"taylor\")");
+      throw invalid_input("stop.loss_below = \"" + *loss_below + "\" is not supported by method " +
+                          method_text + " (" + std::string(option_rules::loss_below_method) + ")");
     if (coarse_decimal(*loss_below).sign() <= 0)
-      throw invalid_input("stop.loss_below = \"" + *loss_below + "\" violates loss_below > 0");
+      throw invalid_input("stop.loss_below = \"" + *loss_below + "\" violates " +
+                          std::string(option_rules::loss_below));
     c.loss_below = *loss_below;
   }
   r.set_default("stop", "max_steps", toml::value<std::int64_t>(1000000));
@@ -441,16 +475,19 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
   if (c.spacing != "t" && c.spacing != "loss")
     throw invalid_input("output.spacing = \"" + c.spacing + "\" must be \"t\" or \"loss\"");
   if (c.spacing == "t" && c.time_change)
-    throw invalid_input("output.spacing = \"t\" cannot be used with integrator.time_change = \"loss\": use \"loss\"");
+    throw invalid_input(
+        "output.spacing = \"t\" cannot be used with integrator.time_change = \"loss\": use \"loss\"");
   if (c.spacing == "loss" && !c.loss_below)
-    throw invalid_input("output.spacing = \"loss\" needs stop.loss_below (samples are log-spaced in loss from L(0) "
-                        "down to it) and so method = \"taylor\"");
+    throw invalid_input(
+        "output.spacing = \"loss\" needs stop.loss_below (samples are log-spaced in loss from L(0) "
+        "down to it) and so method = \"taylor\"");
 
   r.set_default("output", "state", toml::value<bool>(false));
   c.state = r.boolean("output", "state");
   c.grid = r.grid("output", "grid");
   if (c.grid && !entry->grid)
-    throw invalid_input("output.grid is available for model.kind = " + kinds_with(&model_entry::grid) + ", not " + c.kind);
+    throw invalid_input("output.grid is available for model.kind = " + kinds_with(&model_entry::grid) +
+                        ", not " + c.kind);
   entry_reader model(r, c);
   entry->read(model);
 

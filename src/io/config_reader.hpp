@@ -24,8 +24,10 @@ std::string count_of(std::size_t n, const std::string& one, const std::string& m
 
 std::string show(const toml::node& node) {
   std::ostringstream os;
-  if (const auto* s = node.as_string()) os << '"' << s->get() << '"';
-  else node.visit([&os](const auto& value) { os << value; });
+  if (const auto* s = node.as_string())
+    os << '"' << s->get() << '"';
+  else
+    node.visit([&os](const auto& value) { os << value; });
   return os.str();
 }
 
@@ -64,7 +66,8 @@ class coarse_decimal {
 
 class config_reader {
  public:
-  config_reader(toml::table table, std::filesystem::path base) : m_table(std::move(table)), m_base(std::move(base)) {}
+  config_reader(toml::table table, std::filesystem::path base)
+      : m_table(std::move(table)), m_base(std::move(base)) {}
 
   toml::table& table() { return m_table; }
 
@@ -95,19 +98,21 @@ class config_reader {
     if (node->is_integer()) return std::to_string(node->as_integer()->get());
     if (!node->is_string()) throw invalid_input(field + " = " + show(*node) + " must be a decimal string");
     const std::string value = node->as_string()->get();
-    if (!is_decimal(value)) throw invalid_input(field + " = \"" + value + "\" is not a finite decimal number");
+    if (!is_decimal(value))
+      throw invalid_input(field + " = \"" + value + "\" is not a finite decimal number");
     return value;
   }
 
-  std::int64_t integer(const std::string& section, const std::string& key, std::int64_t lo, std::int64_t hi) const {
+  std::int64_t integer(const std::string& section, const std::string& key, std::int64_t lo,
+                       std::int64_t hi) const {
     const std::string field = section + "." + key;
     const toml::node* node = find(section, key);
     if (!node) throw invalid_input(field + " is required");
     if (!node->is_integer()) throw invalid_input(field + " = " + show(*node) + " must be an integer");
     const std::int64_t v = node->as_integer()->get();
     if (v < lo || v > hi)
-      throw invalid_input(field + " = " + std::to_string(v) + " violates " + std::to_string(lo) + " <= " + key +
-                          " <= " + std::to_string(hi));
+      throw invalid_input(field + " = " + std::to_string(v) + " violates " + std::to_string(lo) +
+                          " <= " + key + " <= " + std::to_string(hi));
     return v;
   }
 
@@ -125,24 +130,30 @@ class config_reader {
     const toml::node* node = find(section, key);
     if (!node) return std::nullopt;
     const auto* list = node->as_array();
-    const std::string rule = " must be [\"from\", \"to\", points]: two decimal strings and an integer number of points >= 2";
+    const std::string rule =
+        " must be [\"from\", \"to\", points]: two decimal strings and an integer number of points >= 2";
     if (!list) throw invalid_input(field + " = " + show(*node) + rule);
-    if (list->size() != 3) throw invalid_input(field + " has " + count_of(list->size(), "entry", "entries") + " but" + rule);
+    if (list->size() != 3)
+      throw invalid_input(field + " has " + count_of(list->size(), "entry", "entries") + " but" + rule);
     grid_spec g;
     for (std::size_t k = 0; k < 2; ++k) {
       const toml::node& end = *list->get(k);
       const std::string at = field + "[" + std::to_string(k) + "]";
       if (end.is_floating_point()) throw invalid_input(float_message(at, end));
-      if (end.is_integer()) (k ? g.to : g.from) = std::to_string(end.as_integer()->get());
-      else if (end.is_string() && is_decimal(end.as_string()->get())) (k ? g.to : g.from) = end.as_string()->get();
-      else throw invalid_input(at + " = " + show(end) + " must be a decimal string");
+      if (end.is_integer())
+        (k ? g.to : g.from) = std::to_string(end.as_integer()->get());
+      else if (end.is_string() && is_decimal(end.as_string()->get()))
+        (k ? g.to : g.from) = end.as_string()->get();
+      else
+        throw invalid_input(at + " = " + show(end) + " must be a decimal string");
     }
     const toml::node& points = *list->get(2);
     if (!points.is_integer() || points.as_integer()->get() < 2 || points.as_integer()->get() > 10000000)
       throw invalid_input(field + "[2] = " + show(points) + " violates 2 <= points <= 10000000 (an integer)");
     g.points = points.as_integer()->get();
     if (coarse_decimal(g.from).compare(g.to) >= 0)
-      throw invalid_input(field + " = [\"" + g.from + "\", \"" + g.to + "\", " + std::to_string(g.points) + "] violates from < to");
+      throw invalid_input(field + " = [\"" + g.from + "\", \"" + g.to + "\", " + std::to_string(g.points) +
+                          "] violates from < to");
     return g;
   }
 
@@ -160,11 +171,12 @@ class config_reader {
                                        std::vector<std::filesystem::path>& inputs) const {
     const std::string field = "model." + key;
     const toml::node* node = find("model", key);
-    if (!node) throw invalid_input(field + " is required (one initial matrix per " + unit + ", " + first + " first)");
+    if (!node)
+      throw invalid_input(field + " is required (one initial matrix per " + unit + ", " + first + " first)");
     const auto* list = node->as_array();
     if (!list)
-      throw invalid_input(field + " = " + show(*node) + " must be an array of matrices (one per " + unit + ", " + first +
-                          " first), each an array of rows or a CSV path");
+      throw invalid_input(field + " = " + show(*node) + " must be an array of matrices (one per " + unit +
+                          ", " + first + " first), each an array of rows or a CSV path");
     if (list->size() < min_size)
       throw invalid_input(field + " has " + count_of(list->size(), "matrix", "matrices") + " but " + rule +
                           ": one matrix per " + unit + ", " + first + " first");
@@ -175,7 +187,8 @@ class config_reader {
   }
 
   // One matrix: an array of rows or a CSV path (relative to the config); `field` names it in messages.
-  text_matrix matrix_at(const toml::node& node, const std::string& field, std::vector<std::filesystem::path>& inputs) const {
+  text_matrix matrix_at(const toml::node& node, const std::string& field,
+                        std::vector<std::filesystem::path>& inputs) const {
     if (const auto* path = node.as_string()) {
       const std::filesystem::path file = m_base / path->get();
       text_matrix M = read_csv_matrix(file, field);
@@ -190,17 +203,22 @@ class config_reader {
     for (std::size_t i = 0; i < rows->size(); ++i) {
       const std::string where = field + "[" + std::to_string(i) + "]";
       const auto* row = rows->get(i)->as_array();
-      if (!row) throw invalid_input(where + " = " + show(*rows->get(i)) + " must be an array (one matrix row)");
+      if (!row)
+        throw invalid_input(where + " = " + show(*rows->get(i)) + " must be an array (one matrix row)");
       std::vector<std::string> entries;
       for (std::size_t j = 0; j < row->size(); ++j) {
         const toml::node& entry = *row->get(j);
         const std::string at = where + "[" + std::to_string(j) + "]";
         if (entry.is_floating_point()) throw invalid_input(float_message(at, entry));
-        if (entry.is_integer()) entries.push_back(std::to_string(entry.as_integer()->get()));
-        else if (entry.is_string()) entries.push_back(entry.as_string()->get());
-        else throw invalid_input(at + " = " + show(entry) + " must be a decimal string or an integer");
+        if (entry.is_integer())
+          entries.push_back(std::to_string(entry.as_integer()->get()));
+        else if (entry.is_string())
+          entries.push_back(entry.as_string()->get());
+        else
+          throw invalid_input(at + " = " + show(entry) + " must be a decimal string or an integer");
       }
-      append_row(M, std::move(entries), where, [&](std::size_t j) { return where + "[" + std::to_string(j) + "]"; });
+      append_row(M, std::move(entries), where,
+                 [&](std::size_t j) { return where + "[" + std::to_string(j) + "]"; });
     }
     return M;
   }

@@ -22,7 +22,8 @@ using tree_state = output_dir::tree_state;
 using entry_state = output_dir::entry_state;
 
 std::string quoted(const fs::path& p) {
-  std::string q = "\"";  // not "\"" + p.string(): GCC 12 warns falsely (-Wrestrict) on operator+(const char*, string&&)
+  std::string q =
+      "\"";  // not "\"" + p.string(): GCC 12 warns falsely (-Wrestrict) on operator+(const char*, string&&)
   q += p.string();
   return q += "\"";
 }
@@ -65,7 +66,8 @@ std::string first_difference(const tree_state& then, const tree_state& now) {
   for (const auto& [name, s] : now) {
     const auto was = then.find(name);
     if (was == then.end()) return "\"" + name + "\" appeared";
-    if (!(was->second == s)) return name.empty() ? std::string("it was replaced") : "\"" + name + "\" changed";
+    if (!(was->second == s))
+      return name.empty() ? std::string("it was replaced") : "\"" + name + "\" changed";
   }
   for (const auto& [name, s] : then)
     if (!now.count(name)) return "\"" + name + "\" disappeared";
@@ -80,9 +82,13 @@ bool is_within(const fs::path& p, const fs::path& dir) {
 
 // Name that fits NAME_MAX (255 bytes) whatever the target's name: the target's name is represented
 // by a hash, so every legal --out name gets a work directory.
-std::string work_prefix(const fs::path& target) { return ".gradflow-" + sha256_text(target.filename().string()).substr(0, 12) + "-"; }
+std::string work_prefix(const fs::path& target) {
+  return ".gradflow-" + sha256_text(target.filename().string()).substr(0, 12) + "-";
+}
 
-bool is_alive(long pid) { return pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
+bool is_alive(long pid) {
+  return pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
 
 // Work directories of dead runs for the same target: a run killed between moving the earlier output
 // aside and renaming the new one into place left the earlier output in <work>/old, which goes back;
@@ -97,7 +103,8 @@ void clean_stale_work(const fs::path& target) {
     if (pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9) continue;
     if (pid != std::to_string(::getpid()) && is_alive(std::stol(pid))) continue;
     std::error_code ignored;
-    if (fs::exists(entry.path() / "old", ignored) && !state_of(target)) fs::rename(entry.path() / "old", target, ignored);
+    if (fs::exists(entry.path() / "old", ignored) && !state_of(target))
+      fs::rename(entry.path() / "old", target, ignored);
     fs::remove_all(entry.path(), ignored);
   }
 }
@@ -162,7 +169,8 @@ output_dir::output_dir(fs::path target, const std::vector<fs::path>& inputs)
   std::error_code ec;
   if (fs::is_symlink(m_target, ec)) {
     if (!fs::exists(m_target, ec))
-      throw invalid_input(shown + " is a symbolic link to a missing path (" + quoted(fs::read_symlink(m_target, ec)) +
+      throw invalid_input(shown + " is a symbolic link to a missing path (" +
+                          quoted(fs::read_symlink(m_target, ec)) +
                           "): create the directory it names or give another --out");
     m_target = fs::canonical(m_target, ec);
     shown += " (a link to " + quoted(m_target) + ")";
@@ -184,7 +192,9 @@ output_dir::output_dir(fs::path target, const std::vector<fs::path>& inputs)
     if (!fs::is_directory(m_target))
       throw invalid_input(shown + " is an existing file: the output must be a directory");
     if (!fs::is_empty(m_target) && !fs::exists(m_target / "manifest.json"))
-      throw invalid_input(shown + " exists and is not a gradflow output directory (no manifest.json): refusing to replace it");
+      throw invalid_input(
+          shown +
+          " exists and is not a gradflow output directory (no manifest.json): refusing to replace it");
     m_target_existed = true;
   }
   // Create the work directory now (and any missing parents, removed again if the run writes
@@ -207,7 +217,7 @@ output_dir::output_dir(fs::path target, const std::vector<fs::path>& inputs)
 void output_dir::remove_created() {
   std::error_code ec;
   fs::remove_all(m_staging, ec);
-  fs::remove(m_work, ec);                                          // only if empty
+  fs::remove(m_work, ec);                                         // only if empty
   for (const fs::path& p : m_created_parents) fs::remove(p, ec);  // innermost first; only if still empty
 }
 
@@ -246,7 +256,8 @@ void output_dir::write(const fs::path& relative, std::string_view content) {
     ::close(fd);
     throw std::system_error(error, std::generic_category(), "cannot write " + file.string());
   }
-  if (::close(fd) != 0) throw std::system_error(errno, std::generic_category(), "cannot write " + file.string());
+  if (::close(fd) != 0)
+    throw std::system_error(errno, std::generic_category(), "cannot write " + file.string());
 }
 
 commit_result output_dir::commit() {
@@ -257,14 +268,15 @@ commit_result output_dir::commit() {
   const auto safe = [&](const std::optional<tree_state>& tree, std::string& why) {
     if (!tree || is_empty_directory(tree)) return true;
     if (m_target_existed && *tree == m_initial) return true;
-    why = m_target_existed ? first_difference(m_initial, *tree)
-                           : first_difference({{"", tree->at("")}}, *tree);
+    why =
+        m_target_existed ? first_difference(m_initial, *tree) : first_difference({{"", tree->at("")}}, *tree);
     if (!m_target_existed && tree->size() == 1) why = "it was created during the run";
     return false;
   };
   const auto beside = [&](const std::string& why) {
     const fs::path to = rename_beside(m_staging, m_target, "-");
-    if (to.empty()) throw std::runtime_error("cannot rename " + m_staging.string() + " beside " + m_target.string());
+    if (to.empty())
+      throw std::runtime_error("cannot rename " + m_staging.string() + " beside " + m_target.string());
     result.written = to;
     result.refused = "--out = " + quoted(m_target) + " changed during the run (" + why +
                      "): left untouched; the results are in " + quoted(to);
@@ -305,8 +317,8 @@ commit_result output_dir::commit() {
     if (!remove_recorded(old, m_initial, reason)) {
       const fs::path kept = rename_beside(old, m_target, ".previous-");
       result.leftover = "the earlier output could not be removed entirely (" +
-                        (reason.empty() ? std::string("entries appeared in it") : reason) + "); what is left is in " +
-                        quoted(kept.empty() ? old : kept);
+                        (reason.empty() ? std::string("entries appeared in it") : reason) +
+                        "); what is left is in " + quoted(kept.empty() ? old : kept);
     }
   }
   fs::remove(m_work, ec);

@@ -19,8 +19,9 @@ void read(model_reader& r) {
   const auto alpha = r.decimal("alpha");
   const bool explicit_start = r.has("W_plus0") || r.has("W_minus0");
   if (alpha && explicit_start)
-    throw invalid_input("model.alpha and model.W_plus0/W_minus0 both given: the start is either w₊ = w₋ = alpha·1 "
-                        "or the two explicit columns, not both");
+    throw invalid_input(
+        "model.alpha and model.W_plus0/W_minus0 both given: the start is either w₊ = w₋ = alpha·1 "
+        "or the two explicit columns, not both");
   text_matrix W_plus0, W_minus0;
   if (alpha) {
     if (decimal_sign(*alpha) <= 0) throw invalid_input("model.alpha = \"" + *alpha + "\" violates alpha > 0");
@@ -28,16 +29,19 @@ void read(model_reader& r) {
     W_plus0 = r.matrix("W_plus0");
     W_minus0 = r.matrix("W_minus0");
   } else {
-    throw invalid_input("model.alpha is required for model.kind = \"diagonal\" (the start w₊ = w₋ = alpha·1), "
-                        "or model.W_plus0 and model.W_minus0");
+    throw invalid_input(
+        "model.alpha is required for model.kind = \"diagonal\" (the start w₊ = w₋ = alpha·1), "
+        "or model.W_plus0 and model.W_minus0");
   }
   check_data_shapes(X, Y);
   if (Y.n_cols() != 1)
-    throw invalid_input("model.Y is " + Y.shape() + " but the diagonal model predicts one output: it must have 1 column");
-  for (const auto& [field, W] : {std::pair{"model.W_plus0", &W_plus0}, std::pair{"model.W_minus0", &W_minus0}})
+    throw invalid_input("model.Y is " + Y.shape() +
+                        " but the diagonal model predicts one output: it must have 1 column");
+  for (const auto& [field, W] :
+       {std::pair{"model.W_plus0", &W_plus0}, std::pair{"model.W_minus0", &W_minus0}})
     if (W->n_rows() && (W->n_rows() != X.n_cols() || W->n_cols() != 1))
-      throw invalid_input(std::string(field) + " is " + W->shape() + " but must be d×1 = " + std::to_string(X.n_cols()) +
-                          "×1 (d = columns of model.X, one weight per line)");
+      throw invalid_input(std::string(field) + " is " + W->shape() + " but must be d×1 = " +
+                          std::to_string(X.n_cols()) + "×1 (d = columns of model.X, one weight per line)");
 }
 
 memory_profile memory(const run_config& c) {
@@ -52,8 +56,8 @@ struct traits {
 
   template <class S>
   static std::pair<diagonal<S>, std::vector<S>> build(const run_config& c) {
-    diagonal<S> m(config_matrix<S>(c, "X"), config_matrix<S>(c, "Y"), static_cast<int>(c.model.integer("depth")),
-                  *parse_loss(c.loss));
+    diagonal<S> m(config_matrix<S>(c, "X"), config_matrix<S>(c, "Y"),
+                  static_cast<int>(c.model.integer("depth")), *parse_loss(c.loss));
     if (!c.model.has("alpha")) {
       auto theta = m.pack(config_matrix<S>(c, "W_plus0"), config_matrix<S>(c, "W_minus0"));
       return {std::move(m), std::move(theta)};
@@ -101,8 +105,12 @@ const model_entry& diagonal_entry() {
   static const model_entry e{
       .kind = "diagonal",
       .summary = "β = w₊^D − w₋^D, f(x) = ⟨β, x⟩, depth D >= 2 (Woodworth et al. 2020; Moroshko et al. 2020)",
-      .keys = {{"X", key_kind::matrix}, {"Y", key_kind::matrix}, {"depth", key_kind::integer},
-               {"alpha", key_kind::decimal}, {"W_plus0", key_kind::matrix}, {"W_minus0", key_kind::matrix}},
+      .keys = {{"X", key_kind::matrix},
+               {"Y", key_kind::matrix},
+               {"depth", key_kind::integer},
+               {"alpha", key_kind::decimal},
+               {"W_plus0", key_kind::matrix},
+               {"W_minus0", key_kind::matrix}},
       .initial_weights = "model.alpha, or model.W_plus0 and model.W_minus0 (with model.depth)",
       .losses = {"square", "exponential", "logistic"},
       .time_change = true,
@@ -117,15 +125,16 @@ const model_entry& diagonal_entry() {
 }
 
 // Explicit instantiation (STYLE.md rule 3): the model and its flows (in t and in s) at both scalars.
-#define GRADFLOW_DIAGONAL_AT(S)                                                                                     \
-  template class diagonal<S>;                                                                                       \
-  template integration_summary<S> integrate(const diagonal<S>&, std::vector<S>&, const integrate_options<S>&,      \
-                                            const integrate_observer<S>&);                                          \
-  template integration_summary<S> integrate(const time_changed<S, diagonal<S>>&, std::vector<S>&,                  \
+#define GRADFLOW_DIAGONAL_AT(S)                                                                         \
+  template class diagonal<S>;                                                                           \
+  template integration_summary<S> integrate(const diagonal<S>&, std::vector<S>&,                        \
+                                            const integrate_options<S>&, const integrate_observer<S>&); \
+  template integration_summary<S> integrate(const time_changed<S, diagonal<S>>&, std::vector<S>&,       \
                                             const integrate_options<S>&, const integrate_observer<S>&);
 GRADFLOW_DIAGONAL_AT(double)
 GRADFLOW_DIAGONAL_AT(Real)
 #undef GRADFLOW_DIAGONAL_AT
-template check_result check_path_defect(const diagonal<Real>&, const run_trace<Real>&, const path_claim<Real>&);
+template check_result check_path_defect(const diagonal<Real>&, const run_trace<Real>&,
+                                        const path_claim<Real>&);
 
 }  // namespace gradflow

@@ -13,9 +13,9 @@ const model_entry& relu_shallow_entry();
 const model_entry& matrix_sensing_entry();
 
 const std::vector<const model_entry*>& model_entries() {
-  static const std::vector<const model_entry*> all{&linear2_entry(), &linear_deep_entry(), &diagonal_entry(),
-                                                   &tensor_entry(), &relu_shallow_entry(),
-                                                   &matrix_sensing_entry()};
+  static const std::vector<const model_entry*> all{&linear2_entry(),      &linear_deep_entry(),
+                                                   &diagonal_entry(),     &tensor_entry(),
+                                                   &relu_shallow_entry(), &matrix_sensing_entry()};
   return all;
 }
 

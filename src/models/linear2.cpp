@@ -16,11 +16,12 @@ void read(model_reader& r) {
   const text_matrix X = r.matrix("X"), Y = r.matrix("Y"), U0 = r.matrix("U0"), V0 = r.matrix("V0");
   check_data_shapes(X, Y);
   if (U0.n_rows() != X.n_cols())
-    throw invalid_input("model.U0 is " + U0.shape() + " but must be n×h with n = " + std::to_string(X.n_cols()) +
-                        " (the columns of model.X)");
+    throw invalid_input("model.U0 is " + U0.shape() + " but must be n×h with n = " +
+                        std::to_string(X.n_cols()) + " (the columns of model.X)");
   if (V0.n_rows() != Y.n_cols() || V0.n_cols() != U0.n_cols())
-    throw invalid_input("model.V0 is " + V0.shape() + " but must be m×h = " + std::to_string(Y.n_cols()) + "×" +
-                        std::to_string(U0.n_cols()) + " (m = columns of model.Y, h = columns of model.U0)");
+    throw invalid_input("model.V0 is " + V0.shape() + " but must be m×h = " + std::to_string(Y.n_cols()) +
+                        "×" + std::to_string(U0.n_cols()) +
+                        " (m = columns of model.Y, h = columns of model.U0)");
 }
 
 memory_profile memory(const run_config& c) {
@@ -66,11 +67,14 @@ const model_entry& linear2_entry() {
   static const model_entry e{
       .kind = "linear2",
       .summary = "f(x) = V Uᵀ x, L = ½‖Y − X U Vᵀ‖²_F (Min, Tarmoun, Vidal, Mallada 2021)",
-      .keys = {{"X", key_kind::matrix}, {"Y", key_kind::matrix}, {"U0", key_kind::matrix}, {"V0", key_kind::matrix}},
+      .keys = {{"X", key_kind::matrix},
+               {"Y", key_kind::matrix},
+               {"U0", key_kind::matrix},
+               {"V0", key_kind::matrix}},
       .initial_weights = "model.U0 and model.V0",
       .losses = {"square"},
-      .checks = {"min2021.imbalance", "min2021.rate", "min2021.exp_bound", "min2021.minnorm", "min2021.kernel_identity",
-                 "min2021.width", "saxe2014.closed_form"},
+      .checks = {"min2021.imbalance", "min2021.rate", "min2021.exp_bound", "min2021.minnorm",
+                 "min2021.kernel_identity", "min2021.width", "saxe2014.closed_form"},
       .read = read,
       .memory = memory,
       .build_double = build_at_double<traits>,
@@ -81,22 +85,23 @@ const model_entry& linear2_entry() {
 }
 
 // Explicit instantiation (STYLE.md rule 3): the model, its flow and its checks at both scalars.
-#define GRADFLOW_LINEAR2_AT(S)                                                                                      \
-  template class linear2<S>;                                                                                        \
-  template integration_summary<S> integrate(const linear2<S>&, std::vector<S>&, const integrate_options<S>&,       \
-                                            const integrate_observer<S>&);                                          \
-  template check_result check_min2021_imbalance(const linear2<S>&, const run_trace<S>&);                           \
-  template check_result check_min2021_rate(const linear2<S>&, const run_trace<S>&);                                \
-  template check_result check_min2021_exp_bound(const linear2<S>&, const run_trace<S>&);                           \
-  template check_result check_min2021_minnorm(const linear2<S>&, const run_trace<S>&);                             \
-  template check_result check_min2021_kernel_identity(const linear2<S>&, const run_trace<S>&);                     \
-  template std::vector<check_result> min2021_checks(const linear2<S>&, const run_trace<S>&);                       \
-  template check_result check_arora2018_balanced(const linear2<S>&, const run_trace<S>&);                          \
+#define GRADFLOW_LINEAR2_AT(S)                                                                               \
+  template class linear2<S>;                                                                                 \
+  template integration_summary<S> integrate(const linear2<S>&, std::vector<S>&, const integrate_options<S>&, \
+                                            const integrate_observer<S>&);                                   \
+  template check_result check_min2021_imbalance(const linear2<S>&, const run_trace<S>&);                     \
+  template check_result check_min2021_rate(const linear2<S>&, const run_trace<S>&);                          \
+  template check_result check_min2021_exp_bound(const linear2<S>&, const run_trace<S>&);                     \
+  template check_result check_min2021_minnorm(const linear2<S>&, const run_trace<S>&);                       \
+  template check_result check_min2021_kernel_identity(const linear2<S>&, const run_trace<S>&);               \
+  template std::vector<check_result> min2021_checks(const linear2<S>&, const run_trace<S>&);                 \
+  template check_result check_arora2018_balanced(const linear2<S>&, const run_trace<S>&);                    \
   template check_result check_saxe2014_closed_form(const linear2<S>&, const run_trace<S>&);
 GRADFLOW_LINEAR2_AT(double)
 GRADFLOW_LINEAR2_AT(Real)
 #undef GRADFLOW_LINEAR2_AT
-template check_result check_path_defect(const linear2<Real>&, const run_trace<Real>&, const path_claim<Real>&);
+template check_result check_path_defect(const linear2<Real>&, const run_trace<Real>&,
+                                        const path_claim<Real>&);
 template check_result check_min2021_width(const width_sweep_options&, std::vector<width_run<Real>>*);
 template matrix<Real> reduced_limit_product(const matrix<Real>&, const matrix<Real>&, const matrix<Real>&,
                                             const matrix<Real>&, const Real&, reduced_flow_report<Real>*);

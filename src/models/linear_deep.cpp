@@ -23,15 +23,16 @@ void read(model_reader& r) {
     const std::string field = "model.W0[" + std::to_string(i) + "]";
     const std::size_t cols = i == 0 ? X.n_cols() : W0[i - 1].n_rows();
     if (W0[i].n_cols() != cols)
-      throw invalid_input(field + " is " + W0[i].shape() + " but must have " + count_of(cols, "column", "columns") +
-                          " (= " +
-                          (i == 0 ? std::string("columns of model.X") : "rows of model.W0[" + std::to_string(i - 1) + "]") +
-                          ")");
+      throw invalid_input(
+          field + " is " + W0[i].shape() + " but must have " + count_of(cols, "column", "columns") + " (= " +
+          (i == 0 ? std::string("columns of model.X") : "rows of model.W0[" + std::to_string(i - 1) + "]") +
+          ")");
   }
   const text_matrix& last = W0.back();
   if (last.n_rows() != Y.n_cols())
-    throw invalid_input("model.W0[" + std::to_string(W0.size() - 1) + "] is " + last.shape() + " but must have " +
-                        count_of(Y.n_cols(), "row", "rows") + " (= columns of model.Y, the last layer's outputs)");
+    throw invalid_input("model.W0[" + std::to_string(W0.size() - 1) + "] is " + last.shape() +
+                        " but must have " + count_of(Y.n_cols(), "row", "rows") +
+                        " (= columns of model.Y, the last layer's outputs)");
 }
 
 memory_profile memory(const run_config& c) {
@@ -86,7 +87,8 @@ struct traits {
 const model_entry& linear_deep_entry() {
   static const model_entry e{
       .kind = "linear_deep",
-      .summary = "f(x) = W_L⋯W_1 x, L = ½‖Y − X W_1ᵀ⋯W_Lᵀ‖²_F, depth L >= 2 (Arora, Cohen, Hazan 2018; Saxe et al. 2014)",
+      .summary =
+          "f(x) = W_L⋯W_1 x, L = ½‖Y − X W_1ᵀ⋯W_Lᵀ‖²_F, depth L >= 2 (Arora, Cohen, Hazan 2018; Saxe et al. 2014)",
       .keys = {{"X", key_kind::matrix}, {"Y", key_kind::matrix}, {"W0", key_kind::matrix_list}},
       .initial_weights = "model.W0 (one matrix per layer, W_1 first)",
       .losses = {"square"},
@@ -100,15 +102,16 @@ const model_entry& linear_deep_entry() {
 }
 
 // Explicit instantiation (STYLE.md rule 3): the model, its flow and its checks at both scalars.
-#define GRADFLOW_LINEAR_DEEP_AT(S)                                                                              \
-  template class linear_deep<S>;                                                                                \
-  template integration_summary<S> integrate(const linear_deep<S>&, std::vector<S>&, const integrate_options<S>&, \
-                                            const integrate_observer<S>&);                                      \
-  template check_result check_arora2018_balanced(const linear_deep<S>&, const run_trace<S>&);                   \
+#define GRADFLOW_LINEAR_DEEP_AT(S)                                                                      \
+  template class linear_deep<S>;                                                                        \
+  template integration_summary<S> integrate(const linear_deep<S>&, std::vector<S>&,                     \
+                                            const integrate_options<S>&, const integrate_observer<S>&); \
+  template check_result check_arora2018_balanced(const linear_deep<S>&, const run_trace<S>&);           \
   template check_result check_saxe2014_closed_form(const linear_deep<S>&, const run_trace<S>&);
 GRADFLOW_LINEAR_DEEP_AT(double)
 GRADFLOW_LINEAR_DEEP_AT(Real)
 #undef GRADFLOW_LINEAR_DEEP_AT
-template check_result check_path_defect(const linear_deep<Real>&, const run_trace<Real>&, const path_claim<Real>&);
+template check_result check_path_defect(const linear_deep<Real>&, const run_trace<Real>&,
+                                        const path_claim<Real>&);
 
 }  // namespace gradflow

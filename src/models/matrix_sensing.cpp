@@ -29,36 +29,41 @@ void read(model_reader& r) {
     for (std::size_t j = 0; j < d; ++j)
       for (std::size_t k = j + 1; k < d; ++k)
         if (!decimal_equal(A[i].rows[j][k], A[i].rows[k][j]))
-          throw invalid_input(field + "[" + std::to_string(j) + "][" + std::to_string(k) + "] = \"" + A[i].rows[j][k] +
-                              "\" but " + field + "[" + std::to_string(k) + "][" + std::to_string(j) + "] = \"" +
-                              A[i].rows[k][j] + "\": a measurement must be symmetric (to the digit)");
+          throw invalid_input(field + "[" + std::to_string(j) + "][" + std::to_string(k) + "] = \"" +
+                              A[i].rows[j][k] + "\" but " + field + "[" + std::to_string(k) + "][" +
+                              std::to_string(j) + "] = \"" + A[i].rows[k][j] +
+                              "\": a measurement must be symmetric (to the digit)");
   }
   if (Y.n_rows() != A.size() || Y.n_cols() != 1)
     throw invalid_input("model.Y is " + Y.shape() + " but must be m×1 = " + std::to_string(A.size()) +
                         "×1 (one target per measurement in model.A)");
   const auto alpha = r.decimal("alpha");
   if (alpha && (r.has("U0")))
-    throw invalid_input("model.alpha and model.U0 both given: the start is either U0 = alpha·[I_r; 0] or the explicit "
-                        "factor, not both");
+    throw invalid_input(
+        "model.alpha and model.U0 both given: the start is either U0 = alpha·[I_r; 0] or the explicit "
+        "factor, not both");
   if (alpha) {
     if (decimal_sign(*alpha) <= 0) throw invalid_input("model.alpha = \"" + *alpha + "\" violates alpha > 0");
     r.integer("rank", 1, static_cast<std::int64_t>(d), static_cast<std::int64_t>(d));
   } else if (r.has("U0")) {
     if (r.has("rank"))
-      throw invalid_input("model.rank is given with model.U0: the rank of the factor is U0's number of columns");
+      throw invalid_input(
+          "model.rank is given with model.U0: the rank of the factor is U0's number of columns");
     const text_matrix U0 = r.matrix("U0");
     if (U0.n_rows() != d || U0.n_cols() > d)
       throw invalid_input("model.U0 is " + U0.shape() + " but must be d×r with d = " + std::to_string(d) +
                           " (the size of each measurement) and 1 <= r <= d");
   } else {
-    throw invalid_input("model.alpha is required for model.kind = \"matrix_sensing\" (the start U0 = alpha·[I_r; 0], "
-                        "with model.rank), or model.U0");
+    throw invalid_input(
+        "model.alpha is required for model.kind = \"matrix_sensing\" (the start U0 = alpha·[I_r; 0], "
+        "with model.rank), or model.U0");
   }
 }
 
 std::size_t size_of(const run_config& c) { return c.model.matrices("A").front().n_rows(); }
 std::int64_t rank_of(const run_config& c) {
-  return c.model.has("alpha") ? c.model.integer("rank") : static_cast<std::int64_t>(c.model.matrix("U0").n_cols());
+  return c.model.has("alpha") ? c.model.integer("rank")
+                              : static_cast<std::int64_t>(c.model.matrix("U0").n_cols());
 }
 
 memory_profile memory(const run_config& c) {
@@ -76,11 +81,13 @@ struct traits {
   static std::pair<matrix_sensing<S>, std::vector<S>> build(const run_config& c) {
     std::vector<matrix<S>> A;
     const auto& text = c.model.matrices("A");
-    for (std::size_t i = 0; i < text.size(); ++i) A.push_back(config_matrix<S>(text[i], "A[" + std::to_string(i) + "]"));
+    for (std::size_t i = 0; i < text.size(); ++i)
+      A.push_back(config_matrix<S>(text[i], "A[" + std::to_string(i) + "]"));
     const Eigen::Index d = A.front().rows(), rank = static_cast<Eigen::Index>(rank_of(c));
-    matrix<S> U0 = c.model.has("alpha") ? matrix<S>(matrix<S>::Identity(d, rank) *
-                                                    config_number<S>(c.model.text("alpha"), "model.alpha"))
-                                        : config_matrix<S>(c, "U0");
+    matrix<S> U0 =
+        c.model.has("alpha")
+            ? matrix<S>(matrix<S>::Identity(d, rank) * config_number<S>(c.model.text("alpha"), "model.alpha"))
+            : config_matrix<S>(c, "U0");
     matrix_sensing<S> m(std::move(A), config_matrix<S>(c, "Y"), rank);
     auto theta = m.pack(U0);
     return {std::move(m), std::move(theta)};
@@ -139,20 +146,24 @@ std::vector<verify_case> cases() {
   using verify_support::flow;
   using S = verify_suite;
   std::vector<verify_case> c;
-  c.push_back({"gunasekar2017.commuting", "d = 3, 2 commuting measurements in a rotated basis, α = 0.1, taylor to L = 1e-70",
-               90, S::quick, verdict::pass, [] {
+  c.push_back({"gunasekar2017.commuting",
+               "d = 3, 2 commuting measurements in a rotated basis, α = 0.1, taylor to L = 1e-70", 90,
+               S::quick, verdict::pass, [] {
                  const auto m = verify_instance(3);
-                 return check_gunasekar2017_commuting(m, flow(m, scaled_identity(m, "0.1"), {.loss_below = "1e-70"}));
+                 return check_gunasekar2017_commuting(
+                     m, flow(m, scaled_identity(m, "0.1"), {.loss_below = "1e-70"}));
                }});
-  c.push_back({"gunasekar2017.commuting", "the same with α = 0.5 at 50 digits, taylor to L = 1e-40", 50, S::quick,
-               verdict::pass, [] {
+  c.push_back({"gunasekar2017.commuting", "the same with α = 0.5 at 50 digits, taylor to L = 1e-40", 50,
+               S::quick, verdict::pass, [] {
                  const auto m = verify_instance(3);
-                 return check_gunasekar2017_commuting(m, flow(m, scaled_identity(m, "0.5"), {.loss_below = "1e-40"}));
+                 return check_gunasekar2017_commuting(
+                     m, flow(m, scaled_identity(m, "0.5"), {.loss_below = "1e-40"}));
                }});
   c.push_back({"gunasekar2017.commuting", "A_2 skewed by 1e-3: not commuting (not applicable)", 40, S::quick,
                verdict::not_applicable, [] {
                  const auto m = verify_instance(3, true);
-                 return check_gunasekar2017_commuting(m, flow(m, scaled_identity(m, "0.1"), {.loss_below = "1e-30"}));
+                 return check_gunasekar2017_commuting(
+                     m, flow(m, scaled_identity(m, "0.1"), {.loss_below = "1e-30"}));
                }});
   c.push_back({"gunasekar2017.commuting", "rank-1 start α[1; 0; 0] (UUᵀ ≠ α²I: not applicable)", 40, S::quick,
                verdict::not_applicable, [] {
@@ -168,8 +179,11 @@ const model_entry& matrix_sensing_entry() {
   static const model_entry e{
       .kind = "matrix_sensing",
       .summary = "X = UUᵀ, U d×r, predictions ⟨A_i, X⟩, L = ½Σ(⟨A_i, UUᵀ⟩ − y_i)² (Gunasekar et al. 2017)",
-      .keys = {{"A", key_kind::matrix_list}, {"Y", key_kind::matrix}, {"U0", key_kind::matrix},
-               {"alpha", key_kind::decimal}, {"rank", key_kind::integer}},
+      .keys = {{"A", key_kind::matrix_list},
+               {"Y", key_kind::matrix},
+               {"U0", key_kind::matrix},
+               {"alpha", key_kind::decimal},
+               {"rank", key_kind::integer}},
       .initial_weights = "model.U0, or model.alpha and model.rank (U0 = alpha·[I_r; 0])",
       .losses = {"square"},
       .checks = {"gunasekar2017.commuting"},
@@ -183,10 +197,10 @@ const model_entry& matrix_sensing_entry() {
 }
 
 // Explicit instantiation (STYLE.md rule 3): the model, its flow and its check at both scalars.
-#define GRADFLOW_MATRIX_SENSING_AT(S)                                                                              \
-  template class matrix_sensing<S>;                                                                                \
-  template integration_summary<S> integrate(const matrix_sensing<S>&, std::vector<S>&, const integrate_options<S>&, \
-                                            const integrate_observer<S>&);
+#define GRADFLOW_MATRIX_SENSING_AT(S)                                                  \
+  template class matrix_sensing<S>;                                                    \
+  template integration_summary<S> integrate(const matrix_sensing<S>&, std::vector<S>&, \
+                                            const integrate_options<S>&, const integrate_observer<S>&);
 GRADFLOW_MATRIX_SENSING_AT(double)
 GRADFLOW_MATRIX_SENSING_AT(Real)
 #undef GRADFLOW_MATRIX_SENSING_AT

@@ -21,7 +21,9 @@ void read(model_reader& r) {
   check_data_shapes(X, Y);
   if (X.n_cols() != 1 && X.n_cols() != 2)
     throw invalid_input("model.X is " + X.shape() + " but relu_shallow takes 1 or 2 input columns");
-  if (Y.n_cols() != 1) throw invalid_input("model.Y is " + Y.shape() + " but relu_shallow predicts one output: it must have 1 column");
+  if (Y.n_cols() != 1)
+    throw invalid_input("model.Y is " + Y.shape() +
+                        " but relu_shallow predicts one output: it must have 1 column");
   r.integer("width", 1, 1000000);
   const std::string init = r.text("init", "uniform");
   if (init != "uniform" && init != "gaussian" && init != "sphere")
@@ -35,7 +37,8 @@ void read(model_reader& r) {
   r.boolean("asi", true);
   r.boolean("skip", false);
   const std::string train = r.text("train", "all");
-  if (train != "all" && train != "output") throw invalid_input("model.train = \"" + train + "\" must be \"all\" or \"output\"");
+  if (train != "all" && train != "output")
+    throw invalid_input("model.train = \"" + train + "\" must be \"all\" or \"output\"");
   r.integer("seed", 0, std::numeric_limits<std::int64_t>::max(), 1);
   if (r.config().grid && X.n_cols() != 1)
     throw invalid_input("output.grid needs one input column (model.X is " + X.shape() + ")");
@@ -51,8 +54,8 @@ double units_of(const run_config& c) {
 // unit and input column (width 10^6 at 30 digits: about 58 GB).
 memory_profile memory(const run_config& c) {
   const double d = static_cast<double>(c.model.matrix("X").n_cols()), units = units_of(c);
-  return {units * (d + 2) + 1 + (c.model.boolean("skip") ? d + 1 : 0), 3 * d + 1, units * 450 * std::max(1.0, d), "model.width",
-          std::to_string(c.model.integer("width"))};
+  return {units * (d + 2) + 1 + (c.model.boolean("skip") ? d + 1 : 0), 3 * d + 1,
+          units * 450 * std::max(1.0, d), "model.width", std::to_string(c.model.integer("width"))};
 }
 
 // output.grid as a column of inputs (the last point exactly `to`).
@@ -60,7 +63,8 @@ template <class S>
 matrix<S> grid_points(const grid_spec& g) {
   const S from = parse_decimal<S>(g.from), to = parse_decimal<S>(g.to);
   matrix<S> x(g.points, 1);
-  for (std::int64_t k = 0; k < g.points; ++k) x(k, 0) = k == g.points - 1 ? to : S(from + (to - from) * k / (g.points - 1));
+  for (std::int64_t k = 0; k < g.points; ++k)
+    x(k, 0) = k == g.points - 1 ? to : S(from + (to - from) * k / (g.points - 1));
   return x;
 }
 
@@ -82,7 +86,9 @@ struct traits {
     matrix<S> X = config_matrix<S>(c, "X");
     relu_init_options<S> o;
     const std::string& init = c.model.text("init");
-    o.law = init == "gaussian" ? relu_init_law::gaussian : init == "sphere" ? relu_init_law::sphere : relu_init_law::uniform;
+    o.law = init == "gaussian" ? relu_init_law::gaussian
+            : init == "sphere" ? relu_init_law::sphere
+                               : relu_init_law::uniform;
     o.w_scale = config_number<S>(c.model.text("init_w"), "model.init_w");
     o.b_scale = config_number<S>(c.model.text("init_b"), "model.init_b");
     o.width = c.model.integer("width");
@@ -117,9 +123,12 @@ struct traits {
   /// a statement about the initialiser's law: gradflow verify runs them).
   template <class S>
   static std::vector<check_result> checks(const relu_shallow<S>& m, const run_trace<S>& trace) {
-    return {check_du2018_relu_balance(m, trace),
-            not_applicable("jin2023.spline_limit", "a width sweep over seeds, not one run: gradflow verify jin2023.spline_limit"),
-            not_applicable("jin2023.zeta", "a statement about the initialiser's law, not one run: gradflow verify jin2023.zeta")};
+    return {
+        check_du2018_relu_balance(m, trace),
+        not_applicable("jin2023.spline_limit",
+                       "a width sweep over seeds, not one run: gradflow verify jin2023.spline_limit"),
+        not_applicable("jin2023.zeta",
+                       "a statement about the initialiser's law, not one run: gradflow verify jin2023.zeta")};
   }
   // summary `spline` and spline_sup_distance = sup |f − g*|, g* the wide
   // limit for the run's init law — one input: the natural cubic spline ("natural_cubic", uniform and
@@ -138,8 +147,7 @@ struct traits {
       if (sphere) try {
           run.final_summary["spline_sup_distance"] =
               to_decimal(sup_distance_on_box(m, theta, polyharmonic_spline_of_data(m), 41));
-        } catch (const std::invalid_argument&) {
-        }
+        } catch (const std::invalid_argument&) {}
       return;
     }
     const bool gaussian = init == "gaussian";
@@ -150,15 +158,16 @@ struct traits {
                                     config_number<S>(c.model.text("init_b"), "model.init_b"));
       else
         g = natural_spline_of_data(m);
-    } catch (const std::invalid_argument&) {
-    }
+    } catch (const std::invalid_argument&) {}
     run.final_summary["spline"] = gaussian ? "adaptive_gaussian" : "natural_cubic";
     run.final_summary["spline_sup_distance"] =
         g ? nlohmann::json(to_decimal(sup_distance(m, theta, g, 401))) : nlohmann::json(nullptr);
     if (!c.grid) return;
     const matrix<S> x = grid_points<S>(*c.grid);
     run.tables.emplace_back("final/f_grid.csv", column_table("x,f", x, m.predict(theta, x)));
-    if (g) run.tables.emplace_back("final/spline_grid.csv", column_table("x,g_star", x, matrix<S>(x.unaryExpr(g))));
+    if (g)
+      run.tables.emplace_back("final/spline_grid.csv",
+                              column_table("x,g_star", x, matrix<S>(x.unaryExpr(g))));
   }
 };
 
@@ -169,11 +178,19 @@ std::vector<verify_case> relu_cases();  // src/verify/relu_cases.cpp
 const model_entry& relu_shallow_entry() {
   static const model_entry e{
       .kind = "relu_shallow",
-      .summary = "f(x) = s Σ a_i [⟨w_i, x⟩ + b_i]_+ + c (+ u·x + v), inputs d = 1 or 2, seeded init; kinks and\n"
-                 "Filippov sliding modes are events of the taylor method (Jin & Montúfar 2023; Du, Hu, Lee 2018)",
-      .keys = {{"X", key_kind::matrix}, {"Y", key_kind::matrix}, {"width", key_kind::integer}, {"init", key_kind::text},
-               {"init_w", key_kind::decimal}, {"init_b", key_kind::decimal}, {"asi", key_kind::boolean},
-               {"skip", key_kind::boolean}, {"train", key_kind::text}, {"seed", key_kind::integer}},
+      .summary =
+          "f(x) = s Σ a_i [⟨w_i, x⟩ + b_i]_+ + c (+ u·x + v), inputs d = 1 or 2, seeded init; kinks and\n"
+          "Filippov sliding modes are events of the taylor method (Jin & Montúfar 2023; Du, Hu, Lee 2018)",
+      .keys = {{"X", key_kind::matrix},
+               {"Y", key_kind::matrix},
+               {"width", key_kind::integer},
+               {"init", key_kind::text},
+               {"init_w", key_kind::decimal},
+               {"init_b", key_kind::decimal},
+               {"asi", key_kind::boolean},
+               {"skip", key_kind::boolean},
+               {"train", key_kind::text},
+               {"seed", key_kind::integer}},
       .initial_weights = "drawn from model.seed (model.width, init, init_w, init_b, asi, skip, train)",
       .losses = {"square"},
       .grid = true,
@@ -188,14 +205,15 @@ const model_entry& relu_shallow_entry() {
 }
 
 // Explicit instantiation (STYLE.md rule 3): the model, its jet and its flow at both scalars.
-#define GRADFLOW_RELU_AT(S)                                                                                         \
-  template class relu_shallow<S>;                                                                                   \
-  template class relu_jet<S>;                                                                                       \
-  template integration_summary<S> integrate(const relu_shallow<S>&, std::vector<S>&, const integrate_options<S>&,  \
-                                            const integrate_observer<S>&);
+#define GRADFLOW_RELU_AT(S)                                                          \
+  template class relu_shallow<S>;                                                    \
+  template class relu_jet<S>;                                                        \
+  template integration_summary<S> integrate(const relu_shallow<S>&, std::vector<S>&, \
+                                            const integrate_options<S>&, const integrate_observer<S>&);
 GRADFLOW_RELU_AT(double)
 GRADFLOW_RELU_AT(Real)
 #undef GRADFLOW_RELU_AT
-template check_result check_path_defect(const relu_shallow<Real>&, const run_trace<Real>&, const path_claim<Real>&);
+template check_result check_path_defect(const relu_shallow<Real>&, const run_trace<Real>&,
+                                        const path_claim<Real>&);
 
 }  // namespace gradflow

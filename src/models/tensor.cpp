@@ -27,32 +27,36 @@ void read(model_reader& r) {
     S = r.matrix("S");
   const auto alpha = r.decimal("alpha");
   if (alpha && r.has("v0"))
-    throw invalid_input("model.alpha and model.v0 both given: the start is either v_l = alpha·1 for every layer or "
-                        "the explicit columns, not both");
+    throw invalid_input(
+        "model.alpha and model.v0 both given: the start is either v_l = alpha·1 for every layer or "
+        "the explicit columns, not both");
   std::vector<text_matrix> v0;
   if (alpha) {
     if (decimal_sign(*alpha) <= 0) throw invalid_input("model.alpha = \"" + *alpha + "\" violates alpha > 0");
   } else if (r.has("v0")) {
     v0 = r.matrix_list("v0", 1, "the tensor network needs at least one layer", "layer", "v_1");
   } else {
-    throw invalid_input("model.alpha is required for model.kind = \"tensor\" (the start v_l = alpha·1), or model.v0");
+    throw invalid_input(
+        "model.alpha is required for model.kind = \"tensor\" (the start v_l = alpha·1), or model.v0");
   }
   check_data_shapes(X, Y);
   const std::size_t d = X.n_cols();
   if (Y.n_cols() != 1)
-    throw invalid_input("model.Y is " + Y.shape() + " but the tensor model predicts one output: it must have 1 column");
+    throw invalid_input("model.Y is " + Y.shape() +
+                        " but the tensor model predicts one output: it must have 1 column");
   if (S.n_rows() && (S.n_rows() != d || S.n_cols() != d))
-    throw invalid_input("model.S is " + S.shape() + " but must be d×d = " + std::to_string(d) + "×" + std::to_string(d) +
-                        " (d = columns of model.X)");
+    throw invalid_input("model.S is " + S.shape() + " but must be d×d = " + std::to_string(d) + "×" +
+                        std::to_string(d) + " (d = columns of model.X)");
   if (transform == "hadamard" && (d & (d - 1)) != 0)
-    throw invalid_input("model.S = \"hadamard\" needs d a power of 2, but model.X has d = " + std::to_string(d) + " columns");
+    throw invalid_input(
+        "model.S = \"hadamard\" needs d a power of 2, but model.X has d = " + std::to_string(d) + " columns");
   if (!v0.empty() && v0.size() != static_cast<std::size_t>(depth))
-    throw invalid_input("model.v0 has " + std::to_string(v0.size()) + " columns but model.depth = " + std::to_string(depth) +
-                        " needs one per layer");
+    throw invalid_input("model.v0 has " + std::to_string(v0.size()) +
+                        " columns but model.depth = " + std::to_string(depth) + " needs one per layer");
   for (std::size_t l = 0; l < v0.size(); ++l)
     if (v0[l].n_rows() != d || v0[l].n_cols() != 1)
-      throw invalid_input("model.v0[" + std::to_string(l) + "] is " + v0[l].shape() + " but must be d×1 = " +
-                          std::to_string(d) + "×1");
+      throw invalid_input("model.v0[" + std::to_string(l) + "] is " + v0[l].shape() +
+                          " but must be d×1 = " + std::to_string(d) + "×1");
 }
 
 memory_profile memory(const run_config& c) {
@@ -78,7 +82,8 @@ struct traits {
       layers.assign(static_cast<std::size_t>(depth),
                     matrix<S>::Constant(d, 1, config_number<S>(c.model.text("alpha"), "model.alpha")));
     const auto& v0 = c.model.matrices("v0");
-    for (std::size_t l = 0; l < v0.size(); ++l) layers.push_back(config_matrix<S>(v0[l], "v0[" + std::to_string(l) + "]"));
+    for (std::size_t l = 0; l < v0.size(); ++l)
+      layers.push_back(config_matrix<S>(v0[l], "v0[" + std::to_string(l) + "]"));
     auto theta = m.pack(layers);
     return {std::move(m), std::move(theta)};
   }
@@ -126,11 +131,17 @@ struct traits {
 const model_entry& tensor_entry() {
   static const model_entry e{
       .kind = "tensor",
-      .summary = "f(x) = ⟨Sx, v_1∘⋯∘v_L⟩, S identity/hadamard/dct/matrix, L >= 1 (Yun, Krishnan, Mobahi 2021;\n"
-                 "L = 1: linear predictor, Soudry et al. 2018)",
-      .keys = {{"X", key_kind::matrix}, {"Y", key_kind::matrix}, {"depth", key_kind::integer},
-               {"alpha", key_kind::decimal}, {"v0", key_kind::matrix_list}, {"S", key_kind::matrix}},
-      .initial_weights = "model.alpha, or model.v0 (one column per layer, v_1 first; with model.depth and model.S)",
+      .summary =
+          "f(x) = ⟨Sx, v_1∘⋯∘v_L⟩, S identity/hadamard/dct/matrix, L >= 1 (Yun, Krishnan, Mobahi 2021;\n"
+          "L = 1: linear predictor, Soudry et al. 2018)",
+      .keys = {{"X", key_kind::matrix},
+               {"Y", key_kind::matrix},
+               {"depth", key_kind::integer},
+               {"alpha", key_kind::decimal},
+               {"v0", key_kind::matrix_list},
+               {"S", key_kind::matrix}},
+      .initial_weights =
+          "model.alpha, or model.v0 (one column per layer, v_1 first; with model.depth and model.S)",
       .losses = {"square", "exponential", "logistic"},
       .time_change = true,
       .checks = {"yun2021.regression", "yun2021.classification", "soudry2018.direction"},
@@ -143,11 +154,11 @@ const model_entry& tensor_entry() {
 }
 
 // Explicit instantiation (STYLE.md rule 3): the model and its flows (in t and in s) at both scalars.
-#define GRADFLOW_TENSOR_AT(S)                                                                                       \
-  template class tensor<S>;                                                                                         \
-  template integration_summary<S> integrate(const tensor<S>&, std::vector<S>&, const integrate_options<S>&,        \
-                                            const integrate_observer<S>&);                                          \
-  template integration_summary<S> integrate(const time_changed<S, tensor<S>>&, std::vector<S>&,                    \
+#define GRADFLOW_TENSOR_AT(S)                                                                               \
+  template class tensor<S>;                                                                                 \
+  template integration_summary<S> integrate(const tensor<S>&, std::vector<S>&, const integrate_options<S>&, \
+                                            const integrate_observer<S>&);                                  \
+  template integration_summary<S> integrate(const time_changed<S, tensor<S>>&, std::vector<S>&,             \
                                             const integrate_options<S>&, const integrate_observer<S>&);
 GRADFLOW_TENSOR_AT(double)
 GRADFLOW_TENSOR_AT(Real)

@@ -85,7 +85,8 @@ std::string to_decimal(double x) {
 }
 
 std::string to_decimal(const Real& x) {
-  const auto digits = static_cast<std::streamsize>(mpfr_get_str_ndigits(10, mpfr_get_prec(x.backend().data())));
+  const auto digits =
+      static_cast<std::streamsize>(mpfr_get_str_ndigits(10, mpfr_get_prec(x.backend().data())));
   return x.str(digits, std::ios_base::scientific);
 }
 

@@ -12,11 +12,11 @@ unsigned g_working_digits = 0;
 void set_working_digits(unsigned digits) {
   if (digits < min_working_digits || digits > max_working_digits)
     throw std::invalid_argument("precision.digits = " + std::to_string(digits) + " violates " +
-                                std::to_string(min_working_digits) + " <= digits <= " +
-                                std::to_string(max_working_digits));
+                                std::to_string(min_working_digits) +
+                                " <= digits <= " + std::to_string(max_working_digits));
   if (g_working_digits != 0 && g_working_digits != digits)
-    throw std::logic_error("gradflow: working precision already set to " +
-                           std::to_string(g_working_digits) + " digits; one precision per process");
+    throw std::logic_error("gradflow: working precision already set to " + std::to_string(g_working_digits) +
+                           " digits; one precision per process");
   g_working_digits = digits;
   Real::default_precision(digits);
 }

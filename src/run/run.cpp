@@ -24,10 +24,14 @@ json number_or_null(double x) { return std::isfinite(x) ? json(x) : json(nullptr
 template <class Scalar>
 json summary_of(const run_config& c, const model_run<Scalar>& r, double wall_seconds) {
   json invariants = json::object();
-  for (std::size_t k = 0; k < r.invariant_names.size(); ++k) invariants[r.invariant_names[k]] = to_decimal(r.max_drift[k]);
+  for (std::size_t k = 0; k < r.invariant_names.size(); ++k)
+    invariants[r.invariant_names[k]] = to_decimal(r.max_drift[k]);
   json checks = json::array();
   for (const auto& k : r.checks)
-    checks.push_back({{"id", k.id}, {"verdict", verdict_name(k.verdict)}, {"measured", k.measured}, {"bound", k.bound},
+    checks.push_back({{"id", k.id},
+                      {"verdict", verdict_name(k.verdict)},
+                      {"measured", k.measured},
+                      {"bound", k.bound},
                       {"detail", k.detail}});
   const bool f64 = std::is_same_v<Scalar, double>;
   json s = {
@@ -65,8 +69,9 @@ void add_trajectory(const model_run<Scalar>& r, run_result& out) {
   for (const char* f64 : {"t_f64", "loss_f64", "log10_loss_f64"}) out.columns.emplace_back(f64);
   for (const auto& row : r.rows) {
     using std::log10;
-    std::vector<std::string> fields{to_decimal(row.t), to_decimal(row.loss),
-                                    row.loss == 0 ? std::string("-inf") : to_decimal(Scalar(log10(row.loss)))};
+    std::vector<std::string> fields{
+        to_decimal(row.t), to_decimal(row.loss),
+        row.loss == 0 ? std::string("-inf") : to_decimal(Scalar(log10(row.loss)))};
     for (const auto& d : row.drift) fields.push_back(to_decimal(d));
     for (const auto& q : row.quantities) fields.push_back(to_decimal(q));
     if (!r.state_names.empty()) fields.push_back(std::to_string(row.steps));
@@ -98,8 +103,8 @@ run_result run_at(const run_config& c, run_observer& observer) {
 }
 
 template <class Scalar>
-run_trace<Scalar> trace_of(const configured_model<Scalar>& model, const text_path& path, const std::string& tolerance,
-                           stop_reason reason) {
+run_trace<Scalar> trace_of(const configured_model<Scalar>& model, const text_path& path,
+                           const std::string& tolerance, stop_reason reason) {
   run_trace<Scalar> trace;
   trace.tolerance = parse_decimal<Scalar>(tolerance);
   trace.reason = reason;
@@ -162,8 +167,8 @@ check_result path_defect_of(const run_config& c, const text_path& path, const st
   return model->path_defect(trace, claim);
 }
 
-std::vector<check_result> model_checks_of(const run_config& c, const text_path& path, const std::string& tolerance,
-                                          stop_reason reason) {
+std::vector<check_result> model_checks_of(const run_config& c, const text_path& path,
+                                          const std::string& tolerance, stop_reason reason) {
   if (c.is_float64) {
     const auto model = build_model<double>(c);
     return model->checks(trace_of(*model, path, tolerance, reason));

@@ -32,7 +32,9 @@ namespace {
 using namespace verify_support;
 
 // THEOREMS.md T1.5: X = [[1,0,0],[0,2,0]], Y = (1,1)ᵀ, h = 2; u31, u32 the start's component in ker X.
-linear2<Real> t1_5_model() { return linear2<Real>(rows({{"1", "0", "0"}, {"0", "2", "0"}}), rows({{"1"}, {"1"}}), 2); }
+linear2<Real> t1_5_model() {
+  return linear2<Real>(rows({{"1", "0", "0"}, {"0", "2", "0"}}), rows({{"1"}, {"1"}}), 2);
+}
 std::vector<Real> t1_5_start(const linear2<Real>& model, const char* u31 = "0", const char* u32 = "0") {
   return model.pack(rows({{"1", "0.5"}, {"0.2", "-0.3"}, {u31, u32}}), rows({{"0.1", "0.2"}}));
 }
@@ -63,22 +65,27 @@ random_instance invariant_set_linear2(std::uint64_t seed) {
   linear2<Real> model(X, Y, 6);
   const auto split = split_by_rank(X);
   const matrix<Real> Q = orthogonal_transform<Real>("dct", 6);
-  const matrix<Real> U1 = g.matrix_of(3, 5, Real(1) / 2) * Q.topRows(5), V = g.matrix_of(2, 5, Real(1) / 2) * Q.topRows(5);
+  const matrix<Real> U1 = g.matrix_of(3, 5, Real(1) / 2) * Q.topRows(5),
+                     V = g.matrix_of(2, 5, Real(1) / 2) * Q.topRows(5);
   const matrix<Real> U2 = g.matrix_of(2, 1, Real(1) / 2) * Q.bottomRows(1);
   auto theta = model.pack(split.Phi1 * U1 + split.Phi2 * U2, V);
   return {std::move(model), std::move(theta)};
 }
 
 // Whitened inputs X = I, Σyx = diag(3, 1), width 3; balanced start diagonal in the modes.
-linear2<Real> whitened_linear2() { return linear2<Real>(matrix<Real>::Identity(2, 2), rows({{"3", "0"}, {"0", "1"}}), 3); }
+linear2<Real> whitened_linear2() {
+  return linear2<Real>(matrix<Real>::Identity(2, 2), rows({{"3", "0"}, {"0", "1"}}), 3);
+}
 std::vector<Real> spectral_linear2_start(const linear2<Real>& model) {
-  return model.pack(rows({{"0.1", "0", "0"}, {"0", "0.2", "0"}}), rows({{"0.1", "0", "0"}, {"0", "0.2", "0"}}));
+  return model.pack(rows({{"0.1", "0", "0"}, {"0", "0.2", "0"}}),
+                    rows({{"0.1", "0", "0"}, {"0", "0.2", "0"}}));
 }
 
 // Depth 3, whitened X = I (3×3), Σyx = diag(2, 1.5, 0.5) up to the row order of Y, hidden widths 4 and
 // 3, every layer carrying the same factors b = (0.3, 0.2, 0.1) (balanced and diagonal in the modes).
 linear_deep<Real> whitened_deep3() {
-  return linear_deep<Real>(matrix<Real>::Identity(3, 3), rows({{"2", "0", "0"}, {"0", "1.5", "0"}, {"0", "0", "0.5"}}), {3, 4, 3, 3});
+  return linear_deep<Real>(matrix<Real>::Identity(3, 3),
+                           rows({{"2", "0", "0"}, {"0", "1.5", "0"}, {"0", "0", "0.5"}}), {3, 4, 3, 3});
 }
 std::vector<Real> spectral_deep3_start(const linear_deep<Real>& model) {
   return model.pack({rows({{"0.3", "0", "0"}, {"0", "0.2", "0"}, {"0", "0", "0.1"}, {"0", "0", "0"}}),
@@ -141,7 +148,9 @@ std::vector<verify_case> linear_cases() {
   std::vector<verify_case> c;
   constexpr auto pass = verdict::pass, not_applicable = verdict::not_applicable;
   auto add = [&](const char* id, const char* instance, unsigned digits, S suite, verdict expected,
-                 std::function<check_result()> run) { c.push_back({id, instance, digits, suite, expected, std::move(run)}); };
+                 std::function<check_result()> run) {
+    c.push_back({id, instance, digits, suite, expected, std::move(run)});
+  };
   add("min2021.imbalance", "T1.5, taylor to L = 1e-40", 60, S::quick, pass, [] {
     const auto model = t1_5_model();
     return check_min2021_imbalance(model, flow(model, t1_5_start(model), {.loss_below = "1e-40"}));
@@ -152,7 +161,8 @@ std::vector<verify_case> linear_cases() {
   });
   add("min2021.rate", "T1.1 scalar (bound is an equality)", 50, S::quick, pass, [] {
     const auto model = scalar_model();
-    return check_min2021_rate(model, flow(model, model.pack(rows({{"1.5"}}), rows({{"0.1"}})), {.t_end = "3"}));
+    return check_min2021_rate(model,
+                              flow(model, model.pack(rows({{"1.5"}}), rows({{"0.1"}})), {.t_end = "3"}));
   });
   add("min2021.rate", "T1.5, taylor to L = 1e-40", 60, S::quick, pass, [] {
     const auto model = t1_5_model();
@@ -166,25 +176,31 @@ std::vector<verify_case> linear_cases() {
     const auto model = t1_5_model();
     return check_min2021_exp_bound(model, flow(model, t1_5_start(model), {.loss_below = "1e-40"}));
   });
-  add("min2021.exp_bound", "T1.1 scalar, u = v = 0 (c(0) = 0: not applicable)", 30, S::quick, not_applicable, [] {
-    const auto model = scalar_model();
-    return check_min2021_exp_bound(model, flow(model, model.pack(rows({{"0"}}), rows({{"0"}})), {.t_end = "1"}));
-  });
+  add("min2021.exp_bound", "T1.1 scalar, u = v = 0 (c(0) = 0: not applicable)", 30, S::quick, not_applicable,
+      [] {
+        const auto model = scalar_model();
+        return check_min2021_exp_bound(model,
+                                       flow(model, model.pack(rows({{"0"}}), rows({{"0"}})), {.t_end = "1"}));
+      });
   add("min2021.minnorm", "T1.5 (invariant set), taylor to L = 1e-70", 90, S::quick, pass, [] {
     const auto model = t1_5_model();
     return check_min2021_minnorm(model, flow(model, t1_5_start(model), {.loss_below = "1e-70"}));
   });
-  add("min2021.minnorm", "random 3×5, h = 6, U2(0) ≠ 0 inside the invariant set, taylor to L = 1e-60", 80, S::quick, pass, [] {
-    const auto x = invariant_set_linear2(7);
-    return check_min2021_minnorm(x.model, flow(x.model, x.theta, {.loss_below = "1e-60"}));
-  });
-  add("min2021.minnorm", "T1.2, U2(0) = (0.3, −0.1) (outside: not applicable)", 60, S::quick, not_applicable, [] {
-    const auto model = t1_5_model();
-    return check_min2021_minnorm(model, flow(model, t1_5_start(model, "0.3", "-0.1"), {.loss_below = "1e-40"}));
-  });
+  add("min2021.minnorm", "random 3×5, h = 6, U2(0) ≠ 0 inside the invariant set, taylor to L = 1e-60", 80,
+      S::quick, pass, [] {
+        const auto x = invariant_set_linear2(7);
+        return check_min2021_minnorm(x.model, flow(x.model, x.theta, {.loss_below = "1e-60"}));
+      });
+  add("min2021.minnorm", "T1.2, U2(0) = (0.3, −0.1) (outside: not applicable)", 60, S::quick, not_applicable,
+      [] {
+        const auto model = t1_5_model();
+        return check_min2021_minnorm(model,
+                                     flow(model, t1_5_start(model, "0.3", "-0.1"), {.loss_below = "1e-40"}));
+      });
   add("min2021.kernel_identity", "T1.2, U2(0) = (0.3, −0.1), taylor to L = 1e-70", 90, S::quick, pass, [] {
     const auto model = t1_5_model();
-    return check_min2021_kernel_identity(model, flow(model, t1_5_start(model, "0.3", "-0.1"), {.loss_below = "1e-70"}));
+    return check_min2021_kernel_identity(
+        model, flow(model, t1_5_start(model, "0.3", "-0.1"), {.loss_below = "1e-70"}));
   });
   add("min2021.kernel_identity", "random 3×5, h = 4, taylor to L = 1e-60", 80, S::quick, pass, [] {
     const auto x = random_linear2(3);
@@ -222,10 +238,11 @@ std::vector<verify_case> linear_cases() {
       return with_time(check_min2021_exp_bound(x.model, trace), trace);
     });
   }
-  add("arora2018.balanced", "depth 4, layers 5→4→3→4→2, unbalanced start, taylor to t = 3", 50, S::quick, pass, [] {
-    const auto x = random_deep4(4);
-    return check_arora2018_balanced(x.model, flow(x.model, x.theta, {.t_end = "3"}));
-  });
+  add("arora2018.balanced", "depth 4, layers 5→4→3→4→2, unbalanced start, taylor to t = 3", 50, S::quick,
+      pass, [] {
+        const auto x = random_deep4(4);
+        return check_arora2018_balanced(x.model, flow(x.model, x.theta, {.t_end = "3"}));
+      });
   add("arora2018.balanced", "depth 4, rk78 to t = 3", 40, S::quick, pass, [] {
     const auto x = random_deep4(5);
     return check_arora2018_balanced(x.model, flow(x.model, x.theta, {.method = method::rk78, .t_end = "3"}));
@@ -234,14 +251,16 @@ std::vector<verify_case> linear_cases() {
     const auto model = whitened_linear2();
     return check_saxe2014_closed_form(model, flow(model, spectral_linear2_start(model), {.t_end = "6"}));
   });
-  add("saxe2014.closed_form", "depth 3, X = I, Σyx = diag(2, 1.5, 0.5), widths 3→4→3→3", 50, S::quick, pass, [] {
-    const auto model = whitened_deep3();
-    return check_saxe2014_closed_form(model, flow(model, spectral_deep3_start(model), {.t_end = "12"}));
-  });
-  add("saxe2014.closed_form", "depth 4 random start (not balanced: not applicable)", 30, S::quick, not_applicable, [] {
-    const auto x = random_deep4(6);
-    return check_saxe2014_closed_form(x.model, flow(x.model, x.theta, {.t_end = "1"}));
-  });
+  add("saxe2014.closed_form", "depth 3, X = I, Σyx = diag(2, 1.5, 0.5), widths 3→4→3→3", 50, S::quick, pass,
+      [] {
+        const auto model = whitened_deep3();
+        return check_saxe2014_closed_form(model, flow(model, spectral_deep3_start(model), {.t_end = "12"}));
+      });
+  add("saxe2014.closed_form", "depth 4 random start (not balanced: not applicable)", 30, S::quick,
+      not_applicable, [] {
+        const auto x = random_deep4(6);
+        return check_saxe2014_closed_form(x.model, flow(x.model, x.theta, {.t_end = "1"}));
+      });
   return c;
 }
 
@@ -253,16 +272,19 @@ std::vector<verify_case> all_cases() {
   std::vector<verify_case> c;
   constexpr auto pass = verdict::pass;
   auto add = [&](const char* id, const char* instance, unsigned digits, S suite, verdict expected,
-                 std::function<check_result()> run) { c.push_back({id, instance, digits, suite, expected, std::move(run)}); };
-  add("flow.path_defect", "T1.5, rk78 to t = 8 (41 samples), re-integrated at 50 digits", 30, S::quick, pass, [] {
-    // The path at 30 digits; the model rebuilt from its decimal inputs and the path re-read at 50.
-    const auto low = flow(t1_5_model(), t1_5_start(t1_5_model()), {.method = method::rk78, .t_end = "8"});
-    const std::string rounding = to_decimal(eps<Real>());
-    working_precision_scope above(50);
-    const run_trace<Real> path = trace_at_working_precision(low);
-    const path_claim<Real> claim{path.tolerance, dec(rounding.c_str()), dec("1e-40"), {}, false, {}};
-    return check_path_defect(t1_5_model(), path, claim);
-  });
+                 std::function<check_result()> run) {
+    c.push_back({id, instance, digits, suite, expected, std::move(run)});
+  };
+  add("flow.path_defect", "T1.5, rk78 to t = 8 (41 samples), re-integrated at 50 digits", 30, S::quick, pass,
+      [] {
+        // The path at 30 digits; the model rebuilt from its decimal inputs and the path re-read at 50.
+        const auto low = flow(t1_5_model(), t1_5_start(t1_5_model()), {.method = method::rk78, .t_end = "8"});
+        const std::string rounding = to_decimal(eps<Real>());
+        working_precision_scope above(50);
+        const run_trace<Real> path = trace_at_working_precision(low);
+        const path_claim<Real> claim{path.tolerance, dec(rounding.c_str()), dec("1e-40"), {}, false, {}};
+        return check_path_defect(t1_5_model(), path, claim);
+      });
   for (const model_entry* e : model_entries())
     if (e->verify_cases)
       for (auto& extra : e->verify_cases()) c.push_back(std::move(extra));
@@ -277,9 +299,11 @@ std::vector<verify_case> verify_cases(verify_suite suite) {
     if (suite == verify_suite::full || c.suite == verify_suite::quick) out.push_back(std::move(c));
   auto rank = [](const std::string& id) {
     const auto& catalogue = check_catalogue();
-    return std::find_if(catalogue.begin(), catalogue.end(), [&](const auto& e) { return e.id == id; }) - catalogue.begin();
+    return std::find_if(catalogue.begin(), catalogue.end(), [&](const auto& e) { return e.id == id; }) -
+           catalogue.begin();
   };
-  std::stable_sort(out.begin(), out.end(), [&](const verify_case& a, const verify_case& b) { return rank(a.id) < rank(b.id); });
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const verify_case& a, const verify_case& b) { return rank(a.id) < rank(b.id); });
   return out;
 }
 

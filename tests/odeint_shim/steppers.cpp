@@ -49,9 +49,11 @@ BOOST_AUTO_TEST_CASE(every_stepper_integrates_with_multiprecision) {
   using checker = odeint::default_error_checker<Real, odeint::range_algebra, odeint::default_operations>;
   const Real exact = exp(Real(-1));
   const Real rk78 = integrate_decay(
-      odeint::controlled_runge_kutta<odeint::runge_kutta_fehlberg78<state, Real, state, Real>>(checker(tol, tol)));
-  const Real dopri5 = integrate_decay(
-      odeint::controlled_runge_kutta<odeint::runge_kutta_dopri5<state, Real, state, Real>>(checker(tol, tol)));
+      odeint::controlled_runge_kutta<odeint::runge_kutta_fehlberg78<state, Real, state, Real>>(
+          checker(tol, tol)));
+  const Real dopri5 =
+      integrate_decay(odeint::controlled_runge_kutta<odeint::runge_kutta_dopri5<state, Real, state, Real>>(
+          checker(tol, tol)));
   const Real bs = integrate_decay(odeint::bulirsch_stoer<state, Real, state, Real>(tol, tol));
   // Each accepted step errs by at most ~tol; a few hundred steps at most on [0, 1].
   for (const Real& x : {rk78, dopri5, bs}) BOOST_TEST(abs(x - exact) < 1000 * tol);

@@ -31,8 +31,10 @@ class background_run {
     pointers.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, box.path("stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, box.path("stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 1, box.path("stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 2, box.path("stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
     BOOST_REQUIRE(posix_spawn(&m_pid, GRADFLOW_BINARY, &actions, nullptr, pointers.data(), environ) == 0);
     posix_spawn_file_actions_destroy(&actions);
   }
@@ -49,7 +51,8 @@ class background_run {
   void wait_for_progress() const {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (slurp(m_box.path("stderr")).find("gradflow: t = ") == std::string::npos) {
-      BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, "no progress line: " + slurp(m_box.path("stderr")));
+      BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline,
+                            "no progress line: " + slurp(m_box.path("stderr")));
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }

@@ -8,6 +8,8 @@ namespace gradflow::test {
 
 inline Real dec(const char* text) { return parse_decimal<Real>(text); }
 
-inline matrix<Real> rows(std::initializer_list<std::initializer_list<const char*>> entries) { return decimal_matrix<Real>(entries); }
+inline matrix<Real> rows(std::initializer_list<std::initializer_list<const char*>> entries) {
+  return decimal_matrix<Real>(entries);
+}
 
 }  // namespace gradflow::test

@@ -30,7 +30,8 @@ class scaled_field {
     for (std::size_t i = 0; i < dimension(); ++i) dtheta[i] *= m_c;
   }
   template <class Ops>
-  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+  std::vector<typename Ops::value> velocity_of(Ops& ops,
+                                               const std::vector<typename Ops::value>& blocks) const {
     auto out = m_model.velocity_of(ops, blocks);
     for (auto& v : out) v = ops.scale(m_c, v);
     return out;
@@ -46,13 +47,17 @@ class scaled_field {
 template <class Model>
 class truncated_jet : public taylor::jet<Real> {
  public:
-  truncated_jet(const Model& model, int order) : taylor::jet<Real>(taylor::record<Real>(model.inner()), order), m_k0(model.k0()) {}
-  Real coefficient(int k, std::size_t i) const { return k <= m_k0 ? taylor::jet<Real>::coefficient(k, i) : Real(0); }
+  truncated_jet(const Model& model, int order)
+      : taylor::jet<Real>(taylor::record<Real>(model.inner()), order), m_k0(model.k0()) {}
+  Real coefficient(int k, std::size_t i) const {
+    return k <= m_k0 ? taylor::jet<Real>::coefficient(k, i) : Real(0);
+  }
   /// The step control sees the true series (taylor/step_control.hpp asks the jet for its norms).
   Real coefficient_norm(int k) const {
     using std::abs;
     Real m(0);
-    for (std::size_t i = 0; i < dimension(); ++i) m = std::max<Real>(m, abs(taylor::jet<Real>::coefficient(k, i)));
+    for (std::size_t i = 0; i < dimension(); ++i)
+      m = std::max<Real>(m, abs(taylor::jet<Real>::coefficient(k, i)));
     return m;
   }
 
@@ -119,7 +124,8 @@ class skewed_clock {
     dx[dimension() - 1] *= m_c;
   }
   template <class Ops>
-  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+  std::vector<typename Ops::value> velocity_of(Ops& ops,
+                                               const std::vector<typename Ops::value>& blocks) const {
     auto out = m_flow.velocity_of(ops, blocks);
     out.back() = ops.scale(m_c, out.back());
     return out;
@@ -148,8 +154,8 @@ inline path_rows rows_of(const run_trace<Real>& trace) {
 
 /// Column names `<matrix>_<row>_<col>` (1-based) of a state made of the named blocks, in state order
 /// (each block column-major, as the models lay out θ and as trajectory.csv names them).
-inline std::vector<std::string> state_columns(const std::vector<std::pair<Eigen::Index, Eigen::Index>>& shapes,
-                                              const std::vector<std::string>& names) {
+inline std::vector<std::string> state_columns(
+    const std::vector<std::pair<Eigen::Index, Eigen::Index>>& shapes, const std::vector<std::string>& names) {
   std::vector<std::string> columns;
   for (std::size_t b = 0; b < shapes.size(); ++b)
     for (Eigen::Index col = 0; col < shapes[b].second; ++col)

@@ -18,8 +18,12 @@ struct relu_graph_only {
   void velocity(const Scalar* theta, Scalar* dtheta) const { net.velocity(theta, dtheta); }
   auto block_shapes() const { return net.block_shapes(); }
   template <class Ops>
-  auto velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const { return net.velocity_of(ops, blocks); }
-  relu_graph_only with_sliding(const std::vector<std::pair<std::size_t, Eigen::Index>>& entries) const { return {net.with_sliding(entries)}; }
+  auto velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+    return net.velocity_of(ops, blocks);
+  }
+  relu_graph_only with_sliding(const std::vector<std::pair<std::size_t, Eigen::Index>>& entries) const {
+    return {net.with_sliding(entries)};
+  }
   bool ignores_kink(std::size_t source, Eigen::Index entry) const { return net.ignores_kink(source, entry); }
   std::pair<relu_graph_only, std::pair<Eigen::Index, bool>> leave_sliding(std::size_t source) const {
     auto [next, exit] = net.leave_sliding(source);

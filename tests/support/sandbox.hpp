@@ -24,7 +24,8 @@ inline std::string slurp(const fs::path& file) {
 }
 
 inline std::string quote(const fs::path& p) {
-  std::string q = "'";  // not "'" + p.string(): GCC 12 warns falsely (-Wrestrict) on operator+(const char*, string&&)
+  std::string q =
+      "'";  // not "'" + p.string(): GCC 12 warns falsely (-Wrestrict) on operator+(const char*, string&&)
   q += p.string();
   return q += "'";
 }
@@ -48,7 +49,8 @@ class sandbox {
  public:
   sandbox() {
     static int counter = 0;
-    m_dir = fs::temp_directory_path() / ("gradflow-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    m_dir = fs::temp_directory_path() /
+            ("gradflow-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
     fs::remove_all(m_dir);
     fs::create_directories(m_dir);
   }
@@ -84,7 +86,8 @@ class sandbox {
     if (out.empty()) out = path("out");
     const bool out_existed = fs::exists(out);
     const auto before = listing();
-    const run_result r = run("run " + quote(path("config.toml")) + " --out " + quote(out) + " --quiet " + args);
+    const run_result r =
+        run("run " + quote(path("config.toml")) + " --out " + quote(out) + " --quiet " + args);
     BOOST_TEST(r.exit_code == 2);
     BOOST_TEST(r.out.empty());
     if (!out_existed) BOOST_TEST(!fs::exists(out));

@@ -11,9 +11,12 @@ enum class verdict { pass, fail, not_applicable };
 /// Name written to summary.json and printed by `gradflow verify`.
 inline std::string_view verdict_name(verdict v) {
   switch (v) {
-    case verdict::pass: return "pass";
-    case verdict::fail: return "fail";
-    case verdict::not_applicable: return "not_applicable";
+    case verdict::pass:
+      return "pass";
+    case verdict::fail:
+      return "fail";
+    case verdict::not_applicable:
+      return "not_applicable";
   }
   return "unknown";
 }

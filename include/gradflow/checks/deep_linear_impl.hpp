@@ -25,7 +25,9 @@ std::pair<Scalar, std::size_t> balance_deviation(const std::vector<matrix<Scalar
   std::size_t where = 0;
   for (std::size_t j = 0; j + 1 < W.size(); ++j) {
     matrix<Scalar> B = W[j + 1].transpose() * W[j + 1] - W[j] * W[j].transpose();
-    if (reference) B -= (*reference)[j + 1].transpose() * (*reference)[j + 1] - (*reference)[j] * (*reference)[j].transpose();
+    if (reference)
+      B -= (*reference)[j + 1].transpose() * (*reference)[j + 1] -
+           (*reference)[j] * (*reference)[j].transpose();
     const Scalar d = max_abs_entry<Scalar>(B);
     if (d > worst) worst = d, where = j + 1;
   }
@@ -53,16 +55,21 @@ check_result check_arora2018_balanced(const Model& model, const run_trace<Scalar
     if (d > drift) drift = d, where = "j = " + std::to_string(j) + " at t = " + to_short_decimal(s.t);
     // ‖∇(B_j)_ab‖₁ = c_a + c_b + ρ_a + ρ_b, c the column sums of |W_{j+1}|, ρ the row sums of |W_j|.
     for (std::size_t k = 0; k + 1 < W.size(); ++k) {
-      slope = std::max<Scalar>(slope, 2 * (W[k + 1].cwiseAbs().colwise().sum().transpose() + W[k].cwiseAbs().rowwise().sum()).maxCoeff());
+      slope = std::max<Scalar>(
+          slope,
+          2 * (W[k + 1].cwiseAbs().colwise().sum().transpose() + W[k].cwiseAbs().rowwise().sum()).maxCoeff());
       scale = std::max(scale, Scalar(W[k + 1].squaredNorm() + W[k].squaredNorm()));
     }
   }
   // As min2021.imbalance: the drift is Σ_steps ∇B_j·e_step, never amplified (trace.hpp).
   const Scalar bound = trace.conservation_allowance(slope, scale, detail::widest_pair(initial));
-  return {"arora2018.balanced", drift <= bound ? verdict::pass : verdict::fail, to_decimal(drift), to_decimal(bound),
-          "max over " + std::to_string(trace.samples.size()) + " samples and j = 1.." + std::to_string(initial.size() - 1) +
-              " of max|B_j(t) − B_j(0)|, B_j = W_{j+1}ᵀW_{j+1} − W_jW_jᵀ" + (where.empty() ? "" : "; largest: " + where) +
-              "; bound (steps + 1)·step error·(1 + max|θ|)·max‖∇B_j‖₁ + rounding (proofs/README.md, Tolerances)"};
+  return {
+      "arora2018.balanced", drift <= bound ? verdict::pass : verdict::fail, to_decimal(drift),
+      to_decimal(bound),
+      "max over " + std::to_string(trace.samples.size()) + " samples and j = 1.." +
+          std::to_string(initial.size() - 1) + " of max|B_j(t) − B_j(0)|, B_j = W_{j+1}ᵀW_{j+1} − W_jW_jᵀ" +
+          (where.empty() ? "" : "; largest: " + where) +
+          "; bound (steps + 1)·step error·(1 + max|θ|)·max‖∇B_j‖₁ + rounding (proofs/README.md, Tolerances)"};
 }
 
 template <class Scalar, class Model>
@@ -77,16 +84,18 @@ check_result check_saxe2014_closed_form(const Model& model, const run_trace<Scal
 
   // Hypotheses, each up to the rounding of decimal inputs at working precision.
   const Scalar X_max = max_abs_entry<Scalar>(X);
-  const Scalar white = max_abs_entry<Scalar>(matrix<Scalar>(X.transpose() * X - matrix<Scalar>::Identity(n, n)));
+  const Scalar white =
+      max_abs_entry<Scalar>(matrix<Scalar>(X.transpose() * X - matrix<Scalar>::Identity(n, n)));
   if (white > rounding_allowance(Scalar(1 + X_max * X_max), X.rows()))
     return not_applicable(id, "inputs not whitened: max|XᵀX − I| = " + to_short_decimal(white));
   const auto W0 = model.layers(trace.initial().theta.data());
   const int L = static_cast<int>(W0.size());
   const auto [unbalanced, j] = detail::balance_deviation<Scalar>(W0, nullptr);
   if (unbalanced > rounding_allowance(Scalar(size * size), detail::widest_pair(W0)))
-    return not_applicable(id, "not balanced at t = 0: max|W_{j+1}ᵀW_{j+1} − W_jW_jᵀ| = " + to_short_decimal(unbalanced) +
-                                  " at j = " + std::to_string(j));
-  Eigen::JacobiSVD<matrix<Scalar>> svd(matrix<Scalar>(Y.transpose() * X), Eigen::ComputeFullU | Eigen::ComputeFullV);
+    return not_applicable(id, "not balanced at t = 0: max|W_{j+1}ᵀW_{j+1} − W_jW_jᵀ| = " +
+                                  to_short_decimal(unbalanced) + " at j = " + std::to_string(j));
+  Eigen::JacobiSVD<matrix<Scalar>> svd(matrix<Scalar>(Y.transpose() * X),
+                                       Eigen::ComputeFullU | Eigen::ComputeFullV);
   const auto& s = svd.singularValues();
   const matrix<Scalar>& P = svd.matrixU();
   const matrix<Scalar>& Q = svd.matrixV();
@@ -100,7 +109,8 @@ check_result check_saxe2014_closed_form(const Model& model, const run_trace<Scal
                                     ": its modes are not determined");
     gap = std::min<Scalar>(gap, Scalar(s(a) - s(a + 1)));
   }
-  if (m != n && s(k - 1) > 0) gap = std::min<Scalar>(gap, Scalar(s(k - 1)));  // separation from the zero singular values
+  if (m != n && s(k - 1) > 0)
+    gap = std::min<Scalar>(gap, Scalar(s(k - 1)));  // separation from the zero singular values
   auto modes = [&](const std::vector<Scalar>& a) {
     matrix<Scalar> M = matrix<Scalar>::Zero(m, n);
     for (Eigen::Index i = 0; i < k; ++i) M += a[i] * P.col(i) * Q.col(i).transpose();
@@ -112,10 +122,12 @@ check_result check_saxe2014_closed_form(const Model& model, const run_trace<Scal
   const Scalar tolerance0 = rounding_allowance(Scalar(pow(size, Scalar(L))), m + n + L);
   const Scalar coupled = max_abs_entry<Scalar>(matrix<Scalar>(We0 - modes(a0)));
   if (coupled > tolerance0)
-    return not_applicable(id, "W_e(0) is not diagonal in the singular vectors of Σyx: off-mode part " + to_short_decimal(coupled));
+    return not_applicable(id, "W_e(0) is not diagonal in the singular vectors of Σyx: off-mode part " +
+                                  to_short_decimal(coupled));
   for (Eigen::Index i = 0; i < k; ++i) {
     if (a0[i] < -tolerance0)
-      return not_applicable(id, "mode " + std::to_string(i + 1) + " starts with negative strength " + to_short_decimal(a0[i]));
+      return not_applicable(
+          id, "mode " + std::to_string(i + 1) + " starts with negative strength " + to_short_decimal(a0[i]));
     a0[i] = std::max<Scalar>(a0[i], Scalar(0));
   }
 
@@ -136,13 +148,15 @@ check_result check_saxe2014_closed_form(const Model& model, const run_trace<Scal
   for (Eigen::Index i = 0; i < k; ++i) a_max = std::max<Scalar>(a_max, Scalar(s(i)));
   const Scalar mode_rounding =
       2 * sqrt(Scalar(k)) * a_max * rounding_allowance(Scalar(Y.norm() * X.norm() / gap), X.rows());
-  const Scalar bound = trace.state_allowance() * Scalar(L * widest) * pow(size, Scalar(L)) * sqrt(Scalar(m * n)) + tolerance0 +
-                       mode_rounding;
+  const Scalar bound =
+      trace.state_allowance() * Scalar(L * widest) * pow(size, Scalar(L)) * sqrt(Scalar(m * n)) + tolerance0 +
+      mode_rounding;
   std::string strengths;
   for (Eigen::Index i = 0; i < k; ++i) strengths += (i ? ", " : "") + to_short_decimal(Scalar(s(i)));
   return {id, worst <= bound ? verdict::pass : verdict::fail, to_decimal(worst), to_decimal(bound),
-          "max over " + std::to_string(trace.samples.size()) + " samples of ‖W_e(t) − Σ_α a_α(t) p_α q_αᵀ‖_F (largest at t = " +
-              to_short_decimal(worst_t) + "), a_α from the depth-" + std::to_string(L) +
+          "max over " + std::to_string(trace.samples.size()) +
+              " samples of ‖W_e(t) − Σ_α a_α(t) p_α q_αᵀ‖_F (largest at t = " + to_short_decimal(worst_t) +
+              "), a_α from the depth-" + std::to_string(L) +
               " closed form; singular values of Σyx: " + strengths};
 }
 

@@ -16,7 +16,9 @@ template <class Scalar>
 check_result check_du2018_relu_balance(const relu_shallow<Scalar>& model, const run_trace<Scalar>& trace) {
   const std::string id = "du2018.relu_balance";
   if (model.training() != relu_training::all)
-    return not_applicable(id, "only the output layer trains (model.train = \"output\"): the balance law needs the first layer trained");
+    return not_applicable(
+        id,
+        "only the output layer trains (model.train = \"output\"): the balance law needs the first layer trained");
   const matrix<Scalar> initial = model.invariants(trace.initial().theta.data())[0].value;
   Scalar drift(0), slope(0), scale(0);
   std::string where;
@@ -26,15 +28,20 @@ check_result check_du2018_relu_balance(const relu_shallow<Scalar>& model, const 
     if (d > drift) drift = d, where = to_short_decimal(s.t);
     // ‖∇B_i‖₁ = 2(‖w_i‖₁ + |b_i| + |a_i|); B_i's size for its rounding.
     const auto p = model.unpack(s.theta.data());
-    slope = std::max<Scalar>(slope, 2 * (p.W.cwiseAbs().rowwise().sum() + p.b.cwiseAbs() + p.a.cwiseAbs()).maxCoeff());
-    scale = std::max<Scalar>(scale, Scalar(p.W.rowwise().squaredNorm().maxCoeff() + p.b.squaredNorm() + p.a.squaredNorm()));
+    slope = std::max<Scalar>(
+        slope, 2 * (p.W.cwiseAbs().rowwise().sum() + p.b.cwiseAbs() + p.a.cwiseAbs()).maxCoeff());
+    scale = std::max<Scalar>(
+        scale, Scalar(p.W.rowwise().squaredNorm().maxCoeff() + p.b.squaredNorm() + p.a.squaredNorm()));
   }
   // The balance is conserved from every state (on every piece and in sliding modes), so its drift is
   // Σ_steps ∇B·e_step, never amplified (trace.hpp).
   const Scalar bound = trace.conservation_allowance(slope, scale, model.d() + 2);
-  return {id, drift <= bound ? verdict::pass : verdict::fail, to_decimal(drift), to_decimal(bound),
-          "max over " + std::to_string(trace.samples.size()) + " samples and the units of |B_i(t) − B_i(0)|, B_i = ‖w_i‖² + b_i² − a_i²" +
-              (where.empty() ? "" : "; largest at t = " + where) + "; bound (steps + 1)·step error·(1 + max|θ|)·max‖∇B_i‖₁ + rounding (proofs/README.md, Tolerances)"};
+  return {
+      id, drift <= bound ? verdict::pass : verdict::fail, to_decimal(drift), to_decimal(bound),
+      "max over " + std::to_string(trace.samples.size()) +
+          " samples and the units of |B_i(t) − B_i(0)|, B_i = ‖w_i‖² + b_i² − a_i²" +
+          (where.empty() ? "" : "; largest at t = " + where) +
+          "; bound (steps + 1)·step error·(1 + max|θ|)·max‖∇B_i‖₁ + rounding (proofs/README.md, Tolerances)"};
 }
 
 }  // namespace gradflow

@@ -50,13 +50,15 @@ Scalar zeta_integral(const relu_init_options<Scalar>& o, const Scalar& x) {
 /// (d = 1) on `bins` equal bins of [−reach, reach]; pass when every bin's standardised deviation
 /// |m̂_k − m_k|/se_k is at most `z_max`.
 template <class Scalar>
-check_result check_jin2023_zeta(const relu_parameters<Scalar>& drawn, const relu_init_options<Scalar>& claimed, const Scalar& reach,
-                                int bins, const Scalar& z_max) {
+check_result check_jin2023_zeta(const relu_parameters<Scalar>& drawn,
+                                const relu_init_options<Scalar>& claimed, const Scalar& reach, int bins,
+                                const Scalar& z_max) {
   using std::abs;
   using std::sqrt;
   const std::string id = "jin2023.zeta";
   if (drawn.W.cols() != 1)
-    return not_applicable(id, "input dimension d = " + std::to_string(drawn.W.cols()) + ": the formula is for d = 1 (Thm 2)");
+    return not_applicable(
+        id, "input dimension d = " + std::to_string(drawn.W.cols()) + ": the formula is for d = 1 (Thm 2)");
   const relu_parameters<Scalar>& p = drawn;
   const relu_init_options<Scalar>& o = claimed;
   const Eigen::Index n = p.W.rows();
@@ -77,7 +79,8 @@ check_result check_jin2023_zeta(const relu_parameters<Scalar>& drawn, const relu
     const Scalar expected = zeta_integral(o, hi) - zeta_integral(o, lo);
     const Scalar mean = sum[static_cast<std::size_t>(k)] / n;
     const Scalar variance = squares[static_cast<std::size_t>(k)] / n - mean * mean;
-    if (!(variance > 0)) {  // an empty bin: a failure only where the law puts mass the sample should have seen
+    if (!(variance >
+          0)) {  // an empty bin: a failure only where the law puts mass the sample should have seen
       if (expected * n > 10) worst = Scalar(1) / 0, where = "an empty bin at " + to_short_decimal(lo);
       continue;
     }
@@ -85,9 +88,9 @@ check_result check_jin2023_zeta(const relu_parameters<Scalar>& drawn, const relu
     if (z > worst) worst = z, where = "[" + to_short_decimal(lo) + ", " + to_short_decimal(hi) + ")";
   }
   return {id, worst <= z_max ? verdict::pass : verdict::fail, to_decimal(worst), to_decimal(z_max),
-          "max over " + std::to_string(bins) + " bins of [−" + to_short_decimal(reach) + ", " + to_short_decimal(reach) +
-              "] of |mean of w_i² 1(c_i ∈ bin) − ∫_bin ζ| / standard error, " + std::to_string(n) + " units drawn" +
-              (where.empty() ? "" : "; largest in " + where)};
+          "max over " + std::to_string(bins) + " bins of [−" + to_short_decimal(reach) + ", " +
+              to_short_decimal(reach) + "] of |mean of w_i² 1(c_i ∈ bin) − ∫_bin ζ| / standard error, " +
+              std::to_string(n) + " units drawn" + (where.empty() ? "" : "; largest in " + where)};
 }
 
 }  // namespace gradflow
@@ -122,7 +125,8 @@ solvers::natural_spline<Scalar> natural_spline_of_data(const relu_shallow<Scalar
 
 /// g* for the Gaussian initialisation W ~ N(0, σ_w²), B ~ N(0, σ_b²) (ζ of Thm 2 a): the adaptive spline.
 template <class Scalar>
-solvers::adaptive_spline<Scalar> adaptive_spline_of_data(const relu_shallow<Scalar>& model, const Scalar& sigma_w, const Scalar& sigma_b) {
+solvers::adaptive_spline<Scalar> adaptive_spline_of_data(const relu_shallow<Scalar>& model,
+                                                         const Scalar& sigma_w, const Scalar& sigma_b) {
   auto [x, y] = sorted_data(model);
   return solvers::adaptive_spline<Scalar>(std::move(x), std::move(y), sigma_w, sigma_b);
 }
@@ -149,7 +153,8 @@ solvers::polyharmonic_spline<Scalar> polyharmonic_spline_of_data(const relu_shal
 
 /// Two inputs: sup over the `side` × `side` grid of the data's bounding box of |f(x, θ) − g(x)|, g taking a 1×2 row.
 template <class Scalar, class Spline>
-Scalar sup_distance_on_box(const relu_shallow<Scalar>& model, const Scalar* theta, const Spline& g, int side) {
+Scalar sup_distance_on_box(const relu_shallow<Scalar>& model, const Scalar* theta, const Spline& g,
+                           int side) {
   using std::abs;
   const matrix<Scalar> lo = model.X().colwise().minCoeff(), hi = model.X().colwise().maxCoeff();
   matrix<Scalar> grid(side * side, 2);
@@ -160,7 +165,8 @@ Scalar sup_distance_on_box(const relu_shallow<Scalar>& model, const Scalar* thet
     }
   const matrix<Scalar> f = model.predict(theta, grid);
   Scalar sup(0);
-  for (Eigen::Index r = 0; r < grid.rows(); ++r) sup = std::max(sup, Scalar(abs(f(r, 0) - g(matrix<Scalar>(grid.row(r))))));
+  for (Eigen::Index r = 0; r < grid.rows(); ++r)
+    sup = std::max(sup, Scalar(abs(f(r, 0) - g(matrix<Scalar>(grid.row(r))))));
   return sup;
 }
 
@@ -174,21 +180,26 @@ Scalar sup_distance_to_natural_spline(const relu_shallow<Scalar>& model, const S
 /// seeds): the least-squares slope of log(error) against log(width) over all runs, with its standard
 /// error se; the theorem's sup error O_p(n^{−1/2}) fails when slope > −½ + t_{0.975}(runs − 2)·se, the
 /// one-sided 97.5% quantile of Student's t with the fit's degrees of freedom (proofs/jin2023.spline_limit.md).
-inline check_result check_jin2023_spline_limit(const std::vector<width_errors>& sweep, const std::string& hypotheses_failed = "") {
+inline check_result check_jin2023_spline_limit(const std::vector<width_errors>& sweep,
+                                               const std::string& hypotheses_failed = "") {
   const std::string id = "jin2023.spline_limit";
   if (!hypotheses_failed.empty()) return not_applicable(id, hypotheses_failed);
   std::vector<std::pair<double, double>> points;
   std::string table;
   for (const auto& w : sweep) {
     double mean = 0, square = 0;
-    for (const double e : w.errors) points.emplace_back(std::log(static_cast<double>(w.width)), std::log(e)), mean += e, square += e * e;
+    for (const double e : w.errors)
+      points.emplace_back(std::log(static_cast<double>(w.width)), std::log(e)), mean += e, square += e * e;
     mean /= static_cast<double>(w.errors.size());
-    const double spread = std::sqrt(std::max(0.0, square / static_cast<double>(w.errors.size()) - mean * mean));
+    const double spread =
+        std::sqrt(std::max(0.0, square / static_cast<double>(w.errors.size()) - mean * mean));
     char row[96];
-    std::snprintf(row, sizeof row, "%sn = %ld: %.4g ± %.2g", table.empty() ? "" : "; ", w.width, mean, spread);
+    std::snprintf(row, sizeof row, "%sn = %ld: %.4g ± %.2g", table.empty() ? "" : "; ", w.width, mean,
+                  spread);
     table += row;
   }
-  if (sweep.size() < 2 || points.size() < 3) return not_applicable(id, "a sweep needs two widths or more and three runs or more");
+  if (sweep.size() < 2 || points.size() < 3)
+    return not_applicable(id, "a sweep needs two widths or more and three runs or more");
   double mx = 0, my = 0;
   for (const auto& [u, v] : points) mx += u, my += v;
   mx /= static_cast<double>(points.size()), my /= static_cast<double>(points.size());
@@ -206,9 +217,10 @@ inline check_result check_jin2023_spline_limit(const std::vector<width_errors>& 
   std::snprintf(numbers[0], sizeof numbers[0], "%.4g", slope);
   std::snprintf(numbers[1], sizeof numbers[1], "%.4g", bound);
   return {id, slope <= bound ? verdict::pass : verdict::fail, numbers[0], numbers[1],
-          "least-squares slope of log sup|f − g*| against log n over " + std::to_string(points.size()) + " runs (se " +
-              std::to_string(se).substr(0, 6) + "); the bound is −1/2 + t·se, t = " + std::to_string(quantile).substr(0, 5) +
-              " (Student's t, 97.5%, " + std::to_string(points.size() - 2) + " degrees of freedom); mean ± std: " + table};
+          "least-squares slope of log sup|f − g*| against log n over " + std::to_string(points.size()) +
+              " runs (se " + std::to_string(se).substr(0, 6) + "); the bound is −1/2 + t·se, t = " +
+              std::to_string(quantile).substr(0, 5) + " (Student's t, 97.5%, " +
+              std::to_string(points.size() - 2) + " degrees of freedom); mean ± std: " + table};
 }
 
 }  // namespace gradflow

@@ -68,7 +68,7 @@ imbalance_spread<Scalar> spread_of(const matrix<Scalar>& D, Eigen::Index r, Eige
   const auto ev = symmetric_eigenvalues(D);  // decreasing
   const Eigen::Index h = ev.size();
   auto pos = [](const Scalar& x) { return std::max<Scalar>(x, Scalar(0)); };
-  auto lambda = [&](Eigen::Index i) { return Scalar(ev(i - 1)); };      // λ_i(D)
+  auto lambda = [&](Eigen::Index i) { return Scalar(ev(i - 1)); };       // λ_i(D)
   auto lambda_neg = [&](Eigen::Index i) { return Scalar(-ev(h - i)); };  // λ_i(−D)
   return {pos(lambda(1)) - pos(lambda(r)), pos(lambda_neg(1)) - pos(lambda_neg(m)),
           pos(lambda(r)) + pos(lambda_neg(m))};
@@ -142,9 +142,11 @@ template <class Scalar>
 std::string row_space_part(const min2021_geometry<Scalar>& g, const Scalar* theta) {
   const matrix<Scalar> part = g.split.sigma.cwiseInverse().asDiagonal() * g.E(theta);
   const Scalar distance = part.norm(), scale = g.theta_hat.norm();
-  const double digits = distance == 0 || scale == 0 ? double(working_digits()) : -log10_as_double(Scalar(distance / scale));
-  return "row-space part at t_final ‖Φ1ᵀ(UVᵀ − Θ̂)‖_F = " + to_short_decimal(distance) + " ≤ √(2(L − L*)/λ_r(Σx)) = " +
-         to_short_decimal(g.residual_distance(theta)) + " (" + digits_text(digits) +
+  const double digits =
+      distance == 0 || scale == 0 ? double(working_digits()) : -log10_as_double(Scalar(distance / scale));
+  return "row-space part at t_final ‖Φ1ᵀ(UVᵀ − Θ̂)‖_F = " + to_short_decimal(distance) +
+         " ≤ √(2(L − L*)/λ_r(Σx)) = " + to_short_decimal(g.residual_distance(theta)) + " (" +
+         digits_text(digits) +
          " digits relative to ‖Θ̂‖_F, set by the loss target: an identity at every state)";
 }
 
@@ -165,14 +167,17 @@ check_result check_min2021_imbalance(const linear2<Scalar>& model, const run_tra
     }
     // ‖∇(UᵀU − VᵀV)_ab‖₁ = c_a + c_b with c the column sums of |U| and |V|; ‖∇(Φ2ᵀU)_ij‖₁ ≤ √n.
     const matrix<Scalar> U = model.U(sample.theta.data()), V = model.V(sample.theta.data());
-    slope = std::max<Scalar>(slope, 2 * (U.cwiseAbs().colwise().sum() + V.cwiseAbs().colwise().sum()).maxCoeff());
+    slope =
+        std::max<Scalar>(slope, 2 * (U.cwiseAbs().colwise().sum() + V.cwiseAbs().colwise().sum()).maxCoeff());
   }
   // A conserved quantity's drift is the sum over steps of ∇I·(the step's error): nothing amplifies it.
   const Scalar bound = trace.conservation_allowance(slope, scale, model.n() + model.m());
-  return {"min2021.imbalance", drift <= bound ? verdict::pass : verdict::fail, to_decimal(drift), to_decimal(bound),
-          "max over " + std::to_string(trace.samples.size()) + " samples of max|I(t) − I(0)| for UᵀU − VᵀV" +
-              (model.kernel_basis().cols() ? " and Φ2ᵀU" : "") + (where.empty() ? "" : "; largest: " + where) +
-              "; bound (steps + 1)·step error·(1 + max|θ|)·max‖∇I‖₁ + rounding (proofs/README.md, Tolerances)"};
+  return {
+      "min2021.imbalance", drift <= bound ? verdict::pass : verdict::fail, to_decimal(drift),
+      to_decimal(bound),
+      "max over " + std::to_string(trace.samples.size()) + " samples of max|I(t) − I(0)| for UᵀU − VᵀV" +
+          (model.kernel_basis().cols() ? " and Φ2ᵀU" : "") + (where.empty() ? "" : "; largest: " + where) +
+          "; bound (steps + 1)·step error·(1 + max|θ|)·max‖∇I‖₁ + rounding (proofs/README.md, Tolerances)"};
 }
 
 template <class Scalar>
@@ -211,16 +216,18 @@ check_result check_min2021_rate(const linear2<Scalar>& model, const run_trace<Sc
     const Scalar log_error =
         E_norm == 0 ? Scalar(0)
                     : Scalar((2 * sqrt_lambda_1 * UV * state_error +
-                              2 * rounding_allowance(Scalar(Y_norm + X_norm * U.norm() * V.norm()), terms)) / E_norm);
+                              2 * rounding_allowance(Scalar(Y_norm + X_norm * U.norm() * V.norm()), terms)) /
+                             E_norm);
     // The bound is 4λ_r-Lipschitz in U1Vᵀ (spectral norm; each root is 2-Lipschitz in its σ) and
     // 8λ_r-Lipschitz in D (each of Δ₊, Δ₋, Δ moves by ≤ 2‖δD‖); δ(U1Vᵀ) ≤ (‖U‖ + ‖V‖)δθ and
     // δD ≤ 2(‖U‖ + ‖V‖)δθ.
-    const Scalar bound_error = 20 * g.lambda_r * UV * state_error +
-                               rounding_allowance(Scalar(g.lambda_1 * (U.squaredNorm() + V.squaredNorm())), terms);
+    const Scalar bound_error =
+        20 * g.lambda_r * UV * state_error +
+        rounding_allowance(Scalar(g.lambda_1 * (U.squaredNorm() + V.squaredNorm())), terms);
     // Each root term is ≥ Δ (q ≥ 0), so b ≥ 2λ_rΔ at every t (Cor. 4), with Δ fixed by the conserved D.
     const Scalar floor = 2 * g.lambda_r * spread.level;
-    at.push_back({s.t, Scalar(E_norm * E_norm / 2), E_norm, bound, floor, Scalar(U1.squaredNorm() + V.squaredNorm()),
-                  log_error, bound_error});
+    at.push_back({s.t, Scalar(E_norm * E_norm / 2), E_norm, bound, floor,
+                  Scalar(U1.squaredNorm() + V.squaredNorm()), log_error, bound_error});
   }
 
   // Over [t_k, t_{k+1}] the path's own decrease ln(L̃_k/L̃_{k+1}) = ∫ −L̃'/L̃ dt ≥ ∫ b dt (Prop. 1 at every
@@ -236,7 +243,8 @@ check_result check_min2021_rate(const linear2<Scalar>& model, const run_trace<Sc
     const Scalar dt = b.t - a.t;
     if (!(dt > 0)) continue;
     const Scalar E_max = std::max(a.E_norm, b.E_norm);
-    const Scalar K = 4 * g.lambda_r * sqrt_lambda_1 * E_max * std::max(a.size, b.size) * exp(2 * sqrt_lambda_1 * E_max * dt);
+    const Scalar K = 4 * g.lambda_r * sqrt_lambda_1 * E_max * std::max(a.size, b.size) *
+                     exp(2 * sqrt_lambda_1 * E_max * dt);
     const Scalar jump = a.bound - b.bound;
     Scalar integral = dt * (a.bound + b.bound) / 2;
     if (K > 0) integral -= K * dt * dt / 4 - (abs(jump) < K * dt ? Scalar(jump * jump / (4 * K)) : Scalar(0));
@@ -256,14 +264,20 @@ check_result check_min2021_rate(const linear2<Scalar>& model, const run_trace<Sc
       worst_ratio = ratio, worst_rate = decrease / dt, worst_bound = integral / dt, worst_t = a.t;
   }
   if (checked == 0)
-    return not_applicable(id, "no sample interval resolves the bound: the integration and rounding allowance reaches "
-                              "∫ bound dt on every one of the " + std::to_string(unresolved) + " intervals");
-  return {id, failed ? verdict::fail : verdict::pass, to_decimal(worst_rate), to_decimal(worst_bound),
-          "min over " + std::to_string(checked) + " sample intervals of ln(L̃_k/L̃_{k+1}) ÷ ∫ bound dt = " +
-              to_short_decimal(worst_ratio) + " on [" + to_short_decimal(worst_t) +
-              ", …] (measured: the path's mean decay rate there; bound: the Lipschitz lower envelope of "
-              "Prop. 1's bound, per unit time); λ_r(Σx) = " + to_short_decimal(g.lambda_r) +
-              (unresolved ? "; " + std::to_string(unresolved) + " intervals not resolved (allowance ≥ ∫ bound dt)" : "")};
+    return not_applicable(
+        id,
+        "no sample interval resolves the bound: the integration and rounding allowance reaches "
+        "∫ bound dt on every one of the " +
+            std::to_string(unresolved) + " intervals");
+  return {
+      id, failed ? verdict::fail : verdict::pass, to_decimal(worst_rate), to_decimal(worst_bound),
+      "min over " + std::to_string(checked) + " sample intervals of ln(L̃_k/L̃_{k+1}) ÷ ∫ bound dt = " +
+          to_short_decimal(worst_ratio) + " on [" + to_short_decimal(worst_t) +
+          ", …] (measured: the path's mean decay rate there; bound: the Lipschitz lower envelope of "
+          "Prop. 1's bound, per unit time); λ_r(Σx) = " +
+          to_short_decimal(g.lambda_r) +
+          (unresolved ? "; " + std::to_string(unresolved) + " intervals not resolved (allowance ≥ ∫ bound dt)"
+                      : "")};
 }
 
 template <class Scalar>
@@ -294,17 +308,21 @@ check_result check_min2021_exp_bound(const linear2<Scalar>& model, const run_tra
     const Scalar E_norm = g.E(theta).norm(), loss = E_norm * E_norm / 2;
     const Scalar bound = exp(-g.lambda_r * c0 * s.t) * L0;
     // L̃ moves by about ‖E‖·‖X‖(‖U‖ + ‖V‖)·δθ·√dim under a state error δθ; plus rounding of L̃ itself.
-    const Scalar allowance = 2 * E_norm * X_norm * (U.norm() + V.norm()) * state_error * sqrt(Scalar(model.dimension())) +
-                             rounding_allowance(Scalar(model.Y().squaredNorm() + loss), terms);
+    const Scalar allowance =
+        2 * E_norm * X_norm * (U.norm() + V.norm()) * state_error * sqrt(Scalar(model.dimension())) +
+        rounding_allowance(Scalar(model.Y().squaredNorm() + loss), terms);
     if (loss > bound + allowance) failed = true;
     // At t = 0 the two sides are equal by definition, so the worst sample is sought among t > 0.
     const Scalar ratio = loss / (bound + allowance);
-    if ((s.t > 0 || trace.samples.size() == 1) && ratio > worst_ratio) worst_ratio = ratio, worst_loss = loss, worst_bound = bound, worst_t = s.t;
+    if ((s.t > 0 || trace.samples.size() == 1) && ratio > worst_ratio)
+      worst_ratio = ratio, worst_loss = loss, worst_bound = bound, worst_t = s.t;
   }
   return {id, failed ? verdict::fail : verdict::pass, to_decimal(worst_loss), to_decimal(worst_bound),
-          "max over " + std::to_string(trace.samples.size()) + " samples of (L − L*) ÷ (exp(−λ_r(Σx) c(0) t)(L(0) − L*) + allowance) = " +
-              to_short_decimal(worst_ratio) + " at t = " + to_short_decimal(worst_t) + " (measured and bound there); c(0) = " +
-              to_short_decimal(c0) + ", λ_r(Σx) = " + to_short_decimal(g.lambda_r)};
+          "max over " + std::to_string(trace.samples.size()) +
+              " samples of (L − L*) ÷ (exp(−λ_r(Σx) c(0) t)(L(0) − L*) + allowance) = " +
+              to_short_decimal(worst_ratio) + " at t = " + to_short_decimal(worst_t) +
+              " (measured and bound there); c(0) = " + to_short_decimal(c0) +
+              ", λ_r(Σx) = " + to_short_decimal(g.lambda_r)};
 }
 
 template <class Scalar>
@@ -316,7 +334,8 @@ check_result check_min2021_minnorm(const linear2<Scalar>& model, const run_trace
   // Z = [VU2ᵀ; U1U2ᵀ], the distance from Prop. 10's invariant set; ‖Φ2ᵀUVᵀ‖_F = ‖VU2ᵀ‖_F ≤ ‖Z‖_F.
   auto Z_norm = [&](const Scalar* theta) {
     const matrix<Scalar> U2 = g.U2(theta);
-    return Scalar(sqrt((model.V(theta) * U2.transpose()).squaredNorm() + (g.U1(theta) * U2.transpose()).squaredNorm()));
+    return Scalar(
+        sqrt((model.V(theta) * U2.transpose()).squaredNorm() + (g.U1(theta) * U2.transpose()).squaredNorm()));
   };
   // Hypothesis of Prop. 10: Z(0) = 0, up to the rounding of U2 = Φ2ᵀU.
   const Scalar* theta0 = trace.initial().theta.data();
@@ -339,13 +358,16 @@ check_result check_min2021_minnorm(const linear2<Scalar>& model, const run_trace
     const Scalar UV = matrix<Scalar>(model.U(theta)).norm() + matrix<Scalar>(model.V(theta)).norm();
     const Scalar bound = growth[k] * (Z0 + 3 * UV * trace.state_error()) + exact_zero;
     if (!(Z <= bound)) failed = true;
-    if (Z / bound > worst_ratio) worst_ratio = Z / bound, worst = Z, worst_bound = bound, worst_t = trace.samples[k].t;
+    if (Z / bound > worst_ratio)
+      worst_ratio = Z / bound, worst = Z, worst_bound = bound, worst_t = trace.samples[k].t;
   }
-  return {id, failed ? verdict::fail : verdict::pass, to_decimal(worst), to_decimal(worst_bound),
-          "max over " + std::to_string(trace.samples.size()) + " samples of ‖(VU2ᵀ, U1U2ᵀ)‖_F ÷ allowance = " +
-              to_short_decimal(worst_ratio) + " at t = " + to_short_decimal(worst_t) +
-              " (measured and bound there): the kernel part Φ2U2Vᵀ of UVᵀ − Θ̂ that the loss does not control, "
-              "predicted 0 from t = 0; " + detail::row_space_part(g, trace.final().theta.data())};
+  return {
+      id, failed ? verdict::fail : verdict::pass, to_decimal(worst), to_decimal(worst_bound),
+      "max over " + std::to_string(trace.samples.size()) + " samples of ‖(VU2ᵀ, U1U2ᵀ)‖_F ÷ allowance = " +
+          to_short_decimal(worst_ratio) + " at t = " + to_short_decimal(worst_t) +
+          " (measured and bound there): the kernel part Φ2U2Vᵀ of UVᵀ − Θ̂ that the loss does not control, "
+          "predicted 0 from t = 0; " +
+          detail::row_space_part(g, trace.final().theta.data())};
 }
 
 template <class Scalar>
@@ -369,13 +391,16 @@ check_result check_min2021_kernel_identity(const linear2<Scalar>& model, const r
     const Scalar bound = (V_norm + shift.norm()) * trace.state_error() +
                          rounding_allowance(Scalar(size * (V_norm + 1)), model.n() + model.h());
     if (!(measured <= bound)) failed = true;
-    if (measured / bound > worst_ratio) worst_ratio = measured / bound, worst = measured, worst_bound = bound, worst_t = s.t;
+    if (measured / bound > worst_ratio)
+      worst_ratio = measured / bound, worst = measured, worst_bound = bound, worst_t = s.t;
   }
   return {id, failed ? verdict::fail : verdict::pass, to_decimal(worst), to_decimal(worst_bound),
-          "max over " + std::to_string(trace.samples.size()) + " samples of ‖Φ2(U2(t) − U2(0))Vᵀ‖_F ÷ allowance = " +
-              to_short_decimal(worst_ratio) + " at t = " + to_short_decimal(worst_t) +
+          "max over " + std::to_string(trace.samples.size()) +
+              " samples of ‖Φ2(U2(t) − U2(0))Vᵀ‖_F ÷ allowance = " + to_short_decimal(worst_ratio) +
+              " at t = " + to_short_decimal(worst_t) +
               " (measured and bound there): the kernel part of UVᵀ − Θ̂ − Φ2U2(0)Vᵀ, an identity given U2's "
-              "conservation; " + detail::row_space_part(g, trace.final().theta.data())};
+              "conservation; " +
+              detail::row_space_part(g, trace.final().theta.data())};
 }
 
 template <class Scalar>
@@ -385,7 +410,8 @@ std::vector<check_result> min2021_checks(const linear2<Scalar>& model, const run
           check_min2021_exp_bound(model, trace),
           check_min2021_minnorm(model, trace),
           check_min2021_kernel_identity(model, trace),
-          not_applicable("min2021.width", "a sweep over widths h with random initialisation: run by gradflow verify")};
+          not_applicable("min2021.width",
+                         "a sweep over widths h with random initialisation: run by gradflow verify")};
 }
 
 }  // namespace gradflow

@@ -18,8 +18,8 @@ struct width_sweep_options {
   int seeds = 3;
   std::uint64_t seed = 2021;
   const char* noise = "0.01";
-  const char* loss_below = "1e-24";  ///< the limit is taken where L − L* falls below this
-  const char* delta = "0.1";         ///< Thm 12's failure probability δ in its right-hand side
+  const char* loss_below = "1e-24";      ///< the limit is taken where L − L* falls below this
+  const char* delta = "0.1";             ///< Thm 12's failure probability δ in its right-hand side
   const char* slope_tolerance = "0.15";  ///< pass needs |slope + ½| ≤ this
   /// Entries of U(0), V(0) have variance 1/h (the theorem's α = ½); false gives variance 1 at every
   /// width, outside the hypothesis (tests use it to show the check fails on the wrong scaling law).
@@ -31,8 +31,8 @@ template <class Scalar>
 struct width_run {
   Eigen::Index h = 0;
   int seed = 0;
-  Scalar distance;     ///< ‖U(∞)V(∞)ᵀ − Θ̂‖_F
-  Scalar rhs;          ///< Thm 12's right-hand side for this h
+  Scalar distance;         ///< ‖U(∞)V(∞)ᵀ − Θ̂‖_F
+  Scalar rhs;              ///< Thm 12's right-hand side for this h
   Scalar imbalance_level;  ///< Δ(0) = [λ_r(D)]₊ + [λ_m(−D)]₊ (Lemma 11 part 1 expects > 1)
   Scalar kernel_bound;     ///< the per-run bound from t = 0 data (reduced_flow_report::kernel_bound)
   std::int64_t steps = 0;
@@ -42,7 +42,8 @@ struct width_run {
 /// against log h is within slope_tolerance of −½ and every distance is below Thm 12's right-hand side.
 /// `runs`, when given, receives every run.
 template <class Scalar>
-check_result check_min2021_width(const width_sweep_options& options, std::vector<width_run<Scalar>>* runs = nullptr);
+check_result check_min2021_width(const width_sweep_options& options,
+                                 std::vector<width_run<Scalar>>* runs = nullptr);
 
 /// What reduced_limit_product saw on the way: Taylor steps (−1 when the loss target was not reached)
 /// and Δ(0) = [λ_r(D)]₊ + [λ_m(−D)]₊ of the start.
@@ -59,12 +60,13 @@ struct reduced_flow_report {
 /// The limit U(∞)V(∞)ᵀ of a two-layer linear flow, integrated in the exact reduced coordinates of
 /// proofs/min2021.width.md (width r + m instead of h) until L − L* < loss_below.
 template <class Scalar>
-matrix<Scalar> reduced_limit_product(const matrix<Scalar>& X, const matrix<Scalar>& Y, const matrix<Scalar>& U0,
-                                     const matrix<Scalar>& V0, const Scalar& loss_below,
-                                     reduced_flow_report<Scalar>* report = nullptr);
+matrix<Scalar> reduced_limit_product(const matrix<Scalar>& X, const matrix<Scalar>& Y,
+                                     const matrix<Scalar>& U0, const matrix<Scalar>& V0,
+                                     const Scalar& loss_below, reduced_flow_report<Scalar>* report = nullptr);
 
 extern template check_result check_min2021_width(const width_sweep_options&, std::vector<width_run<Real>>*);
-extern template matrix<Real> reduced_limit_product(const matrix<Real>&, const matrix<Real>&, const matrix<Real>&,
-                                                   const matrix<Real>&, const Real&, reduced_flow_report<Real>*);
+extern template matrix<Real> reduced_limit_product(const matrix<Real>&, const matrix<Real>&,
+                                                   const matrix<Real>&, const matrix<Real>&, const Real&,
+                                                   reduced_flow_report<Real>*);
 
 }  // namespace gradflow

@@ -57,8 +57,9 @@ Scalar imbalance_level(const matrix<Scalar>& D_reduced, Eigen::Index h, Eigen::I
 }  // namespace detail
 
 template <class Scalar>
-matrix<Scalar> reduced_limit_product(const matrix<Scalar>& X, const matrix<Scalar>& Y, const matrix<Scalar>& U0,
-                                     const matrix<Scalar>& V0, const Scalar& loss_below, reduced_flow_report<Scalar>* report) {
+matrix<Scalar> reduced_limit_product(const matrix<Scalar>& X, const matrix<Scalar>& Y,
+                                     const matrix<Scalar>& U0, const matrix<Scalar>& V0,
+                                     const Scalar& loss_below, reduced_flow_report<Scalar>* report) {
   const auto split = split_by_rank(X);
   const matrix<Scalar> U1 = split.Phi1.transpose() * U0;
   matrix<Scalar> rows(U1.rows() + V0.rows(), U1.cols());
@@ -97,7 +98,8 @@ matrix<Scalar> reduced_limit_product(const matrix<Scalar>& X, const matrix<Scala
     report->kernel_bound = U2Q_norm * sqrt(Scalar(Y.cols()) * mu) + remainder;
   }
   const matrix<Scalar> V = reduced.V(theta.data());
-  return split.Phi1 * reduced.U(theta.data()) * V.transpose() + split.Phi2 * (split.Phi2.transpose() * (U0 * Q)) * V.transpose();
+  return split.Phi1 * reduced.U(theta.data()) * V.transpose() +
+         split.Phi2 * (split.Phi2.transpose() * (U0 * Q)) * V.transpose();
 }
 
 template <class Scalar>
@@ -113,11 +115,12 @@ check_result check_min2021_width(const width_sweep_options& o, std::vector<width
   const matrix<Scalar> Y = X * theta_star + data.matrix_of(o.N, m, parse_decimal<Scalar>(o.noise));
   const auto split = split_by_rank(X);
   const Eigen::Index r = split.rank();
-  const matrix<Scalar> theta_hat = split.Phi1 * (split.sigma.cwiseInverse().asDiagonal() * (split.W.transpose() * Y));
+  const matrix<Scalar> theta_hat =
+      split.Phi1 * (split.sigma.cwiseInverse().asDiagonal() * (split.W.transpose() * Y));
   const Scalar lambda_1 = split.sigma(0) * split.sigma(0), lambda_r = split.sigma(r - 1) * split.sigma(r - 1);
   const Scalar C = exp(1 + sqrt(lambda_1) / lambda_r * Y.norm());
-  const Scalar rhs_numerator = 2 * C * sqrt(Scalar(m + r)) *
-                               (sqrt(Scalar(m + o.n)) + log(2 / parse_decimal<Scalar>(o.delta)) / 2);
+  const Scalar rhs_numerator =
+      2 * C * sqrt(Scalar(m + r)) * (sqrt(Scalar(m + o.n)) + log(2 / parse_decimal<Scalar>(o.delta)) / 2);
 
   std::vector<width_run<Scalar>> runs;
   std::vector<double> log_h, mean_log_distance;
@@ -126,14 +129,16 @@ check_result check_min2021_width(const width_sweep_options& o, std::vector<width
   for (const Eigen::Index h : o.widths) {
     Scalar sum_log(0);
     for (int s = 0; s < o.seeds; ++s) {
-      gaussian_stream<Scalar> init(o.seed * 1000003 + static_cast<std::uint64_t>(h) * 101 + static_cast<std::uint64_t>(s));
+      gaussian_stream<Scalar> init(o.seed * 1000003 + static_cast<std::uint64_t>(h) * 101 +
+                                   static_cast<std::uint64_t>(s));
       const Scalar scale = o.init_variance_one_over_h ? Scalar(1 / sqrt(Scalar(h))) : Scalar(1);
       const matrix<Scalar> U0 = init.matrix_of(o.n, h, scale), V0 = init.matrix_of(m, h, scale);
       width_run<Scalar> run;
       run.h = h;
       run.seed = s;
       reduced_flow_report<Scalar> report;
-      const matrix<Scalar> product = reduced_limit_product(X, Y, U0, V0, parse_decimal<Scalar>(o.loss_below), &report);
+      const matrix<Scalar> product =
+          reduced_limit_product(X, Y, U0, V0, parse_decimal<Scalar>(o.loss_below), &report);
       run.steps = report.steps;
       run.imbalance_level = report.imbalance_level;
       run.distance = matrix<Scalar>(product - theta_hat).norm();
@@ -154,31 +159,42 @@ check_result check_min2021_width(const width_sweep_options& o, std::vector<width
   }
   // Least-squares slope of the seed-mean log distance against log h (a statistic: double suffices).
   double mx = 0, my = 0;
-  for (std::size_t i = 0; i < log_h.size(); ++i) mx += log_h[i] / log_h.size(), my += mean_log_distance[i] / log_h.size();
+  for (std::size_t i = 0; i < log_h.size(); ++i)
+    mx += log_h[i] / log_h.size(), my += mean_log_distance[i] / log_h.size();
   double sxy = 0, sxx = 0;
-  for (std::size_t i = 0; i < log_h.size(); ++i) sxy += (log_h[i] - mx) * (mean_log_distance[i] - my), sxx += (log_h[i] - mx) * (log_h[i] - mx);
+  for (std::size_t i = 0; i < log_h.size(); ++i)
+    sxy += (log_h[i] - mx) * (mean_log_distance[i] - my), sxx += (log_h[i] - mx) * (log_h[i] - mx);
   const double slope = sxy / sxx, tolerance = std::stod(o.slope_tolerance);
   const bool slope_ok = std::fabs(slope + 0.5) <= tolerance;
 
   std::string table;
   for (std::size_t i = 0; i < o.widths.size(); ++i)
-    table += (i ? ", " : "") + std::to_string(o.widths[i]) + ": " + to_short_decimal(std::exp(mean_log_distance[i]));
+    table += (i ? ", " : "") + std::to_string(o.widths[i]) + ": " +
+             to_short_decimal(std::exp(mean_log_distance[i]));
   const int total = static_cast<int>(runs.size());
   if (runs_out) *runs_out = runs;
   char slope_text[64], bound_text[64];
   std::snprintf(slope_text, sizeof slope_text, "%.4f", slope);
   std::snprintf(bound_text, sizeof bound_text, "[%.2f, %.2f]", -0.5 - tolerance, -0.5 + tolerance);
   char ratio_text[160];
-  std::snprintf(ratio_text, sizeof ratio_text, "; distance ÷ per-run bound in [%.3g, %.3g], %d runs above it; Thm 12's "
-                "right-hand side is up to %.3g× the distance", best_kernel_ratio, worst_kernel_ratio, above_kernel_bound, worst_rhs_ratio);
-  return {id, slope_ok && above_rhs == 0 && above_kernel_bound == 0 && unconverged == 0 ? verdict::pass : verdict::fail, slope_text, bound_text,
-          "slope of log‖U(∞)V(∞)ᵀ − Θ̂‖_F against log h over " + std::to_string(o.widths.size()) + " widths × " +
-              std::to_string(o.seeds) + " seeds (N = " + std::to_string(o.N) + " samples, n = " + std::to_string(o.n) +
-              " inputs, m = 1, init " + std::string(o.init_variance_one_over_h ? "N(0, 1/h)" : "N(0, 1)") + ", limit at L < " + o.loss_below + "); geometric-mean distance by h: " + table +
-              "; " + std::to_string(above_rhs) + "/" + std::to_string(total) + " runs above Thm 12's right-hand side (δ = " +
-              o.delta + ", C = " + to_short_decimal(C) + ", RHS at h = " + std::to_string(o.widths.back()) + ": " +
+  std::snprintf(ratio_text, sizeof ratio_text,
+                "; distance ÷ per-run bound in [%.3g, %.3g], %d runs above it; Thm 12's "
+                "right-hand side is up to %.3g× the distance",
+                best_kernel_ratio, worst_kernel_ratio, above_kernel_bound, worst_rhs_ratio);
+  return {id,
+          slope_ok && above_rhs == 0 && above_kernel_bound == 0 && unconverged == 0 ? verdict::pass
+                                                                                    : verdict::fail,
+          slope_text, bound_text,
+          "slope of log‖U(∞)V(∞)ᵀ − Θ̂‖_F against log h over " + std::to_string(o.widths.size()) +
+              " widths × " + std::to_string(o.seeds) + " seeds (N = " + std::to_string(o.N) +
+              " samples, n = " + std::to_string(o.n) + " inputs, m = 1, init " +
+              std::string(o.init_variance_one_over_h ? "N(0, 1/h)" : "N(0, 1)") + ", limit at L < " +
+              o.loss_below + "); geometric-mean distance by h: " + table + "; " + std::to_string(above_rhs) +
+              "/" + std::to_string(total) + " runs above Thm 12's right-hand side (δ = " + o.delta +
+              ", C = " + to_short_decimal(C) + ", RHS at h = " + std::to_string(o.widths.back()) + ": " +
               to_short_decimal(runs.back().rhs) + "); Δ(0) > 1 in " + std::to_string(balanced_enough) + "/" +
-              std::to_string(total) + " runs" + ratio_text + (unconverged ? "; " + std::to_string(unconverged) + " runs did not converge" : "")};
+              std::to_string(total) + " runs" + ratio_text +
+              (unconverged ? "; " + std::to_string(unconverged) + " runs did not converge" : "")};
 }
 
 }  // namespace gradflow

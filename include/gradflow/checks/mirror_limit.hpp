@@ -36,7 +36,8 @@ check_result compare_with_limit(std::string id, const matrix<Scalar>& Z, const m
   try {
     limit = solvers::mirror_interpolation(Z, y, G);
   } catch (const std::exception& e) {
-    throw std::runtime_error(id + ": the interpolation solver failed on a run that reached its loss target (" +
+    throw std::runtime_error(id +
+                             ": the interpolation solver failed on a run that reached its loss target (" +
                              std::string(e.what()) + ")");
   }
   const matrix<Scalar> r = Z * beta_final - y;
@@ -45,10 +46,11 @@ check_result compare_with_limit(std::string id, const matrix<Scalar>& Z, const m
   const bool ok = distance <= bound;
   using std::log10;
   const Scalar scale = sqrt(limit->beta.squaredNorm());
-  std::string detail = "‖β(t_f) − β*‖₂ = " + to_short_decimal(distance) + " vs 2‖dβ*/dy‖_F‖r(t_f)‖ + allowance = " +
-                       to_short_decimal(bound) + " (" + what + "; β* by Newton on the dual, " +
-                       std::to_string(limit->iterations) + " iterations";
-  if (distance > 0 && scale > 0) detail += "; " + to_short_decimal(Scalar(-log10(distance / scale))) + " digits";
+  std::string detail = "‖β(t_f) − β*‖₂ = " + to_short_decimal(distance) +
+                       " vs 2‖dβ*/dy‖_F‖r(t_f)‖ + allowance = " + to_short_decimal(bound) + " (" + what +
+                       "; β* by Newton on the dual, " + std::to_string(limit->iterations) + " iterations";
+  if (distance > 0 && scale > 0)
+    detail += "; " + to_short_decimal(Scalar(-log10(distance / scale))) + " digits";
   detail += ")";
   return {std::move(id), ok ? verdict::pass : verdict::fail, to_decimal(distance), to_decimal(bound), detail};
 }

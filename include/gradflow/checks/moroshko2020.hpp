@@ -27,11 +27,13 @@ namespace detail {
 
 // b*(γ) = argmin Q_{α̃} s.t. ⟨x̃, b⟩ = 1 with α̃^D = α^D/γ.
 template <class Scalar>
-matrix<Scalar> effective_minimiser(const matrix<Scalar>& x_tilde, int D, const Scalar& alpha, const Scalar& gamma) {
+matrix<Scalar> effective_minimiser(const matrix<Scalar>& x_tilde, int D, const Scalar& alpha,
+                                   const Scalar& gamma) {
   using std::pow;
   const Scalar alpha_eff = alpha * pow(gamma, Scalar(-1) / D);
   return solvers::mirror_interpolation(x_tilde, matrix<Scalar>(matrix<Scalar>::Ones(x_tilde.rows(), 1)),
-                                       solvers::diagonal_network_map(D, alpha_eff)).beta;
+                                       solvers::diagonal_network_map(D, alpha_eff))
+      .beta;
 }
 
 // One data point x̃ (1×d), depth D, start α𝟙: γ = F(τ) and F'(τ) in the integrated weight τ.
@@ -51,7 +53,8 @@ struct single_point_margin {
       if (D == 2) {
         wp = alpha * exp(2 * x(j) * tau), wm = alpha * exp(-2 * x(j) * tau);
       } else {
-        const Scalar a = pow(alpha, Scalar(2 - D)), c = Scalar(D * (D - 2)) * x(j) * tau, e = Scalar(-1) / (D - 2);
+        const Scalar a = pow(alpha, Scalar(2 - D)), c = Scalar(D * (D - 2)) * x(j) * tau,
+                     e = Scalar(-1) / (D - 2);
         wp = pow(a - c, e), wm = pow(a + c, e);
       }
       F += x(j) * (pow(wp, Scalar(D)) - pow(wm, Scalar(D)));
@@ -87,7 +90,8 @@ struct single_point_margin {
       if (abs(next - tau) <= 4 * eps<Scalar>() * tau || hi - lo <= 4 * eps<Scalar>() * hi) return next;
       tau = next;
     }
-    throw std::runtime_error("moroshko2020.transition: F(τ) = γ did not converge at γ = " + to_short_decimal(gamma));
+    throw std::runtime_error("moroshko2020.transition: F(τ) = γ did not converge at γ = " +
+                             to_short_decimal(gamma));
   }
 };
 
@@ -100,7 +104,8 @@ check_result check_moroshko2020_transition(const diagonal<Scalar>& model, const 
   using std::sqrt;
   const std::string id = "moroshko2020.transition";
   if (model.loss_type() != loss_kind::exponential)
-    return not_applicable(id, "the loss is " + std::string(loss_name(model.loss_type())) + ", not exponential");
+    return not_applicable(id,
+                          "the loss is " + std::string(loss_name(model.loss_type())) + ", not exponential");
   std::string why;
   const auto alpha = detail::uniform_start(model, trace, why);
   if (!alpha) return not_applicable(id, why);
@@ -124,17 +129,21 @@ check_result check_moroshko2020_transition(const diagonal<Scalar>& model, const 
     try {
       // The multi-point analogue: argmin Q_{α̃} s.t. X̃b ≥ 1 is not the equality-constrained problem in general;
       // the distance to the equality-constrained one is reported for information only.
-      b_last = solvers::mirror_interpolation(x_tilde, matrix<Scalar>(matrix<Scalar>::Ones(model.N(), 1)),
-                                             solvers::diagonal_network_map(D, Scalar(*alpha * pow(gamma_last, Scalar(-1) / D))))
+      b_last = solvers::mirror_interpolation(
+                   x_tilde, matrix<Scalar>(matrix<Scalar>::Ones(model.N(), 1)),
+                   solvers::diagonal_network_map(D, Scalar(*alpha * pow(gamma_last, Scalar(-1) / D))))
                    .beta;
-      measured = to_short_decimal(Scalar(sqrt((beta / gamma_last - b_last).squaredNorm() / b_last.squaredNorm())));
+      measured =
+          to_short_decimal(Scalar(sqrt((beta / gamma_last - b_last).squaredNorm() / b_last.squaredNorm())));
     } catch (const std::exception&) {
       measured = "undefined (X̃b = 1 has no solution on the flow's curves)";
     }
-    return not_applicable(id, "N = " + std::to_string(model.N()) +
-                                  " data points: the effective-scale description is exact for one point only "
-                                  "(THEOREMS.md §5.2); measured, not asserted: relative distance of β/γ to the "
-                                  "Q_α̃ interpolant of all margins = 1 at t_f: " + measured);
+    return not_applicable(id,
+                          "N = " + std::to_string(model.N()) +
+                              " data points: the effective-scale description is exact for one point only "
+                              "(THEOREMS.md §5.2); measured, not asserted: relative distance of β/γ to the "
+                              "Q_α̃ interpolant of all margins = 1 at t_f: " +
+                              measured);
   }
   Scalar worst(0), bound(0), gamma_worst(0);
   std::size_t judged = 0;
@@ -151,14 +160,17 @@ check_result check_moroshko2020_transition(const diagonal<Scalar>& model, const 
   relative_gap(last, gamma_last, b_last);
   const std::string shape = "shape: max over " + std::to_string(judged) +
                             " samples with γ > 0 of ‖β/γ − argmin Q_α̃ s.t. ⟨x̃,b⟩ = 1‖/‖·‖ (α̃^D = α^D/γ) = " +
-                            to_short_decimal(worst) + " ≤ " + to_short_decimal(bound) + ", worst at γ = " + to_short_decimal(gamma_worst);
-  if (!(worst <= bound)) return {id, verdict::fail, to_decimal(worst), to_decimal(bound), shape + " (fails: the state is off the curve family)"};
+                            to_short_decimal(worst) + " ≤ " + to_short_decimal(bound) +
+                            ", worst at γ = " + to_short_decimal(gamma_worst);
+  if (!(worst <= bound))
+    return {id, verdict::fail, to_decimal(worst), to_decimal(bound),
+            shape + " (fails: the state is off the curve family)"};
 
   // The clock: γ_k against Γ(t_k) from t(τ) = ∫₀^τ e^{F(u)} du, carried as ln t (ln T_k after sample k).
+  using std::abs;
   using std::exp;
   using std::log;
   using std::log1p;
-  using std::abs;
   const detail::single_point_margin<Scalar> margin{matrix<Scalar>(x_tilde.row(0)), D, *alpha};
   const solvers::gauss_legendre_rule<Scalar> rule(32);
   // Per panel, relative: above the integrand's own rounding, which a tighter test could never meet —
@@ -168,14 +180,20 @@ check_result check_moroshko2020_transition(const diagonal<Scalar>& model, const 
   const auto integral = [&](const Scalar& a, const Scalar& b, const Scalar& shift) {
     if (!(b > a)) return Scalar(0);
     return solvers::integrate_positive<Scalar>(
-        rule, [&](const Scalar& u) { Scalar F, slope; margin.at(u, F, slope); return Scalar(exp(F - shift)); }, a, b,
-        rel_tol(shift));
+        rule,
+        [&](const Scalar& u) {
+          Scalar F, slope;
+          margin.at(u, F, slope);
+          return Scalar(exp(F - shift));
+        },
+        a, b, rel_tol(shift));
   };
   // ln T(τ) from a known (τ₀, ln T(τ₀)); ln T(0) = −∞ is passed as τ₀ = 0 with `from_zero`.
   const auto ln_T = [&](const Scalar& tau0, const Scalar& lnT0, bool from_zero, const Scalar& tau) {
     Scalar F, slope;
     margin.at(tau, F, slope);
-    if (tau >= tau0) return Scalar(F + log((from_zero ? Scalar(0) : Scalar(exp(lnT0 - F))) + integral(tau0, tau, F)));
+    if (tau >= tau0)
+      return Scalar(F + log((from_zero ? Scalar(0) : Scalar(exp(lnT0 - F))) + integral(tau0, tau, F)));
     return Scalar(lnT0 + log1p(-integral(tau, tau0, lnT0)));
   };
   Scalar tau_prev(0), lnT_prev(0), clock_worst(0), clock_bound(0), ratio_worst(-1), t_worst(0);
@@ -191,8 +209,11 @@ check_result check_moroshko2020_transition(const diagonal<Scalar>& model, const 
     // Newton on ln T(τ) = ln t_k from τ_k: d ln T/dτ = e^{F(τ) − ln T(τ)}; done once ln T matches to
     // the quadrature's accuracy (the start is within the path's error, so a few steps suffice).
     Scalar tau = tau_k, lnT = lnT_k, F, slope;
-    for (int iteration = 0; iteration == 0 || abs(lnT - log(s.t)) > 4 * rel_tol(gamma); ++iteration) {  // ≥ 1 step
-      if (iteration == 50) throw std::runtime_error("moroshko2020.transition: T(τ) = t did not converge at t = " + to_short_decimal(s.t));
+    for (int iteration = 0; iteration == 0 || abs(lnT - log(s.t)) > 4 * rel_tol(gamma);
+         ++iteration) {  // ≥ 1 step
+      if (iteration == 50)
+        throw std::runtime_error("moroshko2020.transition: T(τ) = t did not converge at t = " +
+                                 to_short_decimal(s.t));
       margin.at(tau, F, slope);
       tau -= (lnT - log(s.t)) * exp(lnT - F);
       lnT = ln_T(tau_k, lnT_k, false, tau);
@@ -210,7 +231,8 @@ check_result check_moroshko2020_transition(const diagonal<Scalar>& model, const 
     sensitivity += slope * exp(-gamma) * (1 + s.t);
     // + the quadrature's tolerance 1024·eps·(1 + γ) in ln T (dγ/d ln t ≤ 1 + γ·e^{−γ}F'... ≈ 1 late),
     // inside rounding_allowance(1 + γ, 64d) = 64(64d + 1)·eps·(1 + γ).
-    const Scalar allowed = 2 * trace.state_allowance() * size * sensitivity + rounding_allowance(Scalar(1 + gamma), 64 * model.d());
+    const Scalar allowed = 2 * trace.state_allowance() * size * sensitivity +
+                           rounding_allowance(Scalar(1 + gamma), 64 * model.d());
     ++timed;
     Scalar ratio = miss / allowed;
     if (!(ratio >= 0)) ratio = solvers::unbounded<Scalar>();  // a NaN (Newton left τ's range) fails
@@ -218,13 +240,16 @@ check_result check_moroshko2020_transition(const diagonal<Scalar>& model, const 
     tau_prev = tau_k, lnT_prev = lnT_k, from_zero = false;
   }
   using std::log10;
-  const std::string clock = "clock: max over " + std::to_string(timed) + " samples of |γ(t_k) − Γ(t_k)| against its allowance, " +
-                            "worst " + to_short_decimal(clock_worst) + " vs " + to_short_decimal(clock_bound) + " at log10 t = " +
-                            to_short_decimal(Scalar(log10(t_worst))) + " (Γ from t(τ) = ∫₀^τ e^{γ(u)} du by Gauss–Legendre)";
+  const std::string clock = "clock: max over " + std::to_string(timed) +
+                            " samples of |γ(t_k) − Γ(t_k)| against its allowance, " + "worst " +
+                            to_short_decimal(clock_worst) + " vs " + to_short_decimal(clock_bound) +
+                            " at log10 t = " + to_short_decimal(Scalar(log10(t_worst))) +
+                            " (Γ from t(τ) = ∫₀^τ e^{γ(u)} du by Gauss–Legendre)";
   const bool ok = ratio_worst <= 1;
   return {id, ok ? verdict::pass : verdict::fail, to_decimal(clock_worst), to_decimal(clock_bound),
-          clock + (ok ? "" : " (fails: the path is not timed like the flow)") + "; " + shape + "; at t_f γ = " +
-              to_short_decimal(gamma_last) + ", α̃^D = " + to_short_decimal(Scalar(pow(*alpha, Scalar(D)) / gamma_last))};
+          clock + (ok ? "" : " (fails: the path is not timed like the flow)") + "; " + shape +
+              "; at t_f γ = " + to_short_decimal(gamma_last) +
+              ", α̃^D = " + to_short_decimal(Scalar(pow(*alpha, Scalar(D)) / gamma_last))};
 }
 
 }  // namespace gradflow

@@ -61,7 +61,9 @@ check_result check_path_defect(const Model& model, const run_trace<Scalar>& trac
                   ") to the next (L = " + to_short_decimal(L_to) + "): no gradient flow joins them";
         break;
       }
-      if constexpr (requires { model.loss_type(); }) {  // the models with a time change (their entry's capability)
+      if constexpr (requires {
+                      model.loss_type();
+                    }) {  // the models with a time change (their entry's capability)
         const time_changed<Scalar, Model> flow(model);
         std::vector<Scalar> x = flow.augment(from.theta), target = flow.augment(to.theta);
         x.back() = log1p(from.t);

@@ -25,12 +25,12 @@ namespace detail {
 // G(b) for s > 0 (see the header comment); b ≠ c.
 template <class Scalar>
 Scalar saxe_time_potential(int L, const Scalar& s, const Scalar& b) {
+  using std::abs;
   using std::atan2;
   using std::cos;
   using std::log;
   using std::pow;
   using std::sin;
-  using std::abs;
   const Scalar c = pow(s, Scalar(1) / L);
   const Scalar two_pi = 2 * boost::math::constants::pi<Scalar>();
   const Scalar F1 = L == 2 ? Scalar(log(b)) : Scalar(pow(b, Scalar(2 - L)) / (2 - L));
@@ -53,8 +53,8 @@ Scalar saxe_time_potential(int L, const Scalar& s, const Scalar& b) {
 /// Solved from the closed form t = G(b) − G(b0) by safeguarded Newton to working precision.
 template <class Scalar>
 Scalar saxe_mode_strength(int L, const Scalar& s, const Scalar& a0, const Scalar& t) {
-  using std::pow;
   using std::abs;
+  using std::pow;
   if (L < 2 || s < 0 || a0 < 0 || t < 0)
     throw std::invalid_argument("saxe_mode_strength needs L >= 2, s >= 0, a0 >= 0, t >= 0");
   if (a0 == 0 || t == 0) return a0;
@@ -72,7 +72,10 @@ Scalar saxe_mode_strength(int L, const Scalar& s, const Scalar& a0, const Scalar
   for (int iteration = 0; iteration < 1000000; ++iteration) {  // bisection alone needs ≈ bits steps
     const Scalar f = residual(b);
     if (f == 0) break;
-    if ((f > 0) == rising) hi = b; else lo = b;
+    if ((f > 0) == rising)
+      hi = b;
+    else
+      lo = b;
     const Scalar slope = 1 / (pow(b, Scalar(L - 1)) * (s - pow(b, Scalar(L))));
     Scalar next = b - f / slope;
     if (!(next > lo && next < hi)) next = lo + (hi - lo) / 2;  // Newton left the bracket: bisect

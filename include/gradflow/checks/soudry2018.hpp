@@ -29,7 +29,8 @@ namespace detail {
 
 // μ of the header: the slowest decay exponent of the remainder r(t) = w − ŵ log t − w̃.
 template <class Scalar>
-Scalar soudry_decay_exponent(const matrix<Scalar>& A, const solvers::max_margin_l2_result<Scalar>& svm, bool logistic) {
+Scalar soudry_decay_exponent(const matrix<Scalar>& A, const solvers::max_margin_l2_result<Scalar>& svm,
+                             bool logistic) {
   matrix<Scalar> M = matrix<Scalar>::Zero(A.cols(), A.cols());
   for (const Eigen::Index n : svm.support) M += svm.lambda(n) * A.row(n).transpose() * A.row(n);
   const auto eigenvalues = symmetric_eigenvalues(M);
@@ -52,7 +53,8 @@ check_result check_soudry2018_direction(const tensor<Scalar>& model, const run_t
   using std::sqrt;
   const std::string id = "soudry2018.direction";
   if (model.depth() != 1)
-    return not_applicable(id, "depth L = " + std::to_string(model.depth()) + ": the theorem is about the linear predictor (L = 1)");
+    return not_applicable(id, "depth L = " + std::to_string(model.depth()) +
+                                  ": the theorem is about the linear predictor (L = 1)");
   if (!is_classification(model.loss_type()))
     return not_applicable(id, "the loss is square, not exponential or logistic");
   if (auto r = detail::require_loss_target(id, trace)) return *r;
@@ -62,8 +64,9 @@ check_result check_soudry2018_direction(const tensor<Scalar>& model, const run_t
   // succeeds: on separated data a failing SVM solver is an error of the check.
   const Scalar gamma = (A * w_final).minCoeff();
   if (!(gamma > 0))
-    return not_applicable(id, "the final margin min a_nᵀw(t_f) = " + to_short_decimal(gamma) + " is not positive: the data are not "
-                              "separated at t_f");
+    return not_applicable(id, "the final margin min a_nᵀw(t_f) = " + to_short_decimal(gamma) +
+                                  " is not positive: the data are not "
+                                  "separated at t_f");
   // Identical rows (a point listed twice, or x and −x with opposite labels, as in Fig. 1) are one
   // constraint with multiplicity m_k: the loss holds m_k e^{−a_kᵀw}, so the SVM runs on the distinct
   // rows and w̃ solves m_k e^{−a_kᵀw̃} = λ_k (λ_k the distinct row's multiplier).
@@ -80,18 +83,21 @@ check_result check_soudry2018_direction(const tensor<Scalar>& model, const run_t
   try {
     svm = solvers::max_margin_l2(A_distinct);
   } catch (const std::exception& e) {
-    throw std::runtime_error(id + ": the max-margin solver failed on data the run separates (" + std::string(e.what()) + ")");
+    throw std::runtime_error(id + ": the max-margin solver failed on data the run separates (" +
+                             std::string(e.what()) + ")");
   }
   auto per_point = svm;
-  for (std::size_t k = 0; k < distinct.size(); ++k) per_point.lambda(static_cast<Eigen::Index>(k)) /= multiplicity[k];
+  for (std::size_t k = 0; k < distinct.size(); ++k)
+    per_point.lambda(static_cast<Eigen::Index>(k)) /= multiplicity[k];
   const auto w_tilde = solvers::refined_offset(A_distinct, per_point);
   if (!w_tilde)
-    return not_applicable(id, "Thm 4's w̃ is undefined: rank(A_S) < rank(A) or a support vector has λ_n = 0 "
-                              "(not an 'almost every data set' instance)");
+    return not_applicable(id,
+                          "Thm 4's w̃ is undefined: rank(A_S) < rank(A) or a support vector has λ_n = 0 "
+                          "(not an 'almost every data set' instance)");
   const Scalar mu = detail::soudry_decay_exponent(A_distinct, svm, model.loss_type() == loss_kind::logistic);
   if (!(mu > 0))
     return not_applicable(id, "a point with margin 1 under ŵ has λ_n = 0 (μ = " + to_short_decimal(mu) +
-                              "): not an 'almost every data set' instance, the remainder need not decay");
+                                  "): not an 'almost every data set' instance, the remainder need not decay");
   const Scalar w_hat_norm = sqrt(svm.w.squaredNorm()), w_tilde_norm = sqrt(w_tilde->squaredNorm());
   const Scalar log_tf = log(trace.final().t);
   const trace_sample<Scalar>* mid = nullptr;
@@ -104,9 +110,10 @@ check_result check_soudry2018_direction(const tensor<Scalar>& model, const run_t
   // decay exceeds the bound 4·‖r(t_m)‖(t_m/t_f)^μ by a factor 4.
   const Scalar ln16 = 4 * log(Scalar(2));
   if (mid == nullptr || mu * (log_tf - log(mid->t)) < ln16)
-    return not_applicable(id, "too early for the asymptotic statement: μ·log(t_f/t_m) = " +
-                                  to_short_decimal(Scalar(mid ? Scalar(mu * (log_tf - log(mid->t))) : Scalar(0))) +
-                                  " < log 16 (μ = " + to_short_decimal(mu) + ", log t_f = " + to_short_decimal(log_tf) + ")");
+    return not_applicable(
+        id, "too early for the asymptotic statement: μ·log(t_f/t_m) = " +
+                to_short_decimal(Scalar(mid ? Scalar(mu * (log_tf - log(mid->t))) : Scalar(0))) +
+                " < log 16 (μ = " + to_short_decimal(mu) + ", log t_f = " + to_short_decimal(log_tf) + ")");
   // r(t) and its floor: the state error (relative to the state, which holds w and, with the time
   // change, the clock ln(1 + t)) moves w and ŵ log t; rounding of the sum.
   const auto remainder = [&](const trace_sample<Scalar>& s, Scalar& floor) {
@@ -121,14 +128,20 @@ check_result check_soudry2018_direction(const tensor<Scalar>& model, const run_t
   const Scalar w_norm = sqrt(w_final.squaredNorm());
   const Scalar direction = sqrt((w_final / w_norm - svm.w / w_hat_norm).squaredNorm());
   const Scalar implied = 2 * (w_tilde_norm + r_final) / (w_hat_norm * log_tf);
-  std::string detail = "‖r(t_f)‖ = ‖w − ŵ log t_f − w̃‖ at log t_f = " + to_short_decimal(log_tf) + " against 4‖r(t_m)‖(t_m/t_f)^μ + floor (log t_m = " +
-                       to_short_decimal(Scalar(log(mid->t))) + ", ‖r(t_m)‖ = " + to_short_decimal(r_mid) + ", μ = " + to_short_decimal(mu) +
-                       ", floor " + to_short_decimal(floor_final) + ")";
-  if (r_final > 0) detail += "; w matches the expansion to " + to_short_decimal(Scalar(-log10(r_final / w_norm))) + " digits";
-  detail += "; implied: ‖w/‖w‖ − ŵ/‖ŵ‖‖ = " + to_short_decimal(direction) + " ≤ 2(‖w̃‖ + ‖r‖)/(‖ŵ‖ log t_f) = " +
-            to_short_decimal(implied) + "; ŵ = " + to_short_decimal(svm.w(0)) + (svm.w.size() > 1 ? ", …" : "") + " with " +
+  std::string detail =
+      "‖r(t_f)‖ = ‖w − ŵ log t_f − w̃‖ at log t_f = " + to_short_decimal(log_tf) +
+      " against 4‖r(t_m)‖(t_m/t_f)^μ + floor (log t_m = " + to_short_decimal(Scalar(log(mid->t))) +
+      ", ‖r(t_m)‖ = " + to_short_decimal(r_mid) + ", μ = " + to_short_decimal(mu) + ", floor " +
+      to_short_decimal(floor_final) + ")";
+  if (r_final > 0)
+    detail +=
+        "; w matches the expansion to " + to_short_decimal(Scalar(-log10(r_final / w_norm))) + " digits";
+  detail += "; implied: ‖w/‖w‖ − ŵ/‖ŵ‖‖ = " + to_short_decimal(direction) +
+            " ≤ 2(‖w̃‖ + ‖r‖)/(‖ŵ‖ log t_f) = " + to_short_decimal(implied) +
+            "; ŵ = " + to_short_decimal(svm.w(0)) + (svm.w.size() > 1 ? ", …" : "") + " with " +
             std::to_string(svm.support.size()) + " support vectors";
-  return {id, r_final <= bound ? verdict::pass : verdict::fail, to_decimal(r_final), to_decimal(bound), detail};
+  return {id, r_final <= bound ? verdict::pass : verdict::fail, to_decimal(r_final), to_decimal(bound),
+          detail};
 }
 
 }  // namespace gradflow

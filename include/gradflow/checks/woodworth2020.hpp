@@ -18,7 +18,8 @@ namespace detail {
 
 // α when the run started at w₊ = w₋ = α𝟙 with α > 0, else the reason it did not.
 template <class Scalar>
-std::optional<Scalar> uniform_start(const diagonal<Scalar>& model, const run_trace<Scalar>& trace, std::string& why) {
+std::optional<Scalar> uniform_start(const diagonal<Scalar>& model, const run_trace<Scalar>& trace,
+                                    std::string& why) {
   const auto& theta = trace.initial().theta;
   const Scalar alpha = theta[0];
   for (std::size_t i = 0; i < theta.size(); ++i)
@@ -58,7 +59,8 @@ curve_coordinates<Scalar> curve_at(int D, const Scalar& w_plus, const Scalar& w_
 }
 
 template <class Scalar>
-check_result woodworth_limit(const std::string& id, const diagonal<Scalar>& model, const run_trace<Scalar>& trace) {
+check_result woodworth_limit(const std::string& id, const diagonal<Scalar>& model,
+                             const run_trace<Scalar>& trace) {
   using std::abs;
   using std::pow;
   using std::sqrt;
@@ -66,7 +68,10 @@ check_result woodworth_limit(const std::string& id, const diagonal<Scalar>& mode
   if (model.loss_type() != loss_kind::square)
     return not_applicable(id, "the loss is " + std::string(loss_name(model.loss_type())) + ", not square");
   if ((id == "woodworth2020.q_alpha") != (D == 2))
-    return not_applicable(id, "depth D = " + std::to_string(D) + (D == 2 ? ": see woodworth2020.q_alpha" : ": q_alpha is the depth-2 statement (see woodworth2020.depth_d)"));
+    return not_applicable(id,
+                          "depth D = " + std::to_string(D) +
+                              (D == 2 ? ": see woodworth2020.q_alpha"
+                                      : ": q_alpha is the depth-2 statement (see woodworth2020.depth_d)"));
   std::string why;
   const auto alpha = uniform_start(model, trace, why);
   if (!alpha) return not_applicable(id, why);
@@ -95,37 +100,45 @@ check_result woodworth_limit(const std::string& id, const diagonal<Scalar>& mode
     }
     const Scalar I_bound = dI * entry_error + rounding_allowance(Scalar(abs(I_target)), 4);
     const Scalar m_kernel = matrix<Scalar>(split.Phi2.transpose() * m).norm();
-    const Scalar m_bound = sqrt(Scalar(d)) * (dm * entry_error + rounding_allowance(Scalar(scale + 1), 2 * d + 4));
+    const Scalar m_bound =
+        sqrt(Scalar(d)) * (dm * entry_error + rounding_allowance(Scalar(scale + 1), 2 * d + 4));
     // Negated comparisons: a state off the curves' domain (w ≤ 0 gives NaN) fails too.
     if (!(I_drift <= I_bound)) drifted = true;
     if (!(m_kernel <= m_bound)) left_range = true;
     if (I_drift * drift_bound >= drift * I_bound) drift = I_drift, drift_bound = I_bound, drift_t = s.t;
-    if (m_kernel * kernel_bound >= kernel * m_bound) kernel = m_kernel, kernel_bound = m_bound, kernel_t = s.t;
+    if (m_kernel * kernel_bound >= kernel * m_bound)
+      kernel = m_kernel, kernel_bound = m_bound, kernel_t = s.t;
   }
   const std::string I_name = D == 2 ? "w₊w₋ − α²" : "w₊^(2−D) + w₋^(2−D) − 2α^(2−D)";
   const std::string m_name = D == 2 ? "Φ2ᵀln(w₊/w₋)" : "Φ2ᵀ(w₊^(2−D) − w₋^(2−D))";
-  const std::string path_detail = "max|" + I_name + "| = " + to_short_decimal(drift) + " (allowance " + to_short_decimal(drift_bound) +
-                                  ", t = " + to_short_decimal(drift_t) + "); ‖" + m_name + "‖ = " + to_short_decimal(kernel) +
-                                  " (allowance " + to_short_decimal(kernel_bound) + ", t = " + to_short_decimal(kernel_t) + ")";
+  const std::string path_detail =
+      "max|" + I_name + "| = " + to_short_decimal(drift) + " (allowance " + to_short_decimal(drift_bound) +
+      ", t = " + to_short_decimal(drift_t) + "); ‖" + m_name + "‖ = " + to_short_decimal(kernel) +
+      " (allowance " + to_short_decimal(kernel_bound) + ", t = " + to_short_decimal(kernel_t) + ")";
   if (drifted)
-    return {id, verdict::fail, to_decimal(drift), to_decimal(drift_bound), "the conserved quantity drifted along the path: " + path_detail};
+    return {id, verdict::fail, to_decimal(drift), to_decimal(drift_bound),
+            "the conserved quantity drifted along the path: " + path_detail};
 
   const auto& final_theta = trace.final().theta;
   Scalar w_max(0);
   for (const auto& x : final_theta) w_max = std::max<Scalar>(w_max, abs(x));
   // A state error a per entry moves β = w₊^D − w₋^D by ≤ 2D·max(|w|, 1)^{D−1}·a per component.
   const Scalar beta_slope = Scalar(2 * D) * pow(std::max<Scalar>(w_max, Scalar(1)), Scalar(D - 1));
-  const Scalar allowance = sqrt(Scalar(d)) * (beta_slope * entry_error + rounding_allowance(pow(std::max<Scalar>(w_max, Scalar(1)), Scalar(D)), 4));
-  auto result = compare_with_limit(id, model.X(), model.Y(), solvers::diagonal_network_map(D, *alpha), model.product(final_theta.data()), allowance,
-                                   D == 2 ? "Q_α minimiser, α = " + to_short_decimal(*alpha)
-                                          : "q_D minimiser, D = " + std::to_string(D) + ", α = " + to_short_decimal(*alpha));
+  const Scalar allowance =
+      sqrt(Scalar(d)) *
+      (beta_slope * entry_error + rounding_allowance(pow(std::max<Scalar>(w_max, Scalar(1)), Scalar(D)), 4));
+  auto result = compare_with_limit(
+      id, model.X(), model.Y(), solvers::diagonal_network_map(D, *alpha), model.product(final_theta.data()),
+      allowance,
+      D == 2 ? "Q_α minimiser, α = " + to_short_decimal(*alpha)
+             : "q_D minimiser, D = " + std::to_string(D) + ", α = " + to_short_decimal(*alpha));
   if (result.verdict != verdict::pass) return result;
   // The limit comparison is set by the residual the loss target leaves (2‖dβ*/dy‖‖r‖); what the loss
   // does not control, the curve β(t) runs on, is judged here against the integration allowance.
   if (left_range)
     return {id, verdict::fail, to_decimal(kernel), to_decimal(kernel_bound),
-            "the mirror coordinate left range Xᵀ (β(t) is off the curve family of the Q minimiser): " + path_detail +
-                "; limit: " + result.detail};
+            "the mirror coordinate left range Xᵀ (β(t) is off the curve family of the Q minimiser): " +
+                path_detail + "; limit: " + result.detail};
   result.detail += "; along the path: " + path_detail;
   return result;
 }

@@ -34,9 +34,9 @@ Scalar orthogonality_defect(const matrix<Scalar>& S) {
 // (`inverse`, indexed like the map); nullopt (and `why`) when a component of depth L ≥ 3 is not
 // balanced (no closed form here).
 template <class Scalar>
-std::optional<solvers::componentwise_map<Scalar>> tensor_curves(const tensor<Scalar>& model, const Scalar* theta0,
-                                                                std::vector<Eigen::Index>& moving, std::string& why,
-                                                                std::function<Scalar(Eigen::Index, const Scalar&)>* inverse = nullptr) {
+std::optional<solvers::componentwise_map<Scalar>> tensor_curves(
+    const tensor<Scalar>& model, const Scalar* theta0, std::vector<Eigen::Index>& moving, std::string& why,
+    std::function<Scalar(Eigen::Index, const Scalar&)>* inverse = nullptr) {
   using std::abs;
   using std::exp;
   using std::pow;
@@ -55,8 +55,9 @@ std::optional<solvers::componentwise_map<Scalar>> tensor_curves(const tensor<Sca
       b[j] = abs(a(1));
       for (int l = 2; l <= L; ++l)
         if (abs(a(l)) != b[j]) {
-          why = "component " + std::to_string(j + 1) + " starts unbalanced (|a_{l,j}(0)| differ) at depth L = " +
-                std::to_string(L) + ": the limit's Q_j has a closed form here only for L ≤ 2 or balanced components";
+          why = "component " + std::to_string(j + 1) +
+                " starts unbalanced (|a_{l,j}(0)| differ) at depth L = " + std::to_string(L) +
+                ": the limit's Q_j has a closed form here only for L ≤ 2 or balanced components";
           return std::nullopt;
         }
       sign[j] = rho0[j] < 0 ? Scalar(-1) : Scalar(1);
@@ -137,7 +138,9 @@ check_result check_yun2021_regression(const tensor<Scalar>& model, const run_tra
   Scalar drift(0), a2_max(1);
   for (const auto& s : trace.samples) {
     for (const auto& x : s.theta) a2_max = std::max<Scalar>(a2_max, x * x);
-    if (!I0.empty()) drift = std::max<Scalar>(drift, max_abs_entry<Scalar>(model.invariants(s.theta.data())[0].value - I0[0].value));
+    if (!I0.empty())
+      drift = std::max<Scalar>(
+          drift, max_abs_entry<Scalar>(model.invariants(s.theta.data())[0].value - I0[0].value));
   }
   const Scalar drift_bound = 4 * trace.state_allowance() * a2_max;
   if (drift > drift_bound)
@@ -152,12 +155,14 @@ check_result check_yun2021_regression(const tensor<Scalar>& model, const run_tra
     rho_moving(k) = rho(moving[static_cast<std::size_t>(k)]);
   }
   using std::pow;
-  const Scalar allowance = trace.state_allowance() * Scalar(model.depth()) * pow(a2_max, Scalar(model.depth()) / 2) +
-                           rounding_allowance(pow(a2_max, Scalar(model.depth()) / 2), 4 * model.d());
-  auto result = detail::compare_with_limit(id, Z, model.Y(), *G, rho_moving, allowance,
-                                           "L = " + std::to_string(model.depth()) + ", " + std::to_string(moving.size()) +
-                                               " moving components");
-  if (result.verdict != verdict::not_applicable) result.detail += "; conservation drift " + to_short_decimal(drift);
+  const Scalar allowance =
+      trace.state_allowance() * Scalar(model.depth()) * pow(a2_max, Scalar(model.depth()) / 2) +
+      rounding_allowance(pow(a2_max, Scalar(model.depth()) / 2), 4 * model.d());
+  auto result = detail::compare_with_limit(
+      id, Z, model.Y(), *G, rho_moving, allowance,
+      "L = " + std::to_string(model.depth()) + ", " + std::to_string(moving.size()) + " moving components");
+  if (result.verdict != verdict::not_applicable)
+    result.detail += "; conservation drift " + to_short_decimal(drift);
   return result;
 }
 
@@ -211,7 +216,8 @@ check_result check_yun2021_classification(const tensor<Scalar>& model, const run
   using std::sqrt;
   const std::string id = "yun2021.classification";
   if (model.loss_type() != loss_kind::exponential)
-    return not_applicable(id, "the loss is " + std::string(loss_name(model.loss_type())) + ", not exponential");
+    return not_applicable(id,
+                          "the loss is " + std::string(loss_name(model.loss_type())) + ", not exponential");
   if (model.depth() < 2)
     return not_applicable(id, "depth L = 1 is the linear predictor: see soudry2018.direction");
   const Scalar defect = detail::orthogonality_defect(model.S());
@@ -221,7 +227,8 @@ check_result check_yun2021_classification(const tensor<Scalar>& model, const run
   const matrix<Scalar> A = model.Y().asDiagonal() * model.Z();
   const matrix<Scalar> rho = model.product(trace.final().theta.data());
   const Scalar gamma = (A * rho).minCoeff();
-  if (!(gamma > 0)) return not_applicable(id, "the final margin γ = " + to_short_decimal(gamma) + " is not positive");
+  if (!(gamma > 0))
+    return not_applicable(id, "the final margin γ = " + to_short_decimal(gamma) + " is not positive");
   std::vector<Eigen::Index> moving;
   std::string why;
   std::function<Scalar(Eigen::Index, const Scalar&)> inverse;
@@ -240,7 +247,8 @@ check_result check_yun2021_classification(const tensor<Scalar>& model, const run
     s(k) = inverse(k, rho(j));
     A_M.col(k) = A.col(j);
     // δρ_j ≤ L·|a|^{L−1}·δa moves s_j by δρ_j / G_j'(s_j).
-    allowance += Scalar(model.depth()) * pow(a_max, Scalar(model.depth() - 1)) * state_error / G->derivative(k, s(k));
+    allowance +=
+        Scalar(model.depth()) * pow(a_max, Scalar(model.depth() - 1)) * state_error / G->derivative(k, s(k));
   }
   allowance += rounding_allowance(Scalar(sqrt(s.squaredNorm())), 16 * (model.N() + m));
   const matrix<Scalar> nu = solvers::nnls(matrix<Scalar>(A_M.transpose()), s);
@@ -251,21 +259,27 @@ check_result check_yun2021_classification(const tensor<Scalar>& model, const run
     try {
       lp = solvers::l1_max_margin(A);
     } catch (const std::exception& e) {
-      throw std::runtime_error(id + ": the ℓ1 max-margin LP failed on data the run separates (" + std::string(e.what()) + ")");
+      throw std::runtime_error(id + ": the ℓ1 max-margin LP failed on data the run separates (" +
+                               std::string(e.what()) + ")");
     }
     const Scalar gap = detail::l1_optimality_gap(lp, matrix<Scalar>(rho / gamma));
-    const Scalar distance = sqrt((rho / sqrt(rho.squaredNorm()) - lp.rho / sqrt(lp.rho.squaredNorm())).squaredNorm());
-    reported = "ℓ1 optimality gap ‖ρ/γ‖₁/OPT − 1 = " + to_short_decimal(gap) + " (OPT = min ‖ρ‖₁ s.t. Aρ ≥ 1 = " +
-               to_short_decimal(lp.value) + " by the simplex method), ‖ρ/‖ρ‖ − ρ̂/‖ρ̂‖‖ = " + to_short_decimal(distance) +
+    const Scalar distance =
+        sqrt((rho / sqrt(rho.squaredNorm()) - lp.rho / sqrt(lp.rho.squaredNorm())).squaredNorm());
+    reported = "ℓ1 optimality gap ‖ρ/γ‖₁/OPT − 1 = " + to_short_decimal(gap) +
+               " (OPT = min ‖ρ‖₁ s.t. Aρ ≥ 1 = " + to_short_decimal(lp.value) +
+               " by the simplex method), ‖ρ/‖ρ‖ − ρ̂/‖ρ̂‖‖ = " + to_short_decimal(distance) +
                " to the LP's minimiser ρ̂";
   } else {
-    reported = "scaled KKT residual of ρ/γ for min ‖ρ‖_{2/L} s.t. margins ≥ 1 (L = " + std::to_string(model.depth()) + ") is " +
+    reported = "scaled KKT residual of ρ/γ for min ‖ρ‖_{2/L} s.t. margins ≥ 1 (L = " +
+               std::to_string(model.depth()) + ") is " +
                to_short_decimal(detail::scaled_kkt_residual(A, matrix<Scalar>(rho / gamma), model.depth()));
   }
-  return {id, miss <= allowance ? verdict::pass : verdict::fail, to_decimal(miss), to_decimal(allowance),
-          "asserted (an identity of the flow at t_f): distance of s = G^{-1}(ρ(t_f)) to the cone {Aᵀν : ν ≥ 0} over " +
-              std::to_string(m) + " moving components (ν_n = ∫e^{−margin_n}); reported, not asserted (no rate): " + reported +
-              " at γ = " + to_short_decimal(gamma)};
+  return {
+      id, miss <= allowance ? verdict::pass : verdict::fail, to_decimal(miss), to_decimal(allowance),
+      "asserted (an identity of the flow at t_f): distance of s = G^{-1}(ρ(t_f)) to the cone {Aᵀν : ν ≥ 0} over " +
+          std::to_string(m) +
+          " moving components (ν_n = ∫e^{−margin_n}); reported, not asserted (no rate): " + reported +
+          " at γ = " + to_short_decimal(gamma)};
 }
 
 }  // namespace gradflow

@@ -36,18 +36,19 @@ struct odeint_system {
 template <class Scalar>
 void validate(const integrate_options<Scalar>& o) {
   if (!(o.tolerance > 0 && o.tolerance < 1))
-    throw std::invalid_argument("integrate_options::tolerance = " + to_decimal(o.tolerance) +
-                                " violates 0 < tolerance < 1");
+    throw std::invalid_argument("integrate_options::tolerance = " + to_decimal(o.tolerance) + " violates " +
+                                std::string(option_rules::tolerance));
   if (!(o.t_end > 0))
-    throw std::invalid_argument("integrate_options::t_end = " + to_decimal(o.t_end) + " violates t_end > 0");
+    throw std::invalid_argument("integrate_options::t_end = " + to_decimal(o.t_end) + " violates " +
+                                std::string(option_rules::t_end));
   if (o.max_steps < 1)
     throw std::invalid_argument("integrate_options::max_steps = " + std::to_string(o.max_steps) +
-                                " violates max_steps >= 1");
+                                " violates " + std::string(option_rules::max_steps));
   for (std::size_t i = 0; i < o.sample_times.size(); ++i) {
     const Scalar& s = o.sample_times[i];
     if (s < 0 || s > o.t_end || (i > 0 && !(s > o.sample_times[i - 1])))
-      throw std::invalid_argument("integrate_options::sample_times[" + std::to_string(i) + "] = " +
-                                  to_decimal(s) + " violates 0 <= increasing sample times <= t_end");
+      throw std::invalid_argument("integrate_options::sample_times[" + std::to_string(i) +
+                                  "] = " + to_decimal(s) + " violates 0 <= increasing sample times <= t_end");
   }
   for (std::size_t i = 0; i < o.sample_losses.size(); ++i)
     if (!(o.sample_losses[i] > 0) || (i > 0 && !(o.sample_losses[i] < o.sample_losses[i - 1])))
@@ -56,10 +57,12 @@ void validate(const integrate_options<Scalar>& o) {
   if (!o.sample_losses.empty() && (o.method != method::taylor || !o.sample_times.empty()))
     throw std::invalid_argument("integrate_options::sample_losses needs method taylor and no sample_times");
   if (o.loss_below && !(*o.loss_below > 0))
-    throw std::invalid_argument("integrate_options::loss_below = " + to_decimal(*o.loss_below) + " violates loss_below > 0");
+    throw std::invalid_argument("integrate_options::loss_below = " + to_decimal(*o.loss_below) +
+                                " violates " + std::string(option_rules::loss_below));
   if (o.loss_below && o.method != method::taylor)
-    throw std::invalid_argument("integrate_options::loss_below is supported by method taylor only, not " +
-                                std::string(method_name(o.method)));
+    throw std::invalid_argument("integrate_options::loss_below is not supported by method " +
+                                std::string(method_name(o.method)) + " (" +
+                                std::string(option_rules::loss_below_method) + ")");
 }
 
 // The model's event names (Model::taylor_events) at count 0: an odeint stepper steps through the
@@ -76,7 +79,8 @@ event_counts uncounted_events(const Model& model) {
 // The stepping loop shared by every odeint stepper with try_step(system, x, t, dt).
 template <class Scalar, class Model, class Stepper>
 integration_summary<Scalar> drive(Stepper& stepper, const Model& model, std::vector<Scalar>& theta,
-                                  const integrate_options<Scalar>& o, const integrate_observer<Scalar>& observer) {
+                                  const integrate_options<Scalar>& o,
+                                  const integrate_observer<Scalar>& observer) {
   using std::abs;
   using std::max;
   integration_summary<Scalar> s;
@@ -96,8 +100,14 @@ integration_summary<Scalar> drive(Stepper& stepper, const Model& model, std::vec
   Scalar dt = o.t_end / 100;
   const Scalar tiny = 16 * eps<Scalar>();
   while (true) {
-    if (t >= o.t_end) { s.reason = stop_reason::t_end; break; }
-    if (s.steps >= o.max_steps) { s.reason = stop_reason::max_steps; break; }
+    if (t >= o.t_end) {
+      s.reason = stop_reason::t_end;
+      break;
+    }
+    if (s.steps >= o.max_steps) {
+      s.reason = stop_reason::max_steps;
+      break;
+    }
     const Scalar& target = next < o.sample_times.size() ? o.sample_times[next] : o.t_end;
     Scalar h = dt;
     // Land exactly on the next sample: shorten the step, never lengthen it.
@@ -119,7 +129,10 @@ integration_summary<Scalar> drive(Stepper& stepper, const Model& model, std::vec
     if (!is_finite_state(theta))
       throw integration_error("non-finite state", to_decimal(t), to_decimal(dt), s.steps);
     emit_samples_at_t();
-    if (observer.on_step && !observer.on_step(t, view, s.steps)) { s.reason = stop_reason::interrupted; break; }
+    if (observer.on_step && !observer.on_step(t, view, s.steps)) {
+      s.reason = stop_reason::interrupted;
+      break;
+    }
   }
   s.t_final = t;
   return s;
@@ -137,7 +150,8 @@ integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& t
   detail::validate(options);
   if (theta.size() != model.dimension())
     throw std::invalid_argument("integrate: state has " + std::to_string(theta.size()) +
-                                " entries but the model has " + std::to_string(model.dimension()) + " parameters");
+                                " entries but the model has " + std::to_string(model.dimension()) +
+                                " parameters");
   require_working_precision(theta, "initial state");
   require_working_precision(options.sample_times, "sample times");
   require_working_precision(options.sample_losses, "sample losses");
@@ -161,9 +175,11 @@ integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& t
       if constexpr (requires { model.block_shapes(); })
         return taylor::detail::drive(model, theta, options, observer);
       else
-        throw std::invalid_argument("integrate: method taylor needs a model with a recorded graph (block_shapes, velocity_of)");
+        throw std::invalid_argument(
+            "integrate: method taylor needs a model with a recorded graph (block_shapes, velocity_of)");
   }
-  throw std::invalid_argument("integrate: unknown method value " + std::to_string(static_cast<int>(options.method)));
+  throw std::invalid_argument("integrate: unknown method value " +
+                              std::to_string(static_cast<int>(options.method)));
 }
 
 }  // namespace gradflow

@@ -16,6 +16,18 @@
 
 namespace gradflow {
 
+/// The rules of integrate_options, stated once: config reading (src/io/config.cpp) and integrate()
+/// phrase their messages "<field> = <value> violates <rule>" with these strings.
+namespace option_rules {
+inline constexpr std::string_view tolerance = "0 < tolerance < 1";
+inline constexpr std::string_view t_end = "t_end > 0";
+inline constexpr std::string_view max_steps = "max_steps >= 1";
+inline constexpr std::string_view loss_below = "loss_below > 0";
+/// Why loss_below needs method taylor.
+inline constexpr std::string_view loss_below_method =
+    "stopping on a loss needs event location: use method = \"taylor\"";
+}  // namespace option_rules
+
 /// What ended an integration.
 enum class stop_reason { t_end, max_steps, interrupted, loss_below };
 

@@ -67,10 +67,12 @@ class time_changed {
   }
 
   template <class Ops>
-  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+  std::vector<typename Ops::value> velocity_of(Ops& ops,
+                                               const std::vector<typename Ops::value>& blocks) const {
     const std::vector<typename Ops::value> inner(blocks.begin(), blocks.end() - 1);
     auto out = m_model->velocity_of(ops, inner, true);
-    out.push_back(clock_rate_of(ops, m_model->loss_type(), m_model->predictions_of(ops, inner), m_model->Y(), blocks.back()));
+    out.push_back(clock_rate_of(ops, m_model->loss_type(), m_model->predictions_of(ops, inner), m_model->Y(),
+                                blocks.back()));
     return out;
   }
 
@@ -95,7 +97,8 @@ class time_changed {
 /// sample_losses as usual) and returns the path in physical time; `summary` gets the physical t_final.
 template <class Scalar, class Model>
 run_trace<Scalar> integrate_time_changed(const Model& model, const std::vector<Scalar>& theta,
-                                         const integrate_options<Scalar>& options, integration_summary<Scalar>& summary) {
+                                         const integrate_options<Scalar>& options,
+                                         integration_summary<Scalar>& summary) {
   const time_changed<Scalar, Model> flow(model);
   std::vector<Scalar> x = flow.augment(theta);
   const run_trace<Scalar> trace = integrate_traced(flow, x, options, integrate_observer<Scalar>{}, summary);

@@ -22,8 +22,8 @@ template <class Scalar>
 struct run_trace {
   std::vector<trace_sample<Scalar>> samples;
   stop_reason reason = stop_reason::t_end;
-  Scalar tolerance;           ///< integrator tolerance of the run
-  std::int64_t steps = 0;     ///< accepted steps
+  Scalar tolerance;        ///< integrator tolerance of the run
+  std::int64_t steps = 0;  ///< accepted steps
 
   const trace_sample<Scalar>& initial() const { return samples.front(); }
   const trace_sample<Scalar>& final() const { return samples.back(); }
@@ -51,7 +51,8 @@ struct run_trace {
   /// first order, since the flow from every state conserves I (nothing amplifies an earlier error), so
   /// state_allowance·(1 + max|θ|)·slope, plus the rounding of I itself.
   Scalar conservation_allowance(const Scalar& slope, const Scalar& scale, long terms) const {
-    return state_allowance() * (1 + max_abs_state()) * slope + Scalar(128) * Scalar(terms + 1) * eps<Scalar>() * (scale + 1);
+    return state_allowance() * (1 + max_abs_state()) * slope +
+           Scalar(128) * Scalar(terms + 1) * eps<Scalar>() * (scale + 1);
   }
 
   /// The same as a Frobenius bound on the whole state: state_allowance·(1 + max|θ|)·√dim.
@@ -81,8 +82,10 @@ trace_sample<Scalar> sample_at(const Model& model, const Scalar& t, std::span<co
 /// for, plus t = 0 and the final state when they are not among them. `also` sees every sample and
 /// step too (progress, trajectory rows); `summary` receives integrate()'s summary.
 template <class Scalar, class Model>
-run_trace<Scalar> integrate_traced(const Model& model, std::vector<Scalar>& theta, const integrate_options<Scalar>& options,
-                                   const integrate_observer<Scalar>& also, integration_summary<Scalar>& summary) {
+run_trace<Scalar> integrate_traced(const Model& model, std::vector<Scalar>& theta,
+                                   const integrate_options<Scalar>& options,
+                                   const integrate_observer<Scalar>& also,
+                                   integration_summary<Scalar>& summary) {
   run_trace<Scalar> trace;
   trace.tolerance = options.tolerance;
   trace.samples.push_back(sample_at(model, Scalar(0), std::span<const Scalar>(theta)));
@@ -102,7 +105,8 @@ run_trace<Scalar> integrate_traced(const Model& model, std::vector<Scalar>& thet
 
 /// The same from a copy of θ(0), for callers that need only the path.
 template <class Scalar, class Model>
-run_trace<Scalar> integrate_traced(const Model& model, std::vector<Scalar> theta, const integrate_options<Scalar>& options) {
+run_trace<Scalar> integrate_traced(const Model& model, std::vector<Scalar> theta,
+                                   const integrate_options<Scalar>& options) {
   integration_summary<Scalar> summary;
   return integrate_traced(model, theta, options, integrate_observer<Scalar>{}, summary);
 }

@@ -24,24 +24,24 @@ struct grid_spec {
 /// A validated run configuration. Every rule is checked by load_config(); see README "Config".
 /// The common sections are fields; the model's own keys are `model`, read by its entry.
 struct run_config {
-  std::string kind;                 ///< model.kind: the name of a model entry (run/model_entry.hpp)
-  std::string loss;                 ///< model.loss: "square", or a loss the model's entry lists
-  model_values model;               ///< the model's own [model] keys, read and validated by its entry
-  std::optional<grid_spec> grid;    ///< output.grid (models whose entry offers it): final/f_grid.csv
-  bool time_change = false;         ///< integrator.time_change = "loss": integrate in s with dt/ds = 1/L
-  bool is_float64 = false;          ///< precision.type = "float64" (else "mpfr")
-  unsigned digits = 0;              ///< precision.digits (mpfr only)
+  std::string kind;               ///< model.kind: the name of a model entry (run/model_entry.hpp)
+  std::string loss;               ///< model.loss: "square", or a loss the model's entry lists
+  model_values model;             ///< the model's own [model] keys, read and validated by its entry
+  std::optional<grid_spec> grid;  ///< output.grid (models whose entry offers it): final/f_grid.csv
+  bool time_change = false;       ///< integrator.time_change = "loss": integrate in s with dt/ds = 1/L
+  bool is_float64 = false;        ///< precision.type = "float64" (else "mpfr")
+  unsigned digits = 0;            ///< precision.digits (mpfr only)
   gradflow::method method = gradflow::method::rk78;
-  std::string tolerance;            ///< integrator.tolerance, decimal
-  std::string t_end;                ///< stop.t_end, decimal (empty with time_change)
+  std::string tolerance;                  ///< integrator.tolerance, decimal
+  std::string t_end;                      ///< stop.t_end, decimal (empty with time_change)
   std::optional<std::string> loss_below;  ///< stop.loss_below, decimal (method taylor only)
-  std::int64_t max_steps = 0;       ///< stop.max_steps
-  std::int64_t samples = 0;         ///< output.samples
-  std::string spacing;              ///< output.spacing: "t"
-  bool state = false;               ///< output.state: trajectory.csv carries θ, one column per entry
-  nlohmann::json resolved;          ///< the whole config after --set and defaults (for manifest.json)
+  std::int64_t max_steps = 0;             ///< stop.max_steps
+  std::int64_t samples = 0;               ///< output.samples
+  std::string spacing;                    ///< output.spacing: "t"
+  bool state = false;                     ///< output.state: trajectory.csv carries θ, one column per entry
+  nlohmann::json resolved;                ///< the whole config after --set and defaults (for manifest.json)
   std::vector<std::filesystem::path> input_files;  ///< the config and every CSV it reads
-  std::vector<std::string> input_sha256;           ///< SHA-256 of each input_files entry, taken as it was read
+  std::vector<std::string> input_sha256;  ///< SHA-256 of each input_files entry, taken as it was read
 };
 
 /// What a model entry's `read` sees: the common sections already read and validated, and the
@@ -59,7 +59,8 @@ class model_reader {
   /// A string; `fallback` is the default (none: required).
   virtual std::string text(const std::string& key, const std::optional<std::string>& fallback = {}) = 0;
   /// A decimal string (or TOML integer); absent without a fallback: nullopt.
-  virtual std::optional<std::string> decimal(const std::string& key, const std::optional<std::string>& fallback = {}) = 0;
+  virtual std::optional<std::string> decimal(const std::string& key,
+                                             const std::optional<std::string>& fallback = {}) = 0;
   /// An integer in [lo, hi].
   virtual std::int64_t integer(const std::string& key, std::int64_t lo, std::int64_t hi,
                                std::optional<std::int64_t> fallback = {}) = 0;
@@ -67,8 +68,9 @@ class model_reader {
   /// A matrix: inline rows or a CSV path (required).
   virtual text_matrix matrix(const std::string& key) = 0;
   /// A list of matrices, at least `min_size` (`rule` says why), one per `unit` (`first` first, e.g. "W_1").
-  virtual std::vector<text_matrix> matrix_list(const std::string& key, std::size_t min_size, const std::string& rule,
-                                               const std::string& unit, const std::string& first) = 0;
+  virtual std::vector<text_matrix> matrix_list(const std::string& key, std::size_t min_size,
+                                               const std::string& rule, const std::string& unit,
+                                               const std::string& first) = 0;
 };
 
 /// Data shapes every supervised model shares: model.Y has one row per row of model.X.

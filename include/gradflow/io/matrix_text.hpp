@@ -39,8 +39,7 @@ template <class Scalar>
 matrix<Scalar> to_matrix(const text_matrix& M) {
   matrix<Scalar> A(static_cast<Eigen::Index>(M.n_rows()), static_cast<Eigen::Index>(M.n_cols()));
   for (std::size_t i = 0; i < M.n_rows(); ++i)
-    for (std::size_t j = 0; j < M.n_cols(); ++j)
-      try {
+    for (std::size_t j = 0; j < M.n_cols(); ++j) try {
         A(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = parse_decimal<Scalar>(M.rows[i][j]);
       } catch (const std::invalid_argument& e) {
         throw std::invalid_argument("[" + std::to_string(i) + "][" + std::to_string(j) + "] = " + e.what());

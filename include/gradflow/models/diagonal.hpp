@@ -38,8 +38,12 @@ class diagonal {
 
   /// Flat state from w₊ and w₋ (d×1 each); throws std::invalid_argument on wrong shapes.
   std::vector<Scalar> pack(const matrix<Scalar>& w_plus, const matrix<Scalar>& w_minus) const;
-  const_matrix_view<Scalar> w_plus(const Scalar* theta) const { return const_matrix_view<Scalar>(theta, d(), 1); }
-  const_matrix_view<Scalar> w_minus(const Scalar* theta) const { return const_matrix_view<Scalar>(theta + d(), d(), 1); }
+  const_matrix_view<Scalar> w_plus(const Scalar* theta) const {
+    return const_matrix_view<Scalar>(theta, d(), 1);
+  }
+  const_matrix_view<Scalar> w_minus(const Scalar* theta) const {
+    return const_matrix_view<Scalar>(theta + d(), d(), 1);
+  }
 
   /// β = w₊^D − w₋^D (d×1): the end-to-end linear predictor (prediction Xβ).
   matrix<Scalar> product(const Scalar* theta) const;
@@ -55,17 +59,21 @@ class diagonal {
   template <class Ops>
   std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks,
                                                bool per_unit_loss = false) const {
-    const auto P_plus = power_of(ops, blocks[0], m_depth - 1), P_minus = power_of(ops, blocks[1], m_depth - 1);
+    const auto P_plus = power_of(ops, blocks[0], m_depth - 1),
+               P_minus = power_of(ops, blocks[1], m_depth - 1);
     const auto beta = ops.sub(ops.hadamard(P_plus, blocks[0]), ops.hadamard(P_minus, blocks[1]));
     const auto X = ops.constant(m_X);
-    const auto g = ops.mul(ops.transpose(X), loss_negative_gradient_of(ops, m_loss, ops.mul(X, beta), m_y, per_unit_loss));
-    return {ops.scale(Scalar(m_depth), ops.hadamard(P_plus, g)), ops.scale(Scalar(-m_depth), ops.hadamard(P_minus, g))};
+    const auto g = ops.mul(ops.transpose(X),
+                           loss_negative_gradient_of(ops, m_loss, ops.mul(X, beta), m_y, per_unit_loss));
+    return {ops.scale(Scalar(m_depth), ops.hadamard(P_plus, g)),
+            ops.scale(Scalar(-m_depth), ops.hadamard(P_minus, g))};
   }
 
   /// The predictions Xβ (N×1) against an "ops" (for the time change's clock).
   template <class Ops>
   typename Ops::value predictions_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
-    const auto P_plus = power_of(ops, blocks[0], m_depth - 1), P_minus = power_of(ops, blocks[1], m_depth - 1);
+    const auto P_plus = power_of(ops, blocks[0], m_depth - 1),
+               P_minus = power_of(ops, blocks[1], m_depth - 1);
     const auto beta = ops.sub(ops.hadamard(P_plus, blocks[0]), ops.hadamard(P_minus, blocks[1]));
     return ops.mul(ops.constant(m_X), beta);
   }

@@ -63,7 +63,8 @@ class linear2 {
   /// Taylor integrator, taylor::plain_ops evaluates it); velocity() is the same formula, hand-fused
   /// for odeint, and tests/test_taylor_jet checks that the two agree.
   template <class Ops>
-  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+  std::vector<typename Ops::value> velocity_of(Ops& ops,
+                                               const std::vector<typename Ops::value>& blocks) const {
     const auto& U = blocks[0];
     const auto& V = blocks[1];
     const auto X = ops.constant(m_X);

@@ -65,7 +65,8 @@ class linear_deep {
   /// Taylor integrator, taylor::plain_ops evaluates it); velocity() is the same formula, hand-fused
   /// for odeint, and tests/test_linear_deep checks that the two agree.
   template <class Ops>
-  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+  std::vector<typename Ops::value> velocity_of(Ops& ops,
+                                               const std::vector<typename Ops::value>& blocks) const {
     const int L = depth();
     std::vector<typename Ops::value> P{ops.constant(m_X)};  // P_0 … P_L
     for (int j = 1; j <= L; ++j) P.push_back(ops.mul(P[j - 1], ops.transpose(blocks[j - 1])));

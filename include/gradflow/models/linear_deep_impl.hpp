@@ -20,12 +20,13 @@ linear_deep<Scalar>::linear_deep(matrix<Scalar> X, matrix<Scalar> Y, std::vector
                                 " widths (d_0, …, d_L) give depth L < 2; linear_deep needs L >= 2");
   if (m_widths.front() != n() || m_widths.back() != m())
     throw std::invalid_argument("linear_deep: widths must start with n = " + std::to_string(n()) +
-                                " (columns of X) and end with m = " + std::to_string(m()) + " (columns of Y)");
+                                " (columns of X) and end with m = " + std::to_string(m()) +
+                                " (columns of Y)");
   m_offsets.push_back(0);
   for (std::size_t j = 1; j < m_widths.size(); ++j) {
     if (m_widths[j] < 1)
-      throw std::invalid_argument("linear_deep: width d_" + std::to_string(j) + " = " + std::to_string(m_widths[j]) +
-                                  " violates d_j >= 1");
+      throw std::invalid_argument("linear_deep: width d_" + std::to_string(j) + " = " +
+                                  std::to_string(m_widths[j]) + " violates d_j >= 1");
     m_offsets.push_back(m_offsets.back() + m_widths[j] * m_widths[j - 1]);
   }
   m_Phi2 = split_by_rank(m_X).Phi2;
@@ -41,15 +42,15 @@ linear_deep<Scalar>::linear_deep(matrix<Scalar> X, matrix<Scalar> Y, std::vector
 template <class Scalar>
 std::vector<Scalar> linear_deep<Scalar>::pack(const std::vector<matrix<Scalar>>& W) const {
   if (static_cast<int>(W.size()) != depth())
-    throw std::invalid_argument("linear_deep::pack: " + std::to_string(W.size()) + " layers given for depth " +
-                                std::to_string(depth()));
+    throw std::invalid_argument("linear_deep::pack: " + std::to_string(W.size()) +
+                                " layers given for depth " + std::to_string(depth()));
   std::vector<Scalar> theta(dimension());
   for (int j = 1; j <= depth(); ++j) {
     const matrix<Scalar>& Wj = W[j - 1];
     if (Wj.rows() != m_widths[j] || Wj.cols() != m_widths[j - 1])
-      throw std::invalid_argument("linear_deep::pack: W_" + std::to_string(j) + " must be d_" + std::to_string(j) +
-                                  "×d_" + std::to_string(j - 1) + " = " + std::to_string(m_widths[j]) + "×" +
-                                  std::to_string(m_widths[j - 1]));
+      throw std::invalid_argument("linear_deep::pack: W_" + std::to_string(j) + " must be d_" +
+                                  std::to_string(j) + "×d_" + std::to_string(j - 1) + " = " +
+                                  std::to_string(m_widths[j]) + "×" + std::to_string(m_widths[j - 1]));
     matrix_view<Scalar>(theta.data() + m_offsets[j - 1], Wj.rows(), Wj.cols()) = Wj;
   }
   return theta;
@@ -85,7 +86,8 @@ void linear_deep<Scalar>::velocity(const Scalar* theta, Scalar* dtheta) const {
       Q = &m_Q[j];
     }
     const matrix<Scalar>& P_prev = j == 1 ? m_X : m_P[j - 1];
-    matrix_view<Scalar>(dtheta + m_offsets[j - 1], m_widths[j], m_widths[j - 1]).noalias() = Q->transpose() * P_prev;
+    matrix_view<Scalar>(dtheta + m_offsets[j - 1], m_widths[j], m_widths[j - 1]).noalias() =
+        Q->transpose() * P_prev;
   }
 }
 

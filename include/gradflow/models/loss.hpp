@@ -22,9 +22,12 @@ enum class loss_kind { square, exponential, logistic };
 /// "square", "exponential" or "logistic".
 inline std::string_view loss_name(loss_kind k) {
   switch (k) {
-    case loss_kind::square: return "square";
-    case loss_kind::exponential: return "exponential";
-    case loss_kind::logistic: return "logistic";
+    case loss_kind::square:
+      return "square";
+    case loss_kind::exponential:
+      return "exponential";
+    case loss_kind::logistic:
+      return "logistic";
   }
   return "unknown";
 }
@@ -48,7 +51,8 @@ Scalar loss_value(loss_kind kind, const matrix<Scalar>& p, const matrix<Scalar>&
   const matrix<Scalar> m = y.cwiseProduct(p);
   if (kind == loss_kind::logistic) {
     Scalar L(0);
-    for (Eigen::Index n = 0; n < m.size(); ++n) L += m(n) >= 0 ? Scalar(log1p(exp(-m(n)))) : Scalar(log1p(exp(m(n))) - m(n));
+    for (Eigen::Index n = 0; n < m.size(); ++n)
+      L += m(n) >= 0 ? Scalar(log1p(exp(-m(n)))) : Scalar(log1p(exp(m(n))) - m(n));
     return L;
   }
   const Scalar gamma = m.minCoeff();
@@ -72,7 +76,8 @@ matrix<Scalar> loss_negative_gradient(loss_kind kind, const matrix<Scalar>& p, c
 
 /// L as a 1×1 value against an "ops".
 template <class Ops>
-typename Ops::value loss_of(Ops& ops, loss_kind kind, const typename Ops::value& p, const matrix<typename Ops::scalar>& y);
+typename Ops::value loss_of(Ops& ops, loss_kind kind, const typename Ops::value& p,
+                            const matrix<typename Ops::scalar>& y);
 
 /// The clock rate e^{−q}/L of the time change (integrate/time_change.hpp) as a 1×1 value, q = ln(1 + t)
 /// 1×1. For the exponential loss 1/Σ_n e^{q − m_n}, whose exponents change as slowly as the margins'
@@ -80,11 +85,12 @@ typename Ops::value loss_of(Ops& ops, loss_kind kind, const typename Ops::value&
 /// in every coefficient (measured: 14 of 100 digits of t lost on THEOREMS.md §6.4's instance).
 /// The logistic loss uses that product (its ln(1 + e^{−m}) has no such factorisation in the ops).
 template <class Ops>
-typename Ops::value clock_rate_of(Ops& ops, loss_kind kind, const typename Ops::value& p, const matrix<typename Ops::scalar>& y,
-                                  const typename Ops::value& q) {
+typename Ops::value clock_rate_of(Ops& ops, loss_kind kind, const typename Ops::value& p,
+                                  const matrix<typename Ops::scalar>& y, const typename Ops::value& q) {
   using Scalar = typename Ops::scalar;
   if (kind == loss_kind::exponential) {
-    const auto exponents = ops.sub(ops.mul(ops.constant(matrix<Scalar>::Ones(y.rows(), 1)), q), ops.hadamard(ops.constant(y), p));
+    const auto exponents = ops.sub(ops.mul(ops.constant(matrix<Scalar>::Ones(y.rows(), 1)), q),
+                                   ops.hadamard(ops.constant(y), p));
     return ops.pow(ops.mul(ops.constant(matrix<Scalar>::Ones(1, y.rows())), ops.exp(exponents)), Scalar(-1));
   }
   return ops.hadamard(ops.exp(ops.scale(Scalar(-1), q)), ops.pow(loss_of(ops, kind, p, y), Scalar(-1)));
@@ -97,13 +103,16 @@ typename Ops::value clock_rate_of(Ops& ops, loss_kind kind, const typename Ops::
 /// every coefficient (measured: 8 of 60 digits lost on THEOREMS.md §5.3's instance).
 template <class Ops>
 typename Ops::value loss_negative_gradient_of(Ops& ops, loss_kind kind, const typename Ops::value& p,
-                                              const matrix<typename Ops::scalar>& y, bool per_unit_loss = false) {
+                                              const matrix<typename Ops::scalar>& y,
+                                              bool per_unit_loss = false) {
   using Scalar = typename Ops::scalar;
   const auto N = y.rows();
   if (per_unit_loss && kind == loss_kind::exponential) {
     const auto m = ops.hadamard(ops.constant(y), p);
-    const auto ones_row = ops.constant(matrix<Scalar>::Ones(1, N)), ones_col = ops.constant(matrix<Scalar>::Ones(N, 1));
-    const auto differences = ops.sub(ops.mul(m, ones_row), ops.mul(ones_col, ops.transpose(m)));  // (n, k): m_n − m_k
+    const auto ones_row = ops.constant(matrix<Scalar>::Ones(1, N)),
+               ones_col = ops.constant(matrix<Scalar>::Ones(N, 1));
+    const auto differences =
+        ops.sub(ops.mul(m, ones_row), ops.mul(ones_col, ops.transpose(m)));  // (n, k): m_n − m_k
     return ops.hadamard(ops.constant(y), ops.pow(ops.mul(ops.exp(differences), ones_col), Scalar(-1)));
   }
   if (per_unit_loss) {
@@ -120,7 +129,8 @@ typename Ops::value loss_negative_gradient_of(Ops& ops, loss_kind kind, const ty
 }
 
 template <class Ops>
-typename Ops::value loss_of(Ops& ops, loss_kind kind, const typename Ops::value& p, const matrix<typename Ops::scalar>& y) {
+typename Ops::value loss_of(Ops& ops, loss_kind kind, const typename Ops::value& p,
+                            const matrix<typename Ops::scalar>& y) {
   using Scalar = typename Ops::scalar;
   const auto ones_row = ops.constant(matrix<Scalar>::Ones(1, y.rows()));
   if (kind == loss_kind::square) {

@@ -41,11 +41,14 @@ struct predictor_report {
     if (!is_classification) return out;
     const Scalar gamma = margin(predictor), norm = sqrt(predictor.squaredNorm());
     out.push_back(gamma);
-    for (Eigen::Index j = 0; j < predictor.size(); ++j) out.push_back(norm > 0 ? Scalar(predictor(j) / norm) : Scalar(0));
+    for (Eigen::Index j = 0; j < predictor.size(); ++j)
+      out.push_back(norm > 0 ? Scalar(predictor(j) / norm) : Scalar(0));
     for (Eigen::Index j = 0; j < predictor.size(); ++j) out.push_back(predictor(j) / gamma);
     return out;
   }
-  Scalar margin(const matrix<Scalar>& predictor) const { return labels->cwiseProduct(*design * predictor).minCoeff(); }
+  Scalar margin(const matrix<Scalar>& predictor) const {
+    return labels->cwiseProduct(*design * predictor).minCoeff();
+  }
 
   /// summary.json's "predictor" (and "margin", "predictor_normalised", "predictor_over_margin").
   void add_to_summary(const matrix<Scalar>& predictor, nlohmann::json& summary) const {

@@ -28,8 +28,9 @@ enum class relu_init_law { uniform, gaussian, sphere };
 template <class Scalar>
 struct relu_init_options {
   relu_init_law law = relu_init_law::uniform;
-  Scalar w_scale{1}, b_scale{2};  ///< half-widths (uniform) or standard deviations (gaussian); sphere: radius, half-width
-  Eigen::Index width = 10;        ///< units drawn (the network has 2·width with asi)
+  Scalar w_scale{1},
+      b_scale{2};  ///< half-widths (uniform) or standard deviations (gaussian); sphere: radius, half-width
+  Eigen::Index width = 10;  ///< units drawn (the network has 2·width with asi)
   Eigen::Index d = 1;
   bool asi = true, skip = false;
   std::uint64_t seed = 1;
@@ -43,7 +44,8 @@ class seeded_draws {
   /// u ∈ [0, 1).
   Scalar uniform() {
     const Scalar two64 = pow2(64);
-    const Scalar k1(static_cast<unsigned long long>(m_engine())), k2(static_cast<unsigned long long>(m_engine()));
+    const Scalar k1(static_cast<unsigned long long>(m_engine())),
+        k2(static_cast<unsigned long long>(m_engine()));
     return (k1 + k2 / two64) / two64;
   }
   /// U(−scale, scale) or N(0, scale²).

@@ -52,7 +52,8 @@ class relu_jet {
   // Kink sources numbered as in relu_shallow's graph: 0 is Z (entry j + N·i), 2m + 1 and 2m + 2 are
   // λ and 1 − λ of the m-th sliding entry. The interface of taylor::jet (see taylor/kinks.hpp).
   std::size_t kink_sources() const {
-    return m_model.training() == relu_training::all ? 1 + 2 * m_model.sliding().size() : 0;  // Z is constant otherwise
+    return m_model.training() == relu_training::all ? 1 + 2 * m_model.sliding().size()
+                                                    : 0;  // Z is constant otherwise
   }
   Eigen::Index kink_size(std::size_t s) const;
   void kink_series(std::size_t s, Eigen::Index i, std::vector<Scalar>& a) const;
@@ -65,7 +66,8 @@ class relu_jet {
   Eigen::Index D() const { return m_model.d() + 2; }
   // Entry (m, l) of Φ_g in the inner state (S_g follows it); g must not be frozen.
   std::size_t phi_index(std::size_t g, Eigen::Index m, Eigen::Index l) const {
-    return static_cast<std::size_t>(m_slot[g]) * static_cast<std::size_t>(2 * D() * D()) + static_cast<std::size_t>(m + D() * l);
+    return static_cast<std::size_t>(m_slot[g]) * static_cast<std::size_t>(2 * D() * D()) +
+           static_cast<std::size_t>(m + D() * l);
   }
   std::size_t rest_index() const { return 2 * static_cast<std::size_t>(D() * D()) * m_live; }
   void form_groups();
@@ -76,25 +78,28 @@ class relu_jet {
   // The units of one group, their parameters at the step start and the group's series.
   struct block {
     std::vector<Eigen::Index> units;
-    matrix<Scalar> theta0, abs_theta0;  // n_g×D
+    matrix<Scalar> theta0, abs_theta0;       // n_g×D
     std::vector<matrix<Scalar>> phi, phi_t;  // Φ_g,k and its transpose, k = 0 … order
-    std::vector<matrix<Scalar>> z_rows;  // P Φ_g,k (N×D), k = 1 … order
-    mutable matrix<Scalar> bound;        // n_g×N: Σ_l |θ_il| Σ_k |(P Φ_g,k)_jl| h^k for the cached h
-    mutable matrix<Scalar> values;       // n_g×D scratch
+    std::vector<matrix<Scalar>> z_rows;      // P Φ_g,k (N×D), k = 1 … order
+    mutable matrix<Scalar> bound;            // n_g×N: Σ_l |θ_il| Σ_k |(P Φ_g,k)_jl| h^k for the cached h
+    mutable matrix<Scalar> values;           // n_g×D scratch
   };
 
   relu_shallow<Scalar> m_model;
   int m_order;
-  std::vector<std::pair<Eigen::Index, Eigen::Index>> m_flat;  // state entry → (unit, component of θ) or (−1, entry after Φ, S)
+  std::vector<std::pair<Eigen::Index, Eigen::Index>>
+      m_flat;                  // state entry → (unit, component of θ) or (−1, entry after Φ, S)
   matrix<Scalar> m_P, m_P_wb;  // N×D rows P_jᵀ = (0, x_j, 1); N×(D − 1) without the zero column
   matrix<Scalar> m_Z0;         // N×n pre-activations at the step start
   std::vector<unsigned char> m_branch, m_landed;  // per entry of Z
   std::vector<std::pair<Eigen::Index, bool>> m_hints;
   std::vector<std::tuple<std::size_t, Eigen::Index, bool>> m_inner_hints;
-  std::vector<std::vector<unsigned char>> m_keys;  // per group: the mask over the data, then 1 + each sliding point (two bytes, 0: none)
-  std::vector<std::size_t> m_group, m_row;         // per unit: its group and its row in the group's block
-  std::vector<std::size_t> m_sliding_group;        // per sliding entry
-  std::vector<std::vector<Eigen::Index>> m_sliding_points;  // per unit: the points it slides on (fixed with the model)
+  std::vector<std::vector<unsigned char>>
+      m_keys;  // per group: the mask over the data, then 1 + each sliding point (two bytes, 0: none)
+  std::vector<std::size_t> m_group, m_row;   // per unit: its group and its row in the group's block
+  std::vector<std::size_t> m_sliding_group;  // per sliding entry
+  std::vector<std::vector<Eigen::Index>>
+      m_sliding_points;  // per unit: the points it slides on (fixed with the model)
   // Per group: its place among the inner system's groups, or −1 for a frozen group (inactive on every
   // data point and not sliding: u_g = 0, so Φ_g = I and the group leaves the inner system).
   std::vector<int> m_slot;

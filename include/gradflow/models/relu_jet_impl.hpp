@@ -29,7 +29,8 @@ relu_jet<Scalar>::relu_jet(const relu_shallow<Scalar>& model, int order) : m_mod
   m_branch.assign(static_cast<std::size_t>(N * n), 0);
   m_landed = m_branch;
   m_sliding_points.resize(static_cast<std::size_t>(n));
-  for (const Eigen::Index e : m_model.sliding()) m_sliding_points[static_cast<std::size_t>(e / N)] = m_model.sliding_points(e / N);
+  for (const Eigen::Index e : m_model.sliding())
+    m_sliding_points[static_cast<std::size_t>(e / N)] = m_model.sliding_points(e / N);
 }
 
 template <class Scalar>
@@ -42,14 +43,16 @@ void relu_jet<Scalar>::compute(const Scalar* x0) {
   taylor::detail::multiply_add(m_Z0, m_P_wb, wb_t, m_tmp);
   for (Eigen::Index e = 0; e < N * n; ++e) m_branch[static_cast<std::size_t>(e)] = m_Z0(e) > 0;
   std::fill(m_landed.begin(), m_landed.end(), 0);
-  for (const auto& [e, on] : m_hints) m_branch[static_cast<std::size_t>(e)] = on, m_landed[static_cast<std::size_t>(e)] = 1;
+  for (const auto& [e, on] : m_hints)
+    m_branch[static_cast<std::size_t>(e)] = on, m_landed[static_cast<std::size_t>(e)] = 1;
   m_hints.clear();
   form_groups();
   for (const auto& [s, i, on] : m_inner_hints) m_inner->set_branch(s, i, on);
   m_inner_hints.clear();
 
   const std::size_t block_size = static_cast<std::size_t>(D() * D());
-  std::vector<Scalar> x(rest_index() + static_cast<std::size_t>(m_model.skip() ? d + 2 : 1), Scalar(0));  // Φ_g = I, S_g, c, u, v
+  std::vector<Scalar> x(rest_index() + static_cast<std::size_t>(m_model.skip() ? d + 2 : 1),
+                        Scalar(0));  // Φ_g = I, S_g, c, u, v
   for (std::size_t g = 0; g < m_blocks.size(); ++g) {
     block& B = m_blocks[g];
     const Eigen::Index rows = static_cast<Eigen::Index>(B.units.size());
@@ -83,7 +86,9 @@ void relu_jet<Scalar>::compute(const Scalar* x0) {
     B.z_rows.assign(static_cast<std::size_t>(m_order), matrix<Scalar>::Zero(N, D()));
     for (int k = 0; k <= m_order; ++k) {
       matrix<Scalar>& phi = B.phi[static_cast<std::size_t>(k)];
-      if (m_slot[g] < 0) phi = k == 0 ? matrix<Scalar>(matrix<Scalar>::Identity(D(), D())) : matrix<Scalar>(matrix<Scalar>::Zero(D(), D()));
+      if (m_slot[g] < 0)
+        phi = k == 0 ? matrix<Scalar>(matrix<Scalar>::Identity(D(), D()))
+                     : matrix<Scalar>(matrix<Scalar>::Zero(D(), D()));
       else
         for (Eigen::Index l = 0; l < D(); ++l)
           for (Eigen::Index m = 0; m < D(); ++m) phi(m, l) = m_inner->coefficient(k, phi_index(g, m, l));
@@ -107,7 +112,8 @@ void relu_jet<Scalar>::form_groups() {
     key.assign(m_branch.begin() + i * N, m_branch.begin() + (i + 1) * N);
     const std::vector<Eigen::Index>& J = m_sliding_points[static_cast<std::size_t>(i)];  // at most two
     for (const Eigen::Index j : J) key[static_cast<std::size_t>(j)] = 0;
-    for (std::size_t a = 0; a < 2; ++a) key.push_back(static_cast<unsigned char>(a < J.size() ? J[a] + 1 : 0));
+    for (std::size_t a = 0; a < 2; ++a)
+      key.push_back(static_cast<unsigned char>(a < J.size() ? J[a] + 1 : 0));
     index.emplace(key, 0);
   }
   std::vector<std::vector<unsigned char>> keys;
@@ -123,14 +129,16 @@ void relu_jet<Scalar>::form_groups() {
     m_blocks[g].units.push_back(i);
   }
   std::vector<std::size_t> sliding_group;
-  for (const Eigen::Index e : m_model.sliding()) sliding_group.push_back(m_group[static_cast<std::size_t>(e / N)]);
+  for (const Eigen::Index e : m_model.sliding())
+    sliding_group.push_back(m_group[static_cast<std::size_t>(e / N)]);
   if (m_inner && keys == m_keys && sliding_group == m_sliding_group) return;
   m_keys = std::move(keys);
   m_sliding_group = std::move(sliding_group);
   m_slot.assign(m_keys.size(), -1);
   m_live = 0;
   for (std::size_t g = 0; g < m_keys.size(); ++g)
-    if (std::any_of(m_keys[g].begin(), m_keys[g].end(), [](unsigned char byte) { return byte != 0; })) m_slot[g] = static_cast<int>(m_live++);
+    if (std::any_of(m_keys[g].begin(), m_keys[g].end(), [](unsigned char byte) { return byte != 0; }))
+      m_slot[g] = static_cast<int>(m_live++);
   record_groups();
 }
 
@@ -152,11 +160,13 @@ void relu_jet<Scalar>::record_groups() {
   matrix<Scalar> e_row = matrix<Scalar>::Zero(1, D()), select_wb = matrix<Scalar>::Zero(D() - 1, D());
   e_row(0) = 1;
   select_wb.rightCols(D() - 1).setIdentity();
-  const int ea_row = r.constant(e_row), ea_col = r.constant(e_row.transpose()), wb_rows = r.constant(select_wb),
-            wb_cols = r.constant(select_wb.transpose()), ones_row = r.constant(matrix<Scalar>::Ones(1, N)),
+  const int ea_row = r.constant(e_row), ea_col = r.constant(e_row.transpose()),
+            wb_rows = r.constant(select_wb), wb_cols = r.constant(select_wb.transpose()),
+            ones_row = r.constant(matrix<Scalar>::Ones(1, N)),
             ones_col = r.constant(matrix<Scalar>::Ones(N, 1));
   const matrix<Scalar> P = m_P.transpose();  // D×N
-  std::vector<matrix<Scalar>> C_wb, kappa;  // per live group: rows w, b of C_g ((D − 1)×N); κ_g (|J|×N, empty without sliding)
+  std::vector<matrix<Scalar>> C_wb,
+      kappa;  // per live group: rows w, b of C_g ((D − 1)×N); κ_g (|J|×N, empty without sliding)
   std::vector<std::vector<Eigen::Index>> held;  // per live group: the points J its units slide on
   int f = r.mul(c, ones_row);
   for (std::size_t g = 0; g < m_keys.size(); ++g) {
@@ -180,7 +190,8 @@ void relu_jet<Scalar>::record_groups() {
     held.push_back(std::move(J));
     C_wb.push_back(C.bottomRows(D() - 1));
   }
-  if (m_model.skip()) f = r.add(f, r.add(r.mul(r.transpose(u), r.constant(X.transpose())), r.mul(v, ones_row)));
+  if (m_model.skip())
+    f = r.add(f, r.add(r.mul(r.transpose(u), r.constant(X.transpose())), r.mul(v, ones_row)));
   const int res = r.sub(r.constant(m_model.Y().transpose()), f), res_col = r.transpose(res);  // r = y − f
 
   std::vector<int> out;
@@ -207,7 +218,8 @@ void relu_jet<Scalar>::record_groups() {
     const auto row = std::find(held[live].begin(), held[live].end(), j) - held[live].begin();
     matrix<Scalar> point = matrix<Scalar>::Zero(N, 1);
     point(j) = 1;
-    const int lambda = r.hadamard(r.mul(r.constant(matrix<Scalar>(kappa[live].row(row))), res_col), r.pow(r.mul(res, r.constant(point)), Scalar(-1)));
+    const int lambda = r.hadamard(r.mul(r.constant(matrix<Scalar>(kappa[live].row(row))), res_col),
+                                  r.pow(r.mul(res, r.constant(point)), Scalar(-1)));
     r.heaviside(lambda);
     r.heaviside(r.sub(one, lambda));
   }
@@ -231,21 +243,27 @@ Scalar relu_jet<Scalar>::coefficient_norm(int k) const {
   Scalar norm(0);
   for (const block& B : m_blocks) {
     taylor::detail::set_zero(B.values);
-    taylor::detail::multiply_add(B.values, B.theta0, B.phi_t[static_cast<std::size_t>(k)], m_tmp);  // rows θ_i,kᵀ
+    taylor::detail::multiply_add(B.values, B.theta0, B.phi_t[static_cast<std::size_t>(k)],
+                                 m_tmp);  // rows θ_i,kᵀ
     for (Eigen::Index m = 0; m < (first_layer ? D() : 1); ++m)
-      for (Eigen::Index row = 0; row < B.values.rows(); ++row) taylor::detail::raise_to_abs(norm, B.values(row, m));
+      for (Eigen::Index row = 0; row < B.values.rows(); ++row)
+        taylor::detail::raise_to_abs(norm, B.values(row, m));
   }
-  for (std::size_t e = rest_index(); e < m_inner->dimension(); ++e) taylor::detail::raise_to_abs(norm, m_inner->coefficient(k, e));
+  for (std::size_t e = rest_index(); e < m_inner->dimension(); ++e)
+    taylor::detail::raise_to_abs(norm, m_inner->coefficient(k, e));
   return norm;
 }
 
 // x from the inner system's values (Φ_g(τ) or Φ_g'(τ), c, u, v): unit entries θ_i = Φ_g θ_i(t0).
 template <class Scalar>
-void relu_jet<Scalar>::unit_values(const std::vector<Scalar>& inner, bool derivative, std::vector<Scalar>& x) const {
+void relu_jet<Scalar>::unit_values(const std::vector<Scalar>& inner, bool derivative,
+                                   std::vector<Scalar>& x) const {
   matrix<Scalar> phi_t(D(), D());
   for (std::size_t g = 0; g < m_blocks.size(); ++g) {
     const block& B = m_blocks[g];
-    if (m_slot[g] < 0) phi_t = derivative ? matrix<Scalar>(matrix<Scalar>::Zero(D(), D())) : matrix<Scalar>(matrix<Scalar>::Identity(D(), D()));
+    if (m_slot[g] < 0)
+      phi_t = derivative ? matrix<Scalar>(matrix<Scalar>::Zero(D(), D()))
+                         : matrix<Scalar>(matrix<Scalar>::Identity(D(), D()));
     else
       for (Eigen::Index l = 0; l < D(); ++l)
         for (Eigen::Index m = 0; m < D(); ++m) phi_t(l, m) = inner[phi_index(g, m, l)];
@@ -255,7 +273,8 @@ void relu_jet<Scalar>::unit_values(const std::vector<Scalar>& inner, bool deriva
   for (std::size_t i = 0; i < m_flat.size(); ++i) {
     const auto [unit, m] = m_flat[i];
     x[i] = unit < 0 ? inner[rest_index() + static_cast<std::size_t>(m)]
-                    : m_blocks[m_group[static_cast<std::size_t>(unit)]].values(static_cast<Eigen::Index>(m_row[static_cast<std::size_t>(unit)]), m);
+                    : m_blocks[m_group[static_cast<std::size_t>(unit)]].values(
+                          static_cast<Eigen::Index>(m_row[static_cast<std::size_t>(unit)]), m);
   }
 }
 
@@ -288,7 +307,8 @@ void relu_jet<Scalar>::kink_series(std::size_t s, Eigen::Index e, std::vector<Sc
   a[0] = m_Z0(e);
   for (int k = 1; k <= m_order; ++k) {
     Scalar sum(0);
-    for (Eigen::Index l = 0; l < D(); ++l) sum += B.z_rows[static_cast<std::size_t>(k - 1)](j, l) * B.theta0(row, l);
+    for (Eigen::Index l = 0; l < D(); ++l)
+      sum += B.z_rows[static_cast<std::size_t>(k - 1)](j, l) * B.theta0(row, l);
     a[static_cast<std::size_t>(k)] = sum;
   }
 }
@@ -320,7 +340,8 @@ bool relu_jet<Scalar>::stays_on_branch(std::size_t s, Eigen::Index e, const Scal
   if ((z0 > 0) != active(0, e)) return false;
   const Eigen::Index N = m_model.N(), i = e / N, j = e % N;
   const matrix<Scalar>& bound = bounds(m_group[static_cast<std::size_t>(i)], h);
-  return taylor::detail::abs_greater(z0, bound(static_cast<Eigen::Index>(m_row[static_cast<std::size_t>(i)]), j));
+  return taylor::detail::abs_greater(z0,
+                                     bound(static_cast<Eigen::Index>(m_row[static_cast<std::size_t>(i)]), j));
 }
 
 template <class Scalar>
@@ -335,8 +356,10 @@ bool relu_jet<Scalar>::landed(std::size_t s, Eigen::Index e) const {
 
 template <class Scalar>
 void relu_jet<Scalar>::set_branch(std::size_t s, Eigen::Index e, bool on) {
-  if (s == 0) m_hints.emplace_back(e, on);
-  else m_inner_hints.emplace_back(s - 1, e, on);
+  if (s == 0)
+    m_hints.emplace_back(e, on);
+  else
+    m_inner_hints.emplace_back(s - 1, e, on);
 }
 
 }  // namespace gradflow

@@ -82,7 +82,8 @@ class relu_shallow {
   std::vector<std::pair<Eigen::Index, Eigen::Index>> block_shapes() const;
 
   template <class Ops>
-  std::vector<typename Ops::value> velocity_of(Ops& ops, const std::vector<typename Ops::value>& blocks) const {
+  std::vector<typename Ops::value> velocity_of(Ops& ops,
+                                               const std::vector<typename Ops::value>& blocks) const {
     using value = typename Ops::value;
     const auto X = ops.constant(m_X), ones = ops.constant(matrix<Scalar>::Ones(N(), 1));
     std::size_t next = 0;
@@ -99,13 +100,16 @@ class relu_shallow {
     if (first_layer) {
       // [Ẇ ḃ] = s diag(a) Aᵀ (r ∘ [X 𝟙]), A the activity: Aᵀ(·) first, since A is constant on a step
       // (one product per Taylor order, not a Cauchy sum over N×n entries).
-      matrix<Scalar> inputs(N(), d() + 1), take_W = matrix<Scalar>::Zero(d() + 1, d()), take_b = matrix<Scalar>::Zero(d() + 1, 1);
+      matrix<Scalar> inputs(N(), d() + 1), take_W = matrix<Scalar>::Zero(d() + 1, d()),
+                                           take_b = matrix<Scalar>::Zero(d() + 1, 1);
       inputs << m_X, matrix<Scalar>::Ones(N(), 1);
       take_W.topRows(d()).setIdentity();
       take_b(d(), 0) = 1;
-      const auto weighted = ops.hadamard(ops.mul(r, ops.constant(matrix<Scalar>::Ones(1, d() + 1))), ops.constant(inputs));
+      const auto weighted =
+          ops.hadamard(ops.mul(r, ops.constant(matrix<Scalar>::Ones(1, d() + 1))), ops.constant(inputs));
       const auto Q = activity_times(ops, Z, r, weighted);
-      const auto dWb = ops.hadamard(ops.mul(ops.scale(m_scale, a), ops.constant(matrix<Scalar>::Ones(1, d() + 1))), Q);
+      const auto dWb =
+          ops.hadamard(ops.mul(ops.scale(m_scale, a), ops.constant(matrix<Scalar>::Ones(1, d() + 1))), Q);
       out.push_back(ops.mul(dWb, ops.constant(take_W)));
       out.push_back(ops.mul(dWb, ops.constant(take_b)));
     }
@@ -163,7 +167,8 @@ class relu_shallow {
       if (m_sliding[m] % N() != J.front()) continue;  // the unit's μ's are made once, at its first point
       matrix<Scalar> unit_i = matrix<Scalar>::Zero(m_width, 1);
       unit_i(i) = 1;
-      const auto mu_i = ops.mul(ops.constant(filippov_rows(J)), ops.hadamard(r, ops.mul(on, ops.constant(unit_i))));
+      const auto mu_i =
+          ops.mul(ops.constant(filippov_rows(J)), ops.hadamard(r, ops.mul(on, ops.constant(unit_i))));
       for (std::size_t a = 0; a < J.size(); ++a) {
         matrix<Scalar> pick = matrix<Scalar>::Zero(1, static_cast<Eigen::Index>(J.size()));
         pick(static_cast<Eigen::Index>(a)) = 1;
@@ -176,7 +181,8 @@ class relu_shallow {
       matrix<Scalar> unit_i = matrix<Scalar>::Zero(m_width, 1), point_j = matrix<Scalar>::Zero(N(), 1);
       unit_i(i) = 1;
       point_j(j) = 1;
-      const auto lambda = ops.hadamard(mu[m], ops.pow(ops.mul(ops.constant(matrix<Scalar>(point_j.transpose())), r), Scalar(-1)));
+      const auto lambda = ops.hadamard(
+          mu[m], ops.pow(ops.mul(ops.constant(matrix<Scalar>(point_j.transpose())), r), Scalar(-1)));
       ops.heaviside(lambda);
       ops.heaviside(ops.sub(ops.constant(matrix<Scalar>::Ones(1, 1)), lambda));
       // row i of Aᵀ R gains λ·(row j of R)

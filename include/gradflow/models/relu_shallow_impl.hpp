@@ -11,24 +11,35 @@ namespace gradflow {
 
 namespace detail {
 
-inline std::string shape_text(Eigen::Index rows, Eigen::Index cols) { return std::to_string(rows) + "×" + std::to_string(cols); }
+inline std::string shape_text(Eigen::Index rows, Eigen::Index cols) {
+  return std::to_string(rows) + "×" + std::to_string(cols);
+}
 
 template <class Scalar>
 void require_shape(const matrix<Scalar>& M, Eigen::Index rows, Eigen::Index cols, const char* name) {
   if (M.rows() != rows || M.cols() != cols)
-    throw std::invalid_argument(std::string("relu_shallow: ") + name + " is " + shape_text(M.rows(), M.cols()) + ", must be " +
-                                shape_text(rows, cols));
+    throw std::invalid_argument(std::string("relu_shallow: ") + name + " is " +
+                                shape_text(M.rows(), M.cols()) + ", must be " + shape_text(rows, cols));
 }
 
 }  // namespace detail
 
 template <class Scalar>
-relu_shallow<Scalar>::relu_shallow(matrix<Scalar> X, matrix<Scalar> y, Eigen::Index width, Scalar output_scale, bool skip,
-                                   relu_training training, const relu_parameters<Scalar>& fixed)
-    : m_X(std::move(X)), m_y(std::move(y)), m_width(width), m_scale(std::move(output_scale)), m_skip(skip), m_training(training) {
-  if (d() != 1 && d() != 2) throw std::invalid_argument("relu_shallow: input dimension d = " + std::to_string(d()) + " violates d in {1, 2}");
+relu_shallow<Scalar>::relu_shallow(matrix<Scalar> X, matrix<Scalar> y, Eigen::Index width,
+                                   Scalar output_scale, bool skip, relu_training training,
+                                   const relu_parameters<Scalar>& fixed)
+    : m_X(std::move(X)),
+      m_y(std::move(y)),
+      m_width(width),
+      m_scale(std::move(output_scale)),
+      m_skip(skip),
+      m_training(training) {
+  if (d() != 1 && d() != 2)
+    throw std::invalid_argument("relu_shallow: input dimension d = " + std::to_string(d()) +
+                                " violates d in {1, 2}");
   detail::require_shape(m_y, N(), 1, "y");
-  if (width < 1) throw std::invalid_argument("relu_shallow: width = " + std::to_string(width) + " violates width >= 1");
+  if (width < 1)
+    throw std::invalid_argument("relu_shallow: width = " + std::to_string(width) + " violates width >= 1");
   if (!(m_scale > 0)) throw std::invalid_argument("relu_shallow: output scale must be > 0");
   if (training == relu_training::output) {
     detail::require_shape(fixed.W, width, d(), "W (fixed)");
@@ -132,7 +143,8 @@ void relu_shallow<Scalar>::velocity(const Scalar* theta, Scalar* dtheta) const {
     blocks.emplace_back(const_matrix_view<Scalar>(theta, rows, cols));
     theta += rows * cols;
   }
-  for (const matrix<Scalar>& v : velocity_of(ops, blocks)) dtheta = std::copy(v.data(), v.data() + v.size(), dtheta);
+  for (const matrix<Scalar>& v : velocity_of(ops, blocks))
+    dtheta = std::copy(v.data(), v.data() + v.size(), dtheta);
 }
 
 template <class Scalar>
@@ -158,7 +170,9 @@ matrix<Scalar> relu_shallow<Scalar>::filippov_rows(const std::vector<Eigen::Inde
   const Eigen::Index size = static_cast<Eigen::Index>(J.size());
   matrix<Scalar> K_J(size, N()), inverse(size, size);
   for (Eigen::Index a = 0; a < size; ++a) K_J.row(a) = K.row(J[static_cast<std::size_t>(a)]);
-  const auto G = [&](Eigen::Index a, Eigen::Index b) -> const Scalar& { return K(J[static_cast<std::size_t>(a)], J[static_cast<std::size_t>(b)]); };
+  const auto G = [&](Eigen::Index a, Eigen::Index b) -> const Scalar& {
+    return K(J[static_cast<std::size_t>(a)], J[static_cast<std::size_t>(b)]);
+  };
   if (size == 1) {
     inverse(0, 0) = 1 / G(0, 0);
   } else {  // 2×2: regular for two distinct inputs (the vectors (x_j, 1) are independent)
@@ -169,10 +183,12 @@ matrix<Scalar> relu_shallow<Scalar>::filippov_rows(const std::vector<Eigen::Inde
 }
 
 template <class Scalar>
-relu_shallow<Scalar> relu_shallow<Scalar>::with_sliding(const std::vector<std::pair<std::size_t, Eigen::Index>>& entries) const {
+relu_shallow<Scalar> relu_shallow<Scalar>::with_sliding(
+    const std::vector<std::pair<std::size_t, Eigen::Index>>& entries) const {
   relu_shallow<Scalar> next = *this;
   for (const auto& [source, e] : entries) {
-    if (source != 0) throw std::logic_error("relu_shallow::with_sliding: only entries of Z (kink source 0) slide");
+    if (source != 0)
+      throw std::logic_error("relu_shallow::with_sliding: only entries of Z (kink source 0) slide");
     next.m_sliding.push_back(e);
     const std::vector<Eigen::Index> J = next.sliding_points(e / N());
     const auto points = [&] {
@@ -181,11 +197,13 @@ relu_shallow<Scalar> relu_shallow<Scalar>::with_sliding(const std::vector<std::p
       return list;
     };
     if (J.size() > 2)
-      throw std::invalid_argument("relu_shallow: unit " + std::to_string(e / N() + 1) + " would slide on " + std::to_string(J.size()) +
-                                  " data points at once (points " + points() + "), which is not integrated");
+      throw std::invalid_argument("relu_shallow: unit " + std::to_string(e / N() + 1) + " would slide on " +
+                                  std::to_string(J.size()) + " data points at once (points " + points() +
+                                  "), which is not integrated");
     if (J.size() == 2 && m_X.row(J[0]) == m_X.row(J[1]))
-      throw std::invalid_argument("relu_shallow: unit " + std::to_string(e / N() + 1) + " would slide on two data points with the same input (points " +
-                                  points() + ")");
+      throw std::invalid_argument("relu_shallow: unit " + std::to_string(e / N() + 1) +
+                                  " would slide on two data points with the same input (points " + points() +
+                                  ")");
   }
   return next;
 }
@@ -196,8 +214,10 @@ bool relu_shallow<Scalar>::ignores_kink(std::size_t source, Eigen::Index entry) 
 }
 
 template <class Scalar>
-std::pair<relu_shallow<Scalar>, std::pair<Eigen::Index, bool>> relu_shallow<Scalar>::leave_sliding(std::size_t source) const {
-  if (source == 0 || (source - 1) / 2 >= m_sliding.size()) throw std::logic_error("relu_shallow::leave_sliding: not a sliding weight's source");
+std::pair<relu_shallow<Scalar>, std::pair<Eigen::Index, bool>> relu_shallow<Scalar>::leave_sliding(
+    std::size_t source) const {
+  if (source == 0 || (source - 1) / 2 >= m_sliding.size())
+    throw std::logic_error("relu_shallow::leave_sliding: not a sliding weight's source");
   const std::size_t m = (source - 1) / 2;
   relu_shallow<Scalar> next = *this;
   const Eigen::Index e = m_sliding[m];

@@ -11,7 +11,8 @@ namespace gradflow {
 /// The matrix whose rows are `entries` (every row as long as the first), each entry parse_decimal'd.
 template <class Scalar>
 matrix<Scalar> decimal_matrix(std::initializer_list<std::initializer_list<const char*>> entries) {
-  matrix<Scalar> A(static_cast<Eigen::Index>(entries.size()), static_cast<Eigen::Index>(entries.begin()->size()));
+  matrix<Scalar> A(static_cast<Eigen::Index>(entries.size()),
+                   static_cast<Eigen::Index>(entries.begin()->size()));
   Eigen::Index i = 0;
   for (const auto& row : entries) {
     Eigen::Index j = 0;

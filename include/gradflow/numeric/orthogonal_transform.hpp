@@ -24,7 +24,8 @@ matrix<Scalar> orthogonal_transform(const std::string& name, Eigen::Index d) {
   matrix<Scalar> S(d, d);
   if (name == "hadamard") {
     if (d < 1 || !std::has_single_bit(static_cast<unsigned long>(d)))
-      throw std::invalid_argument("orthogonal_transform: hadamard needs d a power of 2, not " + std::to_string(d));
+      throw std::invalid_argument("orthogonal_transform: hadamard needs d a power of 2, not " +
+                                  std::to_string(d));
     const Scalar entry = 1 / sqrt(Scalar(d));
     for (Eigen::Index k = 0; k < d; ++k)
       for (Eigen::Index n = 0; n < d; ++n)
@@ -39,7 +40,8 @@ matrix<Scalar> orthogonal_transform(const std::string& name, Eigen::Index d) {
     }
     return S;
   }
-  throw std::invalid_argument("orthogonal_transform: unknown transform \"" + name + "\" (known: identity, hadamard, dct)");
+  throw std::invalid_argument("orthogonal_transform: unknown transform \"" + name +
+                              "\" (known: identity, hadamard, dct)");
 }
 
 }  // namespace gradflow

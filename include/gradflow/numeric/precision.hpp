@@ -55,7 +55,9 @@ template <class Scalar>
 Scalar eps();
 
 template <>
-inline double eps<double>() { return std::numeric_limits<double>::epsilon(); }
+inline double eps<double>() {
+  return std::numeric_limits<double>::epsilon();
+}
 
 template <>
 Real eps<Real>();

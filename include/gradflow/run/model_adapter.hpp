@@ -76,7 +76,8 @@ std::vector<std::string> names_of_state(std::size_t n, const Matrices& state_mat
         names[static_cast<std::size_t>(i)] = name + "_" + std::to_string(r + 1) + "_" + std::to_string(c + 1);
       }
   for (std::size_t i = 0; i < n; ++i)
-    if (names[i].empty()) throw std::logic_error("state column names: state entry " + std::to_string(i) + " has no matrix");
+    if (names[i].empty())
+      throw std::logic_error("state column names: state entry " + std::to_string(i) + " has no matrix");
   return names;
 }
 
@@ -104,7 +105,8 @@ run_trace<Scalar> physical_trace(const time_changed<Scalar, Model>& flow, const 
 // count seen at each sample; the final state, when it was appended after the samples, closes with `total`.
 template <class Scalar>
 std::vector<std::int64_t> interval_steps(const run_trace<Scalar>& trace,
-                                         const std::vector<std::pair<Scalar, std::int64_t>>& seen, std::int64_t total) {
+                                         const std::vector<std::pair<Scalar, std::int64_t>>& seen,
+                                         std::int64_t total) {
   std::vector<std::int64_t> at{0}, out;
   std::size_t j = 0;
   for (std::size_t k = 1; k < trace.samples.size(); ++k) {
@@ -118,8 +120,8 @@ std::vector<std::int64_t> interval_steps(const run_trace<Scalar>& trace,
 // flow.path_defect of the finished run (its samples in physical time, as decimal text at every working
 // digit): a re-integration that fails is reported as a failed check naming the error.
 template <class Scalar>
-check_result run_path_defect(const run_config& c, const run_trace<Scalar>& path, std::vector<std::int64_t> steps,
-                             run_observer& observer) {
+check_result run_path_defect(const run_config& c, const run_trace<Scalar>& path,
+                             std::vector<std::int64_t> steps, run_observer& observer) {
   text_path text;
   text.interval_steps = std::move(steps);
   for (const auto& s : path.samples) {
@@ -136,12 +138,14 @@ check_result run_path_defect(const run_config& c, const run_trace<Scalar>& path,
 
 // integrate_options of the config: tolerance, t_end (or s's bound with the time change), samples.
 template <class Scalar, class Model>
-integrate_options<Scalar> options_of(const run_config& c, const Model& model, const std::vector<Scalar>& theta) {
+integrate_options<Scalar> options_of(const run_config& c, const Model& model,
+                                     const std::vector<Scalar>& theta) {
   integrate_options<Scalar> options;
   options.method = c.method;
   options.tolerance = config_number<Scalar>(c.tolerance, "integrator.tolerance");
   // With the time change t_end bounds s, which the loss_below event reaches first: s = ∫ L dt ≤ L(0)·t.
-  options.t_end = c.time_change ? parse_decimal<Scalar>("1e300") : config_number<Scalar>(c.t_end, "stop.t_end");
+  options.t_end =
+      c.time_change ? parse_decimal<Scalar>("1e300") : config_number<Scalar>(c.t_end, "stop.t_end");
   if (!c.time_change) {
     // Both drivers refuse a step shorter than 16 eps max(1, |t|) ("step size underflow"), and the
     // odeint steppers land on every sample time: a span (an interval) below that cannot be stepped.
@@ -149,7 +153,8 @@ integrate_options<Scalar> options_of(const run_config& c, const Model& model, co
     const Scalar shortest = 16 * eps<Scalar>() * intervals;
     if (options.t_end < shortest)
       throw invalid_input("stop.t_end = \"" + c.t_end + "\" violates t_end >= 16 eps" +
-                          (intervals > 1 ? " · (output.samples − 1)" : "") + " = " + to_short_decimal(shortest) +
+                          (intervals > 1 ? " · (output.samples − 1)" : "") + " = " +
+                          to_short_decimal(shortest) +
                           " (the shortest step at this precision): raise stop.t_end or precision.digits" +
                           (intervals > 1 ? ", or lower output.samples" : ""));
   }
@@ -161,12 +166,14 @@ integrate_options<Scalar> options_of(const run_config& c, const Model& model, co
     const Scalar L0 = model.loss(theta.data()), target = *options.loss_below;
     if (target < L0)
       for (std::int64_t k = 0; k < c.samples; ++k)
-        options.sample_losses.push_back(k == 0                 ? L0
-                                        : k == c.samples - 1 ? target
-                                                             : Scalar(L0 * pow(target / L0, Scalar(k) / (c.samples - 1))));
+        options.sample_losses.push_back(k == 0 ? L0
+                                        : k == c.samples - 1
+                                            ? target
+                                            : Scalar(L0 * pow(target / L0, Scalar(k) / (c.samples - 1))));
   } else {
     for (std::int64_t k = 0; k < c.samples; ++k)
-      options.sample_times.push_back(k == c.samples - 1 ? options.t_end : options.t_end * k / (c.samples - 1));
+      options.sample_times.push_back(k == c.samples - 1 ? options.t_end
+                                                        : options.t_end * k / (c.samples - 1));
   }
   return options;
 }
@@ -184,7 +191,8 @@ class model_adapter final : public configured_model<Scalar> {
   std::size_t dimension() const override { return model().dimension(); }
   const std::vector<Scalar>& start() const override { return m_built.second; }
   std::vector<std::string> state_names() const override {
-    return names_of_state<Scalar>(model().dimension(), [&](const Scalar* theta) { return Traits::state(model(), theta); });
+    return names_of_state<Scalar>(model().dimension(),
+                                  [&](const Scalar* theta) { return Traits::state(model(), theta); });
   }
   model_run<Scalar> integrate(const run_config& c, run_observer& observer) const override {
     if constexpr (Traits::time_change) {
@@ -202,32 +210,39 @@ class model_adapter final : public configured_model<Scalar> {
     return sample_at(model(), t, theta);
   }
   check_result path_defect(const run_trace<Scalar>& path, const path_claim<Scalar>& claim) const override {
-    if constexpr (std::is_same_v<Scalar, Real>) return check_path_defect(model(), path, claim);
-    else throw std::logic_error("flow.path_defect re-integrates at the scalar Real only");
+    if constexpr (std::is_same_v<Scalar, Real>)
+      return check_path_defect(model(), path, claim);
+    else
+      throw std::logic_error("flow.path_defect re-integrates at the scalar Real only");
   }
 
  private:
   const Model& model() const { return m_built.first; }
 
   std::vector<std::string> quantity_names(const Scalar* theta) const {
-    if constexpr (requires { Traits::quantity_names(model(), theta); }) return Traits::quantity_names(model(), theta);
-    else return {};
+    if constexpr (requires { Traits::quantity_names(model(), theta); })
+      return Traits::quantity_names(model(), theta);
+    else
+      return {};
   }
   std::vector<Scalar> quantities(const Scalar* theta) const {
-    if constexpr (requires { Traits::quantities(model(), theta); }) return Traits::quantities(model(), theta);
-    else return {};
+    if constexpr (requires { Traits::quantities(model(), theta); })
+      return Traits::quantities(model(), theta);
+    else
+      return {};
   }
 
   template <class Flow>
-  model_run<Scalar> run_flow(const run_config& c, run_observer& observer, const Flow& flow, std::vector<Scalar> theta) const;
+  model_run<Scalar> run_flow(const run_config& c, run_observer& observer, const Flow& flow,
+                             std::vector<Scalar> theta) const;
 
   std::pair<Model, std::vector<Scalar>> m_built;
 };
 
 template <class Traits, class Scalar>
 template <class Flow>
-model_run<Scalar> model_adapter<Traits, Scalar>::run_flow(const run_config& c, run_observer& observer, const Flow& flow,
-                                                          std::vector<Scalar> theta) const {
+model_run<Scalar> model_adapter<Traits, Scalar>::run_flow(const run_config& c, run_observer& observer,
+                                                          const Flow& flow, std::vector<Scalar> theta) const {
   const Model& m = model();
   model_run<Scalar> record;
   const integrate_options<Scalar> options = detail::options_of(c, m, theta);
@@ -261,8 +276,8 @@ model_run<Scalar> model_adapter<Traits, Scalar>::run_flow(const run_config& c, r
   o.on_sample = [&](const Scalar& t, std::span<const Scalar> th) {
     measure_drift(th.data());
     sample_steps.emplace_back(t, steps_now);
-    record.rows.push_back({detail::physical_time(flow, t, th.data()), m.loss(th.data()), drift, quantities(th.data()),
-                           state_of(th.data()), steps_now});
+    record.rows.push_back({detail::physical_time(flow, t, th.data()), m.loss(th.data()), drift,
+                           quantities(th.data()), state_of(th.data()), steps_now});
   };
   o.on_step = [&](const Scalar& t, std::span<const Scalar> th, std::int64_t steps) {
     steps_now = steps;
@@ -273,8 +288,10 @@ model_run<Scalar> model_adapter<Traits, Scalar>::run_flow(const run_config& c, r
     p.t = to_double(t_physical);
     p.log10_t = log10_as_double(t_physical);
     p.time_changed = c.time_change;
-    if (c.time_change) p.s = to_double(t);
-    else p.t_end = to_double(options.t_end);
+    if (c.time_change)
+      p.s = to_double(t);
+    else
+      p.t_end = to_double(options.t_end);
     p.log10_loss = [&] { return log10_as_double(m.loss(th.data())); };
     return observer.on_step(p);
   };
@@ -287,23 +304,26 @@ model_run<Scalar> model_adapter<Traits, Scalar>::run_flow(const run_config& c, r
   record.loss_final = m.loss(theta.data());
   if (record.rows.empty() || record.rows.back().t != record.summary.t_final) {
     measure_drift(theta.data());
-    record.rows.push_back(
-        {record.summary.t_final, record.loss_final, drift, quantities(theta.data()), state_of(theta.data()), record.summary.steps});
+    record.rows.push_back({record.summary.t_final, record.loss_final, drift, quantities(theta.data()),
+                           state_of(theta.data()), record.summary.steps});
   }
   record.final_matrices = Traits::final(m, theta.data());
   {
     using std::log10;
     const Scalar& t = record.summary.t_final;
-    record.final_summary["log10_t_final"] = t > 0 ? nlohmann::json(to_decimal(Scalar(log10(t)))) : nlohmann::json(nullptr);
+    record.final_summary["log10_t_final"] =
+        t > 0 ? nlohmann::json(to_decimal(Scalar(log10(t)))) : nlohmann::json(nullptr);
   }
   // The events the model's field declares (taylor/events.hpp: relu's kink_events, sliding_modes, …).
   for (const auto& [name, count] : record.summary.event_counts) record.final_summary[name] = count;
-  if constexpr (requires { Traits::extras(m, theta.data(), c, record); }) Traits::extras(m, theta.data(), c, record);
+  if constexpr (requires { Traits::extras(m, theta.data(), c, record); })
+    Traits::extras(m, theta.data(), c, record);
   const run_trace<Scalar>& path = detail::physical_trace(flow, trace);
   record.checks = Traits::checks(m, path);
-  record.checks.insert(record.checks.begin(),
-                       detail::run_path_defect(c, path, detail::interval_steps(trace, sample_steps, record.summary.steps),
-                                               observer));
+  record.checks.insert(
+      record.checks.begin(),
+      detail::run_path_defect(c, path, detail::interval_steps(trace, sample_steps, record.summary.steps),
+                              observer));
   return record;
 }
 

@@ -26,23 +26,24 @@ struct model_key {
 
 /// What a run of the config holds in memory beyond its samples' common columns (cli's estimate).
 struct memory_profile {
-  double parameters = 0;      ///< entries of θ
-  double quantities = 0;      ///< trajectory columns the model adds per sample (an upper estimate)
-  double extra_reals = 0;     ///< numbers the model's integrator keeps beyond 100 per parameter (e.g. jets per unit)
-  std::string extra_key;      ///< the key that sets extra_reals ("model.width"), named when it does not fit
-  std::string extra_value;    ///< its value as written
+  double parameters = 0;  ///< entries of θ
+  double quantities = 0;  ///< trajectory columns the model adds per sample (an upper estimate)
+  double extra_reals =
+      0;  ///< numbers the model's integrator keeps beyond 100 per parameter (e.g. jets per unit)
+  std::string extra_key;    ///< the key that sets extra_reals ("model.width"), named when it does not fit
+  std::string extra_value;  ///< its value as written
 };
 
 /// A model kind.
 struct model_entry {
   std::string_view kind;
-  std::string_view summary;                ///< `gradflow list`: f(x), L, source (one or two lines)
-  std::vector<model_key> keys;             ///< the model's [model] keys, in the order --help lists them
-  std::string_view initial_weights;        ///< how the start is given ("model.U0 and model.V0")
-  std::vector<std::string_view> losses;    ///< model.loss values it takes, "square" first
-  bool time_change = false;                ///< integrator.time_change = "loss" is available
-  bool grid = false;                       ///< output.grid is available (final/f_grid.csv)
-  std::vector<std::string_view> checks;    ///< check ids `gradflow run` reports after flow.path_defect
+  std::string_view summary;              ///< `gradflow list`: f(x), L, source (one or two lines)
+  std::vector<model_key> keys;           ///< the model's [model] keys, in the order --help lists them
+  std::string_view initial_weights;      ///< how the start is given ("model.U0 and model.V0")
+  std::vector<std::string_view> losses;  ///< model.loss values it takes, "square" first
+  bool time_change = false;              ///< integrator.time_change = "loss" is available
+  bool grid = false;                     ///< output.grid is available (final/f_grid.csv)
+  std::vector<std::string_view> checks;  ///< check ids `gradflow run` reports after flow.path_defect
   /// Reads and validates the model's keys (throws invalid_input naming the key, value and rule).
   void (*read)(model_reader&) = nullptr;
   memory_profile (*memory)(const run_config&) = nullptr;

@@ -33,17 +33,17 @@ struct trajectory_row {
 template <class Scalar>
 struct model_run {
   std::vector<std::string> invariant_names;
-  std::vector<Scalar> max_drift;                 ///< max over the run of max_ij |I(t) − I(0)|, per invariant
-  std::vector<std::string> quantity_names;       ///< trajectory.csv columns after the drifts
-  std::vector<std::string> state_names;          ///< output.state: <matrix>_<row>_<col> per θ entry
+  std::vector<Scalar> max_drift;            ///< max over the run of max_ij |I(t) − I(0)|, per invariant
+  std::vector<std::string> quantity_names;  ///< trajectory.csv columns after the drifts
+  std::vector<std::string> state_names;     ///< output.state: <matrix>_<row>_<col> per θ entry
   /// summary.json entries beyond the common ones (log10_t_final, the model's extras).
   nlohmann::json final_summary = nlohmann::json::object();
   std::vector<trajectory_row<Scalar>> rows;
   integration_summary<Scalar> summary;
   Scalar loss_final;
-  named_matrices<Scalar> final_matrices;         ///< final/<name>.csv
+  named_matrices<Scalar> final_matrices;                    ///< final/<name>.csv
   std::vector<std::pair<std::string, std::string>> tables;  ///< further files: path, CSV text with header
-  std::vector<check_result> checks;              ///< flow.path_defect first, then the model's checks
+  std::vector<check_result> checks;  ///< flow.path_defect first, then the model's checks
 };
 
 }  // namespace gradflow

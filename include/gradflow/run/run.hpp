@@ -20,11 +20,11 @@ namespace gradflow {
 /// Where a run is, after an accepted step (for progress lines).
 struct step_progress {
   std::int64_t steps = 0;
-  double t = 0;                ///< physical time (may be inf in double with the time change: see log10_t)
-  double log10_t = 0;          ///< log10 of the physical time
-  double t_end = 0;            ///< stop.t_end (0 with the time change)
-  bool time_changed = false;   ///< integrating in s (dt/ds = 1/L)
-  double s = 0;                ///< the integration variable s (time change only)
+  double t = 0;               ///< physical time (may be inf in double with the time change: see log10_t)
+  double log10_t = 0;         ///< log10 of the physical time
+  double t_end = 0;           ///< stop.t_end (0 with the time change)
+  bool time_changed = false;  ///< integrating in s (dt/ds = 1/L)
+  double s = 0;               ///< the integration variable s (time change only)
   std::function<double()> log10_loss;  ///< evaluated on request only (costs a loss evaluation)
 };
 
@@ -43,13 +43,13 @@ class run_observer {
 
 /// A finished (or interrupted) run, every number as the decimal text it is written with.
 struct run_result {
-  nlohmann::json summary;                     ///< summary.json
-  std::vector<std::string> columns;           ///< trajectory.csv header
-  std::vector<std::vector<std::string>> rows; ///< trajectory.csv rows
+  nlohmann::json summary;                                  ///< summary.json
+  std::vector<std::string> columns;                        ///< trajectory.csv header
+  std::vector<std::vector<std::string>> rows;              ///< trajectory.csv rows
   std::vector<std::pair<std::string, std::string>> files;  ///< further files: path in the run directory, text
-  std::vector<check_result> checks;           ///< flow.path_defect first, then the model's checks
+  std::vector<check_result> checks;  ///< flow.path_defect first, then the model's checks
   stop_reason reason = stop_reason::t_end;
-  std::string t_final, loss_final;            ///< short forms for a one-line report
+  std::string t_final, loss_final;  ///< short forms for a one-line report
   std::int64_t steps = 0;
   double wall_seconds = 0;
 };
@@ -77,8 +77,8 @@ check_result path_defect_of(const run_config& c, const text_path& path, const st
 
 /// The model's own checks (its entry's list) on a path given as text, at c's scalar and precision;
 /// `reason` is how the path ended (checks about the limit need loss_below).
-std::vector<check_result> model_checks_of(const run_config& c, const text_path& path, const std::string& tolerance,
-                                          stop_reason reason);
+std::vector<check_result> model_checks_of(const run_config& c, const text_path& path,
+                                          const std::string& tolerance, stop_reason reason);
 
 /// The names of the state columns of c's model (<matrix>_<row>_<col>, 1-based, as in final/<matrix>.csv).
 std::vector<std::string> state_column_names(const run_config& c);

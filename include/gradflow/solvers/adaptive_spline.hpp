@@ -32,18 +32,22 @@ class adaptive_spline {
       : m_x(std::move(x)), m_a(sigma_b / sigma_w), m_k(2 * sigma_b * sigma_b * sigma_b / (pi() * sigma_w)) {
     using std::atan;
     const std::size_t n = m_x.size();
-    if (n < 2 || y.size() != n) throw std::invalid_argument("adaptive_spline: needs at least 2 knots and one value per knot");
-    if (!(sigma_w > 0) || !(sigma_b > 0)) throw std::invalid_argument("adaptive_spline: sigma_w and sigma_b must be > 0");
+    if (n < 2 || y.size() != n)
+      throw std::invalid_argument("adaptive_spline: needs at least 2 knots and one value per knot");
+    if (!(sigma_w > 0) || !(sigma_b > 0))
+      throw std::invalid_argument("adaptive_spline: sigma_w and sigma_b must be > 0");
     for (std::size_t j = 0; j + 1 < n; ++j)
       if (!(m_x[j] < m_x[j + 1]))
-        throw std::invalid_argument("adaptive_spline: knots must be strictly increasing (knot " + std::to_string(j + 1) + ")");
+        throw std::invalid_argument("adaptive_spline: knots must be strictly increasing (knot " +
+                                    std::to_string(j + 1) + ")");
     // Unknowns (α, β, m_2 … m_{N−1}); row i: g(x_i) = y_i.
     const Eigen::Index N = static_cast<Eigen::Index>(n);
     matrix<Scalar> A(N, N), rhs(N, 1);
     for (Eigen::Index i = 0; i < N; ++i) {
       A(i, 0) = 1;
       A(i, 1) = m_x[static_cast<std::size_t>(i)];
-      for (Eigen::Index j = 1; j + 1 < N; ++j) A(i, j + 1) = G(static_cast<std::size_t>(j), m_x[static_cast<std::size_t>(i)]);
+      for (Eigen::Index j = 1; j + 1 < N; ++j)
+        A(i, j + 1) = G(static_cast<std::size_t>(j), m_x[static_cast<std::size_t>(i)]);
       rhs(i, 0) = y[static_cast<std::size_t>(i)];
     }
     const matrix<Scalar> c = A.partialPivLu().solve(rhs);
@@ -74,9 +78,13 @@ class adaptive_spline {
   Scalar piece(const Scalar& x, const Scalar& c0, const Scalar& c1, const Scalar& l, const Scalar& r) const {
     using std::atan;
     const Scalar a2 = m_a * m_a;
-    const auto I0 = [&](const Scalar& s) { return Scalar(s / (2 * a2 * (a2 + s * s)) + atan(s / m_a) / (2 * a2 * m_a)); };
+    const auto I0 = [&](const Scalar& s) {
+      return Scalar(s / (2 * a2 * (a2 + s * s)) + atan(s / m_a) / (2 * a2 * m_a));
+    };
     const auto I1 = [&](const Scalar& s) { return Scalar(-1 / (2 * (a2 + s * s))); };
-    const auto I2 = [&](const Scalar& s) { return Scalar(-s / (2 * (a2 + s * s)) + atan(s / m_a) / (2 * m_a)); };
+    const auto I2 = [&](const Scalar& s) {
+      return Scalar(-s / (2 * (a2 + s * s)) + atan(s / m_a) / (2 * m_a));
+    };
     return m_k * (x * c0 * (I0(r) - I0(l)) + (x * c1 - c0) * (I1(r) - I1(l)) - c1 * (I2(r) - I2(l)));
   }
   // G_j(x) = ∫_{x_1}^{x} (x − s) ζ(s) φ_j(s) ds, φ_j rising on [x_{j−1}, x_j] and falling on [x_j, x_{j+1}].

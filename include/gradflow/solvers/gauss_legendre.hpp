@@ -63,8 +63,9 @@ struct gauss_legendre_rule {
 /// std::runtime_error when f is not finite on a panel or a panel needs more than `max_depth`
 /// bisections (rel_tol must sit above f's own relative rounding).
 template <class Scalar>
-Scalar integrate_positive(const gauss_legendre_rule<Scalar>& rule, const std::function<Scalar(const Scalar&)>& f, const Scalar& a,
-                          const Scalar& b, const Scalar& rel_tol, int max_depth = 48) {
+Scalar integrate_positive(const gauss_legendre_rule<Scalar>& rule,
+                          const std::function<Scalar(const Scalar&)>& f, const Scalar& a, const Scalar& b,
+                          const Scalar& rel_tol, int max_depth = 48) {
   using std::abs;
   struct panel {
     Scalar a, b, whole;
@@ -81,7 +82,8 @@ Scalar integrate_positive(const gauss_legendre_rule<Scalar>& rule, const std::fu
       total += left + right;
       continue;
     }
-    if (!(abs(left + right) >= 0)) throw std::runtime_error("integrate_positive: the integrand is not finite on the panel");
+    if (!(abs(left + right) >= 0))
+      throw std::runtime_error("integrate_positive: the integrand is not finite on the panel");
     if (p.depth >= max_depth)
       throw std::runtime_error("integrate_positive: no convergence after " + std::to_string(max_depth) +
                                " bisections (rel_tol below the integrand's rounding?)");

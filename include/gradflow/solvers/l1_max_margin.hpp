@@ -38,7 +38,8 @@ l1_max_margin_result<Scalar> l1_max_margin(const matrix<Scalar>& A) {
   std::vector<Eigen::Index> basis(static_cast<std::size_t>(m));
   for (Eigen::Index i = 0; i < m; ++i) basis[static_cast<std::size_t>(i)] = N + i;
   for (Eigen::Index iteration = 0;; ++iteration) {
-    if (iteration > 1000 * (n + 1)) throw std::runtime_error("l1_max_margin: the simplex method did not terminate");
+    if (iteration > 1000 * (n + 1))
+      throw std::runtime_error("l1_max_margin: the simplex method did not terminate");
     Eigen::Index enter = -1;
     for (Eigen::Index j = 0; j < n && enter < 0; ++j)
       if (T(m, j) < -tol) enter = j;
@@ -52,7 +53,8 @@ l1_max_margin_result<Scalar> l1_max_margin(const matrix<Scalar>& A) {
           (ratio == best && basis[static_cast<std::size_t>(i)] < basis[static_cast<std::size_t>(leave)]))
         leave = i, best = ratio;
     }
-    if (leave < 0) throw std::runtime_error("data are not linearly separable (the ℓ1 max-margin dual is unbounded)");
+    if (leave < 0)
+      throw std::runtime_error("data are not linearly separable (the ℓ1 max-margin dual is unbounded)");
     T.row(leave) /= T(leave, enter);
     for (Eigen::Index i = 0; i <= m; ++i)
       if (i != leave && T(i, enter) != 0) T.row(i) -= T(i, enter) * T.row(leave);
@@ -64,7 +66,8 @@ l1_max_margin_result<Scalar> l1_max_margin(const matrix<Scalar>& A) {
   for (Eigen::Index j = 0; j < d; ++j) r.rho(j) = T(m, N + j) - T(m, N + d + j);
   // Verification: Aρ ≥ 1, ‖Aᵀλ‖_∞ ≤ 1, ‖ρ‖₁ = 1ᵀλ = OPT, all to the tolerance (relative to OPT).
   const Scalar check_tol = tol * std::max<Scalar>(Scalar(1), r.value);
-  if ((A * r.rho).minCoeff() < 1 - check_tol || (A.transpose() * r.lambda).cwiseAbs().maxCoeff() > 1 + check_tol ||
+  if ((A * r.rho).minCoeff() < 1 - check_tol ||
+      (A.transpose() * r.lambda).cwiseAbs().maxCoeff() > 1 + check_tol ||
       abs(r.rho.cwiseAbs().sum() - r.value) > check_tol || abs(r.lambda.sum() - r.value) > check_tol)
     throw std::runtime_error("l1_max_margin: the simplex solution fails its optimality verification");
   return r;

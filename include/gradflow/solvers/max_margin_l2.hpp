@@ -37,12 +37,15 @@ max_margin_l2_result<Scalar> max_margin_l2(const matrix<Scalar>& A) {
   }
   max_margin_l2_result<Scalar> r{A.transpose() * lambda, lambda, {}};
   const matrix<Scalar> margins = A * r.w;
-  const Scalar tol = Scalar(1024 * (A.rows() + A.cols())) * eps<Scalar>() * std::max<Scalar>(Scalar(1), r.w.cwiseAbs().maxCoeff()) *
+  const Scalar tol = Scalar(1024 * (A.rows() + A.cols())) * eps<Scalar>() *
+                     std::max<Scalar>(Scalar(1), r.w.cwiseAbs().maxCoeff()) *
                      std::max<Scalar>(Scalar(1), A.cwiseAbs().maxCoeff());
   for (Eigen::Index n = 0; n < A.rows(); ++n) {
-    if (margins(n) < 1 - tol) throw std::runtime_error("data are not linearly separable (margin below 1 at the dual optimum)");
+    if (margins(n) < 1 - tol)
+      throw std::runtime_error("data are not linearly separable (margin below 1 at the dual optimum)");
     if (lambda(n) > 0) {
-      if (abs(margins(n) - 1) > tol) throw std::runtime_error("max_margin_l2: complementary slackness violated");
+      if (abs(margins(n) - 1) > tol)
+        throw std::runtime_error("max_margin_l2: complementary slackness violated");
       r.support.push_back(n);
     }
   }
@@ -52,7 +55,8 @@ max_margin_l2_result<Scalar> max_margin_l2(const matrix<Scalar>& A) {
 /// w̃ with A_S w̃ = −log λ_S (Thm 4, GF version), or nullopt when Thm 4 does not determine it here:
 /// rank(A_S) < rank(A) or rank(A) < d (a component of w(0) outside span(Aᵀ) would persist).
 template <class Scalar>
-std::optional<matrix<Scalar>> refined_offset(const matrix<Scalar>& A, const max_margin_l2_result<Scalar>& svm) {
+std::optional<matrix<Scalar>> refined_offset(const matrix<Scalar>& A,
+                                             const max_margin_l2_result<Scalar>& svm) {
   using std::log;
   const auto m = static_cast<Eigen::Index>(svm.support.size());
   matrix<Scalar> A_S(m, A.cols()), rhs(m, 1);
@@ -66,7 +70,8 @@ std::optional<matrix<Scalar>> refined_offset(const matrix<Scalar>& A, const max_
   on_support.setThreshold(threshold);
   if (full.rank() < A.cols() || on_support.rank() < full.rank()) return std::nullopt;
   const matrix<Scalar> w_tilde = Eigen::CompleteOrthogonalDecomposition<matrix<Scalar>>(A_S).solve(rhs);
-  if ((A_S * w_tilde - rhs).cwiseAbs().maxCoeff() > Scalar(1 << 10) * threshold * std::max<Scalar>(Scalar(1), rhs.cwiseAbs().maxCoeff()))
+  if ((A_S * w_tilde - rhs).cwiseAbs().maxCoeff() >
+      Scalar(1 << 10) * threshold * std::max<Scalar>(Scalar(1), rhs.cwiseAbs().maxCoeff()))
     return std::nullopt;
   return w_tilde;
 }

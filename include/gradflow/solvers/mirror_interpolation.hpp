@@ -51,8 +51,14 @@ struct mirror_solution {
 template <class Scalar>
 componentwise_map<Scalar> depth_two_map(const Scalar& c) {
   componentwise_map<Scalar> G;
-  G.value = [c](Eigen::Index, const Scalar& s) { using std::sinh; return Scalar(2 * c * sinh(s)); };
-  G.derivative = [c](Eigen::Index, const Scalar& s) { using std::cosh; return Scalar(2 * c * cosh(s)); };
+  G.value = [c](Eigen::Index, const Scalar& s) {
+    using std::sinh;
+    return Scalar(2 * c * sinh(s));
+  };
+  G.derivative = [c](Eigen::Index, const Scalar& s) {
+    using std::cosh;
+    return Scalar(2 * c * cosh(s));
+  };
   return G;
 }
 
@@ -65,7 +71,9 @@ componentwise_map<Scalar> depth_d_map(int D, const Scalar& alpha) {
   const Scalar scale = pow(alpha, Scalar(D)), e = Scalar(D) / (D - 2);
   componentwise_map<Scalar> G;
   G.value = [=](Eigen::Index, const Scalar& s) { return Scalar(scale * (pow(1 - s, -e) - pow(1 + s, -e))); };
-  G.derivative = [=](Eigen::Index, const Scalar& s) { return Scalar(scale * e * (pow(1 - s, -e - 1) + pow(1 + s, -e - 1))); };
+  G.derivative = [=](Eigen::Index, const Scalar& s) {
+    return Scalar(scale * e * (pow(1 - s, -e - 1) + pow(1 + s, -e - 1)));
+  };
   G.lower = {Scalar(-1)};
   G.upper = {Scalar(1)};
   return G;
@@ -80,7 +88,8 @@ componentwise_map<Scalar> diagonal_network_map(int D, const Scalar& alpha) {
 /// Solves Z G(Zᵀν) = y (Z: N×d with full row rank, y: N×1). Throws std::runtime_error naming the
 /// residual when Newton cannot reach a few eps (no interpolant on the curves, or Z rank-deficient).
 template <class Scalar>
-mirror_solution<Scalar> mirror_interpolation(const matrix<Scalar>& Z, const matrix<Scalar>& y, componentwise_map<Scalar> G) {
+mirror_solution<Scalar> mirror_interpolation(const matrix<Scalar>& Z, const matrix<Scalar>& y,
+                                             componentwise_map<Scalar> G) {
   using std::abs;
   const Eigen::Index N = Z.rows(), d = Z.cols();
   const auto beta_at = [&](const matrix<Scalar>& s) {
@@ -108,7 +117,8 @@ mirror_solution<Scalar> mirror_interpolation(const matrix<Scalar>& Z, const matr
   matrix<Scalar> Gp;
   int polish = 0;
   for (r.iterations = 0; r.iterations < 500; ++r.iterations) {
-    if (norm(F) <= tolerance() && ++polish > 2) break;  // two more steps once converged: quadratic convergence
+    if (norm(F) <= tolerance() && ++polish > 2)
+      break;  // two more steps once converged: quadratic convergence
     const Eigen::PartialPivLU<matrix<Scalar>> lu(jacobian(Gp));
     const matrix<Scalar> step = -lu.solve(F);
     Scalar t(1);
@@ -125,8 +135,9 @@ mirror_solution<Scalar> mirror_interpolation(const matrix<Scalar>& Z, const matr
   }
   r.residual = norm(F);
   if (!(r.residual <= Scalar(64) * tolerance()))
-    throw std::runtime_error("mirror_interpolation: Newton stopped at residual ‖Zβ − y‖∞ = " + std::to_string(static_cast<double>(r.residual)) +
-                             " after " + std::to_string(r.iterations) + " iterations (no interpolant on the curves?)");
+    throw std::runtime_error("mirror_interpolation: Newton stopped at residual ‖Zβ − y‖∞ = " +
+                             std::to_string(static_cast<double>(r.residual)) + " after " +
+                             std::to_string(r.iterations) + " iterations (no interpolant on the curves?)");
   r.beta = beta;
   const matrix<Scalar> J = jacobian(Gp);
   r.sensitivity = Gp.asDiagonal() * Z.transpose() * Eigen::PartialPivLU<matrix<Scalar>>(J).inverse();

@@ -16,12 +16,15 @@ template <class Scalar>
 class natural_spline {
  public:
   /// Knots x (strictly increasing, at least 2) and values y; throws std::invalid_argument otherwise.
-  natural_spline(std::vector<Scalar> x, std::vector<Scalar> y) : m_x(std::move(x)), m_y(std::move(y)), m_M(m_x.size(), Scalar(0)) {
+  natural_spline(std::vector<Scalar> x, std::vector<Scalar> y)
+      : m_x(std::move(x)), m_y(std::move(y)), m_M(m_x.size(), Scalar(0)) {
     const std::size_t n = m_x.size();
-    if (n < 2 || m_y.size() != n) throw std::invalid_argument("natural_spline: needs at least 2 knots and one value per knot");
+    if (n < 2 || m_y.size() != n)
+      throw std::invalid_argument("natural_spline: needs at least 2 knots and one value per knot");
     for (std::size_t j = 0; j + 1 < n; ++j)
       if (!(m_x[j] < m_x[j + 1]))
-        throw std::invalid_argument("natural_spline: knots must be strictly increasing (knot " + std::to_string(j + 1) + ")");
+        throw std::invalid_argument("natural_spline: knots must be strictly increasing (knot " +
+                                    std::to_string(j + 1) + ")");
     // Forward elimination on rows 1 … n−2, then back substitution.
     std::vector<Scalar> diagonal(n), rhs(n);
     for (std::size_t j = 1; j + 1 < n; ++j) {
@@ -33,7 +36,8 @@ class natural_spline {
         rhs[j] -= factor * rhs[j - 1];
       }
     }
-    for (std::size_t j = n - 2; j >= 1; --j) m_M[j] = (rhs[j] - (j + 2 < n ? h(j) * m_M[j + 1] : Scalar(0))) / diagonal[j];
+    for (std::size_t j = n - 2; j >= 1; --j)
+      m_M[j] = (rhs[j] - (j + 2 < n ? h(j) * m_M[j + 1] : Scalar(0))) / diagonal[j];
   }
 
   const std::vector<Scalar>& knots() const { return m_x; }
@@ -44,7 +48,8 @@ class natural_spline {
   Scalar operator()(const Scalar& t) const {
     const std::size_t n = m_x.size();
     if (t <= m_x[0]) return m_y[0] + (t - m_x[0]) * (slope(0) - h(0) * (2 * m_M[0] + m_M[1]) / 6);
-    if (t >= m_x[n - 1]) return m_y[n - 1] + (t - m_x[n - 1]) * (slope(n - 2) + h(n - 2) * (m_M[n - 2] + 2 * m_M[n - 1]) / 6);
+    if (t >= m_x[n - 1])
+      return m_y[n - 1] + (t - m_x[n - 1]) * (slope(n - 2) + h(n - 2) * (m_M[n - 2] + 2 * m_M[n - 1]) / 6);
     std::size_t j = 0;
     while (t > m_x[j + 1]) ++j;
     const Scalar a = m_x[j + 1] - t, b = t - m_x[j], H = h(j);
@@ -55,7 +60,8 @@ class natural_spline {
   /// ∫ g''² over [x_0, x_n] (g'' is linear on each interval).
   Scalar energy() const {
     Scalar e(0);
-    for (std::size_t j = 0; j + 1 < m_x.size(); ++j) e += h(j) * (m_M[j] * m_M[j] + m_M[j] * m_M[j + 1] + m_M[j + 1] * m_M[j + 1]) / 3;
+    for (std::size_t j = 0; j + 1 < m_x.size(); ++j)
+      e += h(j) * (m_M[j] * m_M[j] + m_M[j] * m_M[j + 1] + m_M[j + 1] * m_M[j + 1]) / 3;
     return e;
   }
 

@@ -22,7 +22,8 @@ template <class Scalar>
 matrix<Scalar> nonnegative_qp(const matrix<Scalar>& G, const matrix<Scalar>& c) {
   using std::abs;
   const Eigen::Index n = G.rows();
-  const Scalar scale = std::max<Scalar>(Scalar(1), G.cwiseAbs().maxCoeff()) * std::max<Scalar>(Scalar(1), c.cwiseAbs().maxCoeff());
+  const Scalar scale = std::max<Scalar>(Scalar(1), G.cwiseAbs().maxCoeff()) *
+                       std::max<Scalar>(Scalar(1), c.cwiseAbs().maxCoeff());
   const Scalar tol = Scalar(64 * (n + 1)) * eps<Scalar>() * scale;
   matrix<Scalar> lambda = matrix<Scalar>::Zero(n, 1);
   std::vector<bool> passive(static_cast<std::size_t>(n), false);
@@ -38,7 +39,8 @@ matrix<Scalar> nonnegative_qp(const matrix<Scalar>& G, const matrix<Scalar>& c) 
     }
     const matrix<Scalar> z_P = Eigen::CompleteOrthogonalDecomposition<matrix<Scalar>>(G_P).solve(c_P);
     if ((G_P * z_P - c_P).cwiseAbs().maxCoeff() > tol * Scalar(1 << 10))
-      throw std::runtime_error("nonnegative_qp: unbounded below (c is not in the range of G on the active set)");
+      throw std::runtime_error(
+          "nonnegative_qp: unbounded below (c is not in the range of G on the active set)");
     z.setZero(n, 1);
     for (Eigen::Index a = 0; a < m; ++a) z(P[a]) = z_P(a);
   };
@@ -66,7 +68,8 @@ matrix<Scalar> nonnegative_qp(const matrix<Scalar>& G, const matrix<Scalar>& c) 
       }
       lambda += step * (z - lambda);
       for (Eigen::Index i = 0; i < n; ++i)
-        if (passive[static_cast<std::size_t>(i)] && lambda(i) <= tol) passive[static_cast<std::size_t>(i)] = false, lambda(i) = 0;
+        if (passive[static_cast<std::size_t>(i)] && lambda(i) <= tol)
+          passive[static_cast<std::size_t>(i)] = false, lambda(i) = 0;
     }
   }
   throw std::runtime_error("nonnegative_qp: no convergence (cycling)");

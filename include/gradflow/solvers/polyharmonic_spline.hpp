@@ -35,7 +35,8 @@ class polyharmonic_spline {
     const Eigen::PartialPivLU<matrix<Scalar>> lu(A);
     const matrix<Scalar> c = lu.solve(rhs);
     if (!((A * c - rhs).cwiseAbs().maxCoeff() <= Scalar(1) / 1000 * (1 + y.cwiseAbs().maxCoeff())))
-      throw std::invalid_argument("polyharmonic_spline: singular system (the points lie on one hyperplane, or repeat)");
+      throw std::invalid_argument(
+          "polyharmonic_spline: singular system (the points lie on one hyperplane, or repeat)");
     m_lambda = c.topRows(N);
     m_u = c.middleRows(N, d);
     m_v = c(N + d);

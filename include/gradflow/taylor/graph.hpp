@@ -18,7 +18,22 @@
 namespace gradflow::taylor {
 
 /// Kind of a graph node.
-enum class op { input, constant, add, sub, mul, transpose, hadamard, scale, exp, log, log1p, pow, relu, heaviside };
+enum class op {
+  input,
+  constant,
+  add,
+  sub,
+  mul,
+  transpose,
+  hadamard,
+  scale,
+  exp,
+  log,
+  log1p,
+  pow,
+  relu,
+  heaviside
+};
 
 /// One node: its operation, operands (node indices, −1 when unused) and shape.
 struct node {
@@ -57,7 +72,8 @@ class recorder {
   value add(value a, value b) { return elementwise(op::add, a, b); }
   value sub(value a, value b) { return elementwise(op::sub, a, b); }
   value mul(value a, value b) {
-    if (shape(a).cols != shape(b).rows) throw std::logic_error("taylor::recorder::mul: inner dimensions differ");
+    if (shape(a).cols != shape(b).rows)
+      throw std::logic_error("taylor::recorder::mul: inner dimensions differ");
     return push({op::mul, a, b, shape(a).rows, shape(b).cols, shape(a).is_constant && shape(b).is_constant});
   }
   value transpose(value a) {
@@ -94,7 +110,9 @@ class recorder {
       throw std::logic_error("taylor::recorder: operands of add/sub differ in shape");
     return push({kind, a, b, shape(a).rows, shape(a).cols, shape(a).is_constant && shape(b).is_constant});
   }
-  value unary(op kind, value a) { return push({kind, a, -1, shape(a).rows, shape(a).cols, shape(a).is_constant}); }
+  value unary(op kind, value a) {
+    return push({kind, a, -1, shape(a).rows, shape(a).cols, shape(a).is_constant});
+  }
   value with_parameter(op kind, value a, const Scalar& parameter) {
     const int id = unary(kind, a);
     m_graph.constants[static_cast<std::size_t>(id)] = matrix<Scalar>::Constant(1, 1, parameter);
@@ -120,17 +138,37 @@ struct plain_ops {
   value transpose(const value& a) const { return a.transpose(); }
   value hadamard(const value& a, const value& b) const { return a.cwiseProduct(b); }
   value scale(const Scalar& c, const value& a) const { return c * a; }
-  value exp(const value& a) const { return a.unaryExpr([](const Scalar& x) { using std::exp; return Scalar(exp(x)); }); }
-  value log(const value& a) const { return a.unaryExpr([](const Scalar& x) { using std::log; return Scalar(log(x)); }); }
+  value exp(const value& a) const {
+    return a.unaryExpr([](const Scalar& x) {
+      using std::exp;
+      return Scalar(exp(x));
+    });
+  }
+  value log(const value& a) const {
+    return a.unaryExpr([](const Scalar& x) {
+      using std::log;
+      return Scalar(log(x));
+    });
+  }
   value log1p(const value& a) const {
-    return a.unaryExpr([](const Scalar& x) { using std::log1p; return Scalar(log1p(x)); });
+    return a.unaryExpr([](const Scalar& x) {
+      using std::log1p;
+      return Scalar(log1p(x));
+    });
   }
   value pow(const value& a, const Scalar& alpha) const {
-    return a.unaryExpr([&](const Scalar& x) { using std::pow; return Scalar(pow(x, alpha)); });
+    return a.unaryExpr([&](const Scalar& x) {
+      using std::pow;
+      return Scalar(pow(x, alpha));
+    });
   }
   value sqrt(const value& a) const { return pow(a, Scalar(1) / 2); }
-  value relu(const value& a) const { return a.unaryExpr([](const Scalar& x) { return x > 0 ? x : Scalar(0); }); }
-  value heaviside(const value& a) const { return a.unaryExpr([](const Scalar& x) { return x > 0 ? Scalar(1) : Scalar(0); }); }
+  value relu(const value& a) const {
+    return a.unaryExpr([](const Scalar& x) { return x > 0 ? x : Scalar(0); });
+  }
+  value heaviside(const value& a) const {
+    return a.unaryExpr([](const Scalar& x) { return x > 0 ? Scalar(1) : Scalar(0); });
+  }
 };
 
 }  // namespace gradflow::taylor

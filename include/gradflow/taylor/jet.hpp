@@ -75,7 +75,7 @@ class jet {
   graph<Scalar> m_graph;
   int m_order;
   std::size_t m_dimension = 0;
-  std::vector<std::vector<matrix<Scalar>>> m_c;  // m_c[node][k]; constants hold k = 0 only
+  std::vector<std::vector<matrix<Scalar>>> m_c;      // m_c[node][k]; constants hold k = 0 only
   std::vector<std::pair<int, Eigen::Index>> m_flat;  // flat index i → (input number, offset)
   struct branch_hint {
     std::size_t source;
@@ -83,8 +83,8 @@ class jet {
     bool active;
   };
   std::vector<int> m_kink_sources, m_source_of_node;  // node ids; node id → source index or −1
-  std::vector<std::vector<unsigned char>> m_branch;  // per source, per entry: 1 = active
-  std::vector<std::vector<unsigned char>> m_landed;  // per source, per entry: 1 = set by set_branch()
+  std::vector<std::vector<unsigned char>> m_branch;   // per source, per entry: 1 = active
+  std::vector<std::vector<unsigned char>> m_landed;   // per source, per entry: 1 = set by set_branch()
   std::vector<branch_hint> m_hints;
   // Per node: its coefficients beyond order 0 vanish on every step (constants, heaviside, and what
   // elementwise and product operations make of them only), so a product with it is one term.

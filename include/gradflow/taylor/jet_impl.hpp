@@ -8,7 +8,8 @@ namespace gradflow::taylor {
 
 template <class Scalar>
 jet<Scalar>::jet(graph<Scalar> g, int order) : m_graph(std::move(g)), m_order(order) {
-  if (order < 1) throw std::invalid_argument("taylor::jet: order = " + std::to_string(order) + " violates order >= 1");
+  if (order < 1)
+    throw std::invalid_argument("taylor::jet: order = " + std::to_string(order) + " violates order >= 1");
   m_c.resize(m_graph.nodes.size());
   m_source_of_node.assign(m_graph.nodes.size(), -1);
   for (const node& v : m_graph.nodes) {
@@ -26,10 +27,21 @@ jet<Scalar>::jet(graph<Scalar> g, int order) : m_graph(std::move(g)), m_order(or
     const node& v = m_graph.nodes[n];
     const auto flat = [&](int id) { return m_step_constant[static_cast<std::size_t>(id)] != 0; };
     switch (v.kind) {
-      case op::heaviside: m_step_constant[n] = 1; break;
-      case op::add: case op::sub: case op::mul: case op::hadamard: m_step_constant[n] = flat(v.a) && flat(v.b); break;
-      case op::transpose: case op::scale: m_step_constant[n] = flat(v.a); break;
-      default: m_step_constant[n] = v.is_constant;
+      case op::heaviside:
+        m_step_constant[n] = 1;
+        break;
+      case op::add:
+      case op::sub:
+      case op::mul:
+      case op::hadamard:
+        m_step_constant[n] = flat(v.a) && flat(v.b);
+        break;
+      case op::transpose:
+      case op::scale:
+        m_step_constant[n] = flat(v.a);
+        break;
+      default:
+        m_step_constant[n] = v.is_constant;
     }
     if (v.is_constant) m_step_constant[n] = 1;
   }
@@ -61,7 +73,9 @@ template <class Scalar>
 void jet<Scalar>::evaluate(int n, int k) {
   const node& v = m_graph.nodes[static_cast<std::size_t>(n)];
   matrix<Scalar>& out = m_c[static_cast<std::size_t>(n)][static_cast<std::size_t>(k)];
-  const auto is_const = [&](int id) { return is_step_constant(id); };  // one term suffices (see m_step_constant)
+  const auto is_const = [&](int id) {
+    return is_step_constant(id);
+  };                                   // one term suffices (see m_step_constant)
   if (k > 0 && is_step_constant(n)) {  // a flat node's higher coefficients vanish
     detail::set_zero(out);
     return;
@@ -74,9 +88,12 @@ void jet<Scalar>::evaluate(int n, int k) {
     case op::sub: {
       const int sign = v.kind == op::add ? 1 : -1;
       // A constant operand contributes to coefficient 0 only.
-      if (k > 0 && is_const(v.a)) detail::assign_signed(out, value(v.b, k), sign);
-      else if (k > 0 && is_const(v.b)) detail::assign_signed(out, value(v.a, k), 1);
-      else detail::assign_sum(out, value(v.a, k), value(v.b, k), sign);
+      if (k > 0 && is_const(v.a))
+        detail::assign_signed(out, value(v.b, k), sign);
+      else if (k > 0 && is_const(v.b))
+        detail::assign_signed(out, value(v.a, k), 1);
+      else
+        detail::assign_sum(out, value(v.a, k), value(v.b, k), sign);
       return;
     }
     case op::transpose:
@@ -96,8 +113,10 @@ void jet<Scalar>::evaluate(int n, int k) {
       return;
     case op::mul:
       detail::set_zero(out);
-      if (is_const(v.a)) detail::multiply_add(out, value(v.a, 0), value(v.b, k), m_tmp);
-      else if (is_const(v.b)) detail::multiply_add(out, value(v.a, k), value(v.b, 0), m_tmp);
+      if (is_const(v.a))
+        detail::multiply_add(out, value(v.a, 0), value(v.b, k), m_tmp);
+      else if (is_const(v.b))
+        detail::multiply_add(out, value(v.a, k), value(v.b, 0), m_tmp);
       else
         for (int j = 0; j <= k; ++j) detail::multiply_add(out, value(v.a, j), value(v.b, k - j), m_tmp);
       return;
@@ -123,10 +142,13 @@ void jet<Scalar>::evaluate_elementwise(const node& v, int n, int k, matrix<Scala
   using std::log1p;
   using std::pow;
   const auto& c = m_c[static_cast<std::size_t>(n)];
-  const Scalar parameter = v.kind == op::pow ? Scalar(m_graph.constants[static_cast<std::size_t>(n)](0, 0)) : Scalar(0);
+  const Scalar parameter =
+      v.kind == op::pow ? Scalar(m_graph.constants[static_cast<std::size_t>(n)](0, 0)) : Scalar(0);
   const auto a = [&](int j) -> const matrix<Scalar>& { return value(v.a, j); };
   const bool a_const = is_step_constant(v.a);
-  const auto a_at = [&](int j, Eigen::Index i) -> Scalar { return a_const && j > 0 ? Scalar(0) : Scalar(a(j).data()[i]); };
+  const auto a_at = [&](int j, Eigen::Index i) -> Scalar {
+    return a_const && j > 0 ? Scalar(0) : Scalar(a(j).data()[i]);
+  };
   for (Eigen::Index i = 0; i < out.size(); ++i) {
     Scalar r(0);
     switch (v.kind) {
@@ -139,7 +161,8 @@ void jet<Scalar>::evaluate_elementwise(const node& v, int n, int k, matrix<Scala
         break;
       }
       case op::exp:
-        if (k == 0) r = exp(a_at(0, i));
+        if (k == 0)
+          r = exp(a_at(0, i));
         else {
           for (int j = 1; j <= k; ++j) r += j * a_at(j, i) * c[static_cast<std::size_t>(k - j)].data()[i];
           r /= k;
@@ -147,27 +170,33 @@ void jet<Scalar>::evaluate_elementwise(const node& v, int n, int k, matrix<Scala
         break;
       case op::log:
       case op::log1p:
-        if (k == 0) r = v.kind == op::log ? Scalar(log(a_at(0, i))) : Scalar(log1p(a_at(0, i)));
+        if (k == 0)
+          r = v.kind == op::log ? Scalar(log(a_at(0, i))) : Scalar(log1p(a_at(0, i)));
         else {
           for (int j = 1; j < k; ++j) r += j * c[static_cast<std::size_t>(j)].data()[i] * a_at(k - j, i);
           r = (a_at(k, i) - r / k) / (v.kind == op::log ? a_at(0, i) : Scalar(1 + a_at(0, i)));
         }
         break;
       case op::pow:
-        if (k == 0) r = pow(a_at(0, i), parameter);
+        if (k == 0)
+          r = pow(a_at(0, i), parameter);
         else {
-          for (int j = 0; j < k; ++j) r += (parameter * (k - j) - j) * a_at(k - j, i) * c[static_cast<std::size_t>(j)].data()[i];
+          for (int j = 0; j < k; ++j)
+            r += (parameter * (k - j) - j) * a_at(k - j, i) * c[static_cast<std::size_t>(j)].data()[i];
           r /= k * a_at(0, i);
         }
         break;
       case op::relu:
       case op::heaviside: {
         const int source = m_source_of_node[static_cast<std::size_t>(v.a)];
-        const bool on = source < 0 ? a_at(0, i) > 0 : m_branch[static_cast<std::size_t>(source)][static_cast<std::size_t>(i)] != 0;
+        const bool on = source < 0
+                            ? a_at(0, i) > 0
+                            : m_branch[static_cast<std::size_t>(source)][static_cast<std::size_t>(i)] != 0;
         if (on) r = v.kind == op::relu ? a_at(k, i) : Scalar(k == 0 ? 1 : 0);
         break;
       }
-      default: break;
+      default:
+        break;
     }
     out.data()[i] = r;
   }
@@ -188,8 +217,9 @@ void jet<Scalar>::compute(const Scalar* x0) {
       if (k == 0 && m_source_of_node[n] >= 0) decide_branches(static_cast<std::size_t>(m_source_of_node[n]));
     }
     for (std::size_t in = 0; in < n_inputs; ++in)
-      detail::assign_divided(m_c[static_cast<std::size_t>(m_graph.inputs[in])][static_cast<std::size_t>(k) + 1],
-                             value(m_graph.outputs[in], k), static_cast<unsigned long>(k) + 1);
+      detail::assign_divided(
+          m_c[static_cast<std::size_t>(m_graph.inputs[in])][static_cast<std::size_t>(k) + 1],
+          value(m_graph.outputs[in], k), static_cast<unsigned long>(k) + 1);
   }
   m_hints.clear();
 }
@@ -204,7 +234,8 @@ void jet<Scalar>::decide_branches(std::size_t source) {
   auto& landed = m_landed[source];
   std::fill(landed.begin(), landed.end(), 0);
   for (const branch_hint& h : m_hints)
-    if (h.source == source) branch[static_cast<std::size_t>(h.entry)] = h.active, landed[static_cast<std::size_t>(h.entry)] = 1;
+    if (h.source == source)
+      branch[static_cast<std::size_t>(h.entry)] = h.active, landed[static_cast<std::size_t>(h.entry)] = 1;
 }
 
 template <class Scalar>

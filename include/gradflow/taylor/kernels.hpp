@@ -11,40 +11,50 @@ namespace gradflow::taylor::detail {
 
 /// C = A + B (sign = +1) or C = A − B (sign = −1); C already has the right shape.
 inline void assign_sum(matrix<double>& C, const matrix<double>& A, const matrix<double>& B, int sign) {
-  if (sign > 0) C.noalias() = A + B;
-  else C.noalias() = A - B;
+  if (sign > 0)
+    C.noalias() = A + B;
+  else
+    C.noalias() = A - B;
 }
 inline void assign_sum(matrix<Real>& C, const matrix<Real>& A, const matrix<Real>& B, int sign) {
   for (Eigen::Index i = 0; i < C.size(); ++i) {
     auto* c = C.data()[i].backend().data();
-    if (sign > 0) mpfr_add(c, A.data()[i].backend().data(), B.data()[i].backend().data(), MPFR_RNDN);
-    else mpfr_sub(c, A.data()[i].backend().data(), B.data()[i].backend().data(), MPFR_RNDN);
+    if (sign > 0)
+      mpfr_add(c, A.data()[i].backend().data(), B.data()[i].backend().data(), MPFR_RNDN);
+    else
+      mpfr_sub(c, A.data()[i].backend().data(), B.data()[i].backend().data(), MPFR_RNDN);
   }
 }
 
 /// C = sign·A.
 inline void assign_signed(matrix<double>& C, const matrix<double>& A, int sign) {
-  if (sign > 0) C = A;
-  else C.noalias() = -A;
+  if (sign > 0)
+    C = A;
+  else
+    C.noalias() = -A;
 }
 inline void assign_signed(matrix<Real>& C, const matrix<Real>& A, int sign) {
   for (Eigen::Index i = 0; i < C.size(); ++i) {
-    if (sign > 0) mpfr_set(C.data()[i].backend().data(), A.data()[i].backend().data(), MPFR_RNDN);
-    else mpfr_neg(C.data()[i].backend().data(), A.data()[i].backend().data(), MPFR_RNDN);
+    if (sign > 0)
+      mpfr_set(C.data()[i].backend().data(), A.data()[i].backend().data(), MPFR_RNDN);
+    else
+      mpfr_neg(C.data()[i].backend().data(), A.data()[i].backend().data(), MPFR_RNDN);
   }
 }
 
 /// C = c·A.
 inline void assign_scaled(matrix<double>& C, double c, const matrix<double>& A) { C.noalias() = c * A; }
 inline void assign_scaled(matrix<Real>& C, const Real& c, const matrix<Real>& A) {
-  for (Eigen::Index i = 0; i < C.size(); ++i) mpfr_mul(C.data()[i].backend().data(), c.backend().data(), A.data()[i].backend().data(), MPFR_RNDN);
+  for (Eigen::Index i = 0; i < C.size(); ++i)
+    mpfr_mul(C.data()[i].backend().data(), c.backend().data(), A.data()[i].backend().data(), MPFR_RNDN);
 }
 
 /// C = Aᵀ.
 inline void assign_transpose(matrix<double>& C, const matrix<double>& A) { C.noalias() = A.transpose(); }
 inline void assign_transpose(matrix<Real>& C, const matrix<Real>& A) {
   for (Eigen::Index i = 0; i < A.rows(); ++i)
-    for (Eigen::Index j = 0; j < A.cols(); ++j) mpfr_set(C(j, i).backend().data(), A(i, j).backend().data(), MPFR_RNDN);
+    for (Eigen::Index j = 0; j < A.cols(); ++j)
+      mpfr_set(C(j, i).backend().data(), A(i, j).backend().data(), MPFR_RNDN);
 }
 
 /// C = 0.
@@ -81,7 +91,9 @@ inline void assign_divided(matrix<Real>& C, const matrix<Real>& A, unsigned long
 
 /// |a| > |b|, without a temporary.
 inline bool abs_greater(double a, double b) { return std::abs(a) > std::abs(b); }
-inline bool abs_greater(const Real& a, const Real& b) { return mpfr_cmpabs(a.backend().data(), b.backend().data()) > 0; }
+inline bool abs_greater(const Real& a, const Real& b) {
+  return mpfr_cmpabs(a.backend().data(), b.backend().data()) > 0;
+}
 
 /// m = max(m, |x|) for m ≥ 0, without a temporary.
 inline void raise_to_abs(double& m, double x) { m = std::max(m, std::abs(x)); }

@@ -67,7 +67,9 @@ std::optional<kink<Scalar>> first_kink(const Jet& J, const Scalar& h, const Igno
       // is on the wrong side already at τ_1 turns back at once: τ = 0, whatever root that residue
       // puts in between. (Every other entry starts on its side: its branch is the sign of a_0.)
       const bool at_once = lo == 0 && J.landed(s, i);
-      Scalar tau = at_once ? Scalar(0) : Scalar((lo + hi) / 2);  // Newton on the polynomial, kept inside the shrinking bracket
+      Scalar tau =
+          at_once ? Scalar(0)
+                  : Scalar((lo + hi) / 2);  // Newton on the polynomial, kept inside the shrinking bracket
       for (int iteration = 0; iteration < 400 && !at_once; ++iteration) {
         const Scalar value = at(tau), d = slope(tau);
         (agrees(value) ? lo : hi) = tau;
@@ -77,8 +79,10 @@ std::optional<kink<Scalar>> first_kink(const Jet& J, const Scalar& h, const Igno
         tau = next;
         if (converged) break;
       }
-      if (!first || tau < first->tau - same) first = kink<Scalar>{tau, {{s, i}}};
-      else if (abs(tau - first->tau) <= same) first->entries.emplace_back(s, i);
+      if (!first || tau < first->tau - same)
+        first = kink<Scalar>{tau, {{s, i}}};
+      else if (abs(tau - first->tau) <= same)
+        first->entries.emplace_back(s, i);
     }
   }
   return first;
