@@ -26,28 +26,14 @@ using json = nlohmann::json;
 
 namespace {
 
+using gradflow::test::line_count;
 using gradflow::test::quote;
 using gradflow::test::run_result;
 using gradflow::test::slurp;
 
 const std::string& base_config = gradflow::test::t1_5_quick_config;
 
-// The same data for a depth-3 linear_deep network: widths 3 → 2 → 2 → 1.
-const std::string deep_config = R"([model]
-kind = "linear_deep"
-X = [["1", "0", "0"], ["0", "2", "0"]]
-Y = [["1"], ["1"]]
-W0 = [[["0.18", "0", "0.24"], ["0.24", "0", "0.32"]], [["0.24", "0.32"], ["-0.18", "-0.24"]], [["0.4", "-0.3"]]]
-
-[precision]
-digits = 30
-
-[integrator]
-tolerance = "1e-20"
-
-[stop]
-t_end = "2"
-)";
+const std::string& deep_config = gradflow::test::t1_5_deep_quick_config;
 
 const fs::path example = fs::path(GRADFLOW_SOURCE_DIR) / "examples/t1_5.toml";
 
@@ -62,12 +48,6 @@ bool is_sha256(const json& value) {
   if (!value.is_string()) return false;
   const std::string s = value.get<std::string>();
   return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
-
-std::size_t line_count(const std::string& text) {
-  std::size_t n = 0;
-  for (char c : text) n += c == '\n';
-  return n;
 }
 
 }  // namespace

@@ -24,28 +24,14 @@ using json = nlohmann::json;
 
 namespace {
 
+using gradflow::test::line_count;
 using gradflow::test::quote;
 using gradflow::test::run_result;
 using gradflow::test::slurp;
 
 const std::string& base_config = gradflow::test::t1_5_quick_config;
 
-// The same data for a depth-3 linear_deep network: widths 3 → 2 → 2 → 1.
-const std::string deep_config = R"([model]
-kind = "linear_deep"
-X = [["1", "0", "0"], ["0", "2", "0"]]
-Y = [["1"], ["1"]]
-W0 = [[["0.18", "0", "0.24"], ["0.24", "0", "0.32"]], [["0.24", "0.32"], ["-0.18", "-0.24"]], [["0.4", "-0.3"]]]
-
-[precision]
-digits = 30
-
-[integrator]
-tolerance = "1e-20"
-
-[stop]
-t_end = "2"
-)";
+const std::string& deep_config = gradflow::test::t1_5_deep_quick_config;
 
 // A depth-2 diagonal network on THEOREMS.md §4.3's data, started at w₊ = w₋ = alpha·1.
 const std::string diagonal_config = R"([model]
@@ -69,12 +55,6 @@ std::string edit(const std::string& from, const std::string& to, const std::stri
 }
 
 using sandbox = gradflow::test::sandbox;
-
-std::size_t line_count(const std::string& text) {
-  std::size_t n = 0;
-  for (char c : text) n += c == '\n';
-  return n;
-}
 
 }  // namespace
 

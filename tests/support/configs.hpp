@@ -23,4 +23,21 @@ tolerance = "1e-20"
 t_end = "2"
 )";
 
+/// The same data for a depth-3 linear_deep network (widths 3 → 2 → 2 → 1), as quick.
+inline const std::string t1_5_deep_quick_config = R"([model]
+kind = "linear_deep"
+X = [["1", "0", "0"], ["0", "2", "0"]]
+Y = [["1"], ["1"]]
+W0 = [[["0.18", "0", "0.24"], ["0.24", "0", "0.32"]], [["0.24", "0.32"], ["-0.18", "-0.24"]], [["0.4", "-0.3"]]]
+
+[precision]
+digits = 30
+
+[integrator]
+tolerance = "1e-20"
+
+[stop]
+t_end = "2"
+)";
+
 }  // namespace gradflow::test

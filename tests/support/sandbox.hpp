@@ -23,6 +23,13 @@ inline std::string slurp(const fs::path& file) {
   return s.str();
 }
 
+/// Newlines in `text`.
+inline std::size_t line_count(const std::string& text) {
+  std::size_t n = 0;
+  for (char c : text) n += c == '\n';
+  return n;
+}
+
 inline std::string quote(const fs::path& p) {
   std::string q =
       "'";  // not "'" + p.string(): GCC 12 warns falsely (-Wrestrict) on operator+(const char*, string&&)
