@@ -13,6 +13,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "gradflow/integrate/integrate_impl.hpp"
+#include "gradflow/models/relu_shallow.hpp"
 #include "gradflow/taylor/jet_impl.hpp"
 #include "support/graph_ode.hpp"
 #include "support/literals.hpp"
