@@ -304,6 +304,8 @@ BOOST_AUTO_TEST_CASE(output_is_a_foreign_directory) {
   BOOST_TEST(slurp(box.path("mine/notes.txt")) == "keep");
 }
 
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_CASE(example_run_writes_every_output_and_a_rerun_replaces_them) {
   sandbox box;
   const fs::path out = box.path("out");
