@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(unknown_model_kind) {
   sandbox box;
   BOOST_TEST(
       box.reject(edit("\"linear2\"", "\"linear3\"")) ==
-      "model.kind = \"linear3\" is not a known model (known: diagonal, linear2, linear_deep, relu_shallow, tensor)");
+      "model.kind = \"linear3\" is not a known model (known: diagonal, linear2, linear_deep, matrix_sensing, relu_shallow, tensor)");
 }
 
 BOOST_AUTO_TEST_CASE(u0_rows_differ_from_x_columns) {

@@ -53,6 +53,8 @@ std::map<std::string, run_config> short_runs() {
   out.emplace("linear2", load_config(examples / "t1_5_taylor.toml", with({"stop.loss_below=1e-20"})));
   out.emplace("linear_deep", load_config(examples / "deep3_balanced.toml", with({"stop.loss_below=1e-20"})));
   out.emplace("diagonal", load_config(examples / "diagonal_q_alpha.toml", with({"stop.loss_below=1e-20"})));
+  out.emplace("matrix_sensing",
+              load_config(examples / "matrix_sensing_commuting.toml", with({"stop.loss_below=1e-20"})));
   out.emplace("relu_shallow",
               load_config(examples / "relu_fig1.toml", with({"model.width=3", "stop.t_end=2"})));
   out.emplace("tensor", load_config(examples / "diagonal_q_alpha.toml",
