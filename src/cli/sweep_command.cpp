@@ -118,9 +118,8 @@ class sweep_run {
     const bool failed = write_sweep_csv(m_plan, m_out, m_errors, m_share);
     std::size_t done = 0;
     for (std::size_t i : m_share) done += is_point_done(m_out, m_plan.points[i]);
-    std::printf("gradflow: wrote %s (%s%zu points: %zu ran, %zu skipped, %zu failed; %zu of %zu done)\n",
-                (m_out / "sweep.csv").c_str(), share_text().c_str(), m_counts.share, m_counts.ran,
-                m_counts.skipped, m_counts.failed, done, m_counts.share);
+    std::printf("gradflow: wrote %s (%s%zu points: %s; %zu of %zu done)\n", (m_out / "sweep.csv").c_str(),
+                share_text().c_str(), m_counts.share, counts_text().c_str(), done, m_counts.share);
     if (handled > 0) {
       std::fprintf(stderr,
                    "gradflow: sweep interrupted: %zu of %zu points done; the same command runs the rest\n",
@@ -131,6 +130,14 @@ class sweep_run {
   }
 
  private:
+  // "5 ran, 2 skipped, 1 failed" (failed runs are among those that ran), ", 2 interrupted" when any.
+  std::string counts_text() const {
+    std::string text = std::to_string(m_counts.ran) + " ran, " + std::to_string(m_counts.skipped) +
+                       " skipped, " + std::to_string(m_counts.failed) + " failed";
+    if (m_counts.interrupted) text += ", " + std::to_string(m_counts.interrupted) + " interrupted";
+    return text;
+  }
+
   std::string share_text() const {
     if (!m_args.has_tasks) return "";
     return "task " + std::to_string(m_args.task) + " of " + std::to_string(m_args.tasks) + " (0-based): ";
@@ -155,14 +162,13 @@ class sweep_run {
   void finish(const sweep_outcome& done, std::size_t queued) {
     const sweep_point& p = m_plan.points[done.index];
     relay_stderr(p.name, done.stderr_text);
-    ++m_counts.ran;
     // A run that wrote its directory is judged from it (a failed check is a verdict in sweep.csv);
     // one that ended with an error and wrote nothing is recorded as stop_reason "error". A run
     // stopped by a signal before its first step wrote nothing and is simply not done.
     const bool wrote = has_point_run(m_out, p);
     if (done.exit_code == exit_interrupted || (wrote && is_interrupted(p))) {
       ++m_counts.interrupted;
-    } else if (done.exit_code != exit_success) {
+    } else if (++m_counts.ran, done.exit_code != exit_success) {
       ++m_counts.failed;
       if (!wrote) m_errors.insert(done.index);
       std::fprintf(stderr, "gradflow: %s (%s) failed with exit code %d%s\n", p.name.c_str(),
@@ -176,10 +182,9 @@ class sweep_run {
     const std::size_t left = queued + m_pool.in_flight();
     const double eta =
         m_counts.ran ? elapsed / static_cast<double>(m_counts.ran) * static_cast<double>(left) : 0;
-    std::fprintf(stderr,
-                 "gradflow: sweep: %zu/%zu (%zu ran, %zu skipped, %zu failed), %zu running, %s, ETA %s\n",
-                 finished, m_counts.share, m_counts.ran, m_counts.skipped, m_counts.failed,
-                 m_pool.in_flight(), seconds_text(elapsed).c_str(), seconds_text(eta).c_str());
+    std::fprintf(stderr, "gradflow: sweep: %zu/%zu (%s), %zu running, %s, ETA %s\n", finished, m_counts.share,
+                 counts_text().c_str(), m_pool.in_flight(), seconds_text(elapsed).c_str(),
+                 seconds_text(eta).c_str());
   }
 
   bool is_interrupted(const sweep_point& p) const {
