@@ -469,3 +469,31 @@ BOOST_AUTO_TEST_CASE(failed_runs_are_rows_and_the_sweep_goes_on) {
   BOOST_TEST(again.out.find("(2 points: 0 ran, 2 skipped, 0 failed; 2 of 2 done)") != std::string::npos,
              again.out);
 }
+
+BOOST_AUTO_TEST_CASE(the_readme_sweep_block_is_the_example_and_its_plan_is_valid) {
+  // The README's ```toml block under "## Sweeps" is quoted from examples/sweep_t1_5.toml; one share
+  // of the example (1 of its 6 points) runs.
+  const std::string readme = slurp(fs::path(GRADFLOW_SOURCE_DIR) / "README.md");
+  const auto open = readme.find("```toml\n", readme.find("## Sweeps"));
+  BOOST_TEST_REQUIRE(open != std::string::npos);
+  const std::string block = readme.substr(open + 8, readme.find("```", open + 8) - open - 8);
+  std::string example = slurp(fs::path(GRADFLOW_SOURCE_DIR) / "examples/sweep_t1_5.toml");
+  for (const std::string line :
+       {"base = ", "\"precision.digits\"", "\"integrator.tolerance\"", "\"output.samples\""}) {
+    const auto at = block.find(line);
+    BOOST_TEST_REQUIRE(at != std::string::npos, line);
+    const std::string written = block.substr(at, block.find_first_of("#\n", at) - at);
+    BOOST_TEST(example.find(written.substr(0, written.find_last_not_of(' ') + 1)) != std::string::npos,
+               written);
+  }
+  sandbox box;
+  const run_result r = box.run("sweep " + quote(fs::path(GRADFLOW_SOURCE_DIR) / "examples/sweep_t1_5.toml") +
+                               " --out " + quote(box.path("out")) + " --quiet --task 5 --tasks 6");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  const csv_table t = read_csv(box.path("out/sweep.csv"));
+  BOOST_TEST_REQUIRE(t.rows.size() == 6u);
+  BOOST_TEST(t.rows[5][0] == "200");
+  BOOST_TEST(t.rows[5][1] == "1e-110");
+  BOOST_TEST(t.rows[5][t.column("stop_reason")] == "loss_below");
+  BOOST_TEST(t.rows[0][t.column("stop_reason")] == "");
+}
