@@ -77,10 +77,12 @@ event_counts uncounted_events(const Model& model) {
 }
 
 // The stepping loop shared by every odeint stepper with try_step(system, x, t, dt).
+// `resumable`: the stepper keeps no state between steps but the trial step size (rk78), so a position
+// is all it needs to go on.
 template <class Scalar, class Model, class Stepper>
 integration_summary<Scalar> drive(Stepper& stepper, const Model& model, std::vector<Scalar>& theta,
                                   const integrate_options<Scalar>& o,
-                                  const integrate_observer<Scalar>& observer) {
+                                  const integrate_observer<Scalar>& observer, bool resumable) {
   using std::abs;
   using std::max;
   integration_summary<Scalar> s;
@@ -95,9 +97,26 @@ integration_summary<Scalar> drive(Stepper& stepper, const Model& model, std::vec
       ++next;
     }
   };
-  emit_samples_at_t();
   // First trial step: a hundredth of the span; the error control adapts it from there.
   Scalar dt = o.t_end / 100;
+  if (o.resume) {
+    if (!resumable || !o.resume->trial_step)
+      throw std::invalid_argument(
+          "integrate_options::resume: method " + std::string(method_name(o.method)) +
+          " cannot resume (its stepper keeps state between steps): use rk78 or taylor");
+    t = o.resume->t;
+    s.steps = o.resume->steps;
+    s.rejected_steps = o.resume->rejected_steps;
+    s.rhs_evals = o.resume->rhs_evals;
+    next = o.resume->samples_done;
+    dt = *o.resume->trial_step;
+  } else {
+    emit_samples_at_t();
+  }
+  const auto report_position = [&] {
+    if (resumable && observer.on_position)
+      observer.on_position({t, theta, s.steps, s.rejected_steps, s.rhs_evals, next, dt});
+  };
   const Scalar tiny = 16 * eps<Scalar>();
   while (true) {
     if (t >= o.t_end) {
@@ -106,6 +125,7 @@ integration_summary<Scalar> drive(Stepper& stepper, const Model& model, std::vec
     }
     if (s.steps >= o.max_steps) {
       s.reason = stop_reason::max_steps;
+      report_position();
       break;
     }
     const Scalar& target = next < o.sample_times.size() ? o.sample_times[next] : o.t_end;
@@ -131,8 +151,10 @@ integration_summary<Scalar> drive(Stepper& stepper, const Model& model, std::vec
     emit_samples_at_t();
     if (observer.on_step && !observer.on_step(t, view, s.steps)) {
       s.reason = stop_reason::interrupted;
+      report_position();
       break;
     }
+    if (resumable && observer.position_due && observer.position_due()) report_position();
   }
   s.t_final = t;
   return s;
@@ -152,6 +174,13 @@ integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& t
     throw std::invalid_argument("integrate: state has " + std::to_string(theta.size()) +
                                 " entries but the model has " + std::to_string(model.dimension()) +
                                 " parameters");
+  if (options.resume) {
+    if (options.resume->theta.size() != theta.size())
+      throw std::invalid_argument(
+          "integrate_options::resume: the position has " + std::to_string(options.resume->theta.size()) +
+          " entries but the model has " + std::to_string(theta.size()) + " parameters");
+    theta = options.resume->theta;
+  }
   require_working_precision(theta, "initial state");
   require_working_precision(options.sample_times, "sample times");
   require_working_precision(options.sample_losses, "sample losses");
@@ -160,16 +189,16 @@ integration_summary<Scalar> integrate(const Model& model, std::vector<Scalar>& t
     case method::rk78: {
       odeint::controlled_runge_kutta<odeint::runge_kutta_fehlberg78<state, Scalar, state, Scalar>> stepper(
           odeint::default_error_checker<Scalar, odeint::range_algebra, odeint::default_operations>(tol, tol));
-      return detail::drive(stepper, model, theta, options, observer);
+      return detail::drive(stepper, model, theta, options, observer, true);
     }
     case method::dopri5: {
       odeint::controlled_runge_kutta<odeint::runge_kutta_dopri5<state, Scalar, state, Scalar>> stepper(
           odeint::default_error_checker<Scalar, odeint::range_algebra, odeint::default_operations>(tol, tol));
-      return detail::drive(stepper, model, theta, options, observer);
+      return detail::drive(stepper, model, theta, options, observer, false);
     }
     case method::bulirsch_stoer: {
       odeint::bulirsch_stoer<state, Scalar, state, Scalar> stepper(tol, tol);
-      return detail::drive(stepper, model, theta, options, observer);
+      return detail::drive(stepper, model, theta, options, observer, false);
     }
     case method::taylor:
       if constexpr (requires { model.block_shapes(); })

@@ -29,7 +29,7 @@ inline constexpr std::string_view loss_below_method =
 }  // namespace option_rules
 
 /// What ended an integration.
-enum class stop_reason { t_end, max_steps, interrupted, loss_below };
+enum class stop_reason { t_end, max_steps, interrupted, loss_below, wall_seconds };
 
 /// Name written to summary.json (`stop_reason`).
 inline std::string_view stop_reason_name(stop_reason r) {
@@ -42,9 +42,26 @@ inline std::string_view stop_reason_name(stop_reason r) {
       return "interrupted";
     case stop_reason::loss_below:
       return "loss_below";
+    case stop_reason::wall_seconds:
+      return "wall_seconds";
   }
   return "unknown";
 }
+
+/// Where an integration is after an accepted step: everything its driver needs to go on from there
+/// exactly as if it had never stopped (integrate_options::resume). Only the Taylor driver on a field
+/// without kinks and rk78 report positions: dopri5 and Bulirsch–Stoer keep stepper state between
+/// steps, and a piecewise field keeps its branches and events.
+template <class Scalar>
+struct integrate_position {
+  Scalar t;                          ///< the integration variable
+  std::vector<Scalar> theta;         ///< the state at t
+  std::int64_t steps = 0;            ///< accepted steps so far
+  std::int64_t rejected_steps = 0;   ///< refused steps so far
+  std::int64_t rhs_evals = 0;        ///< field evaluations (or jets) so far
+  std::size_t samples_done = 0;      ///< samples reported so far (sample times or loss levels)
+  std::optional<Scalar> trial_step;  ///< rk78: the step size the error control proposes next
+};
 
 /// Settings of one integration; validated by integrate() (std::invalid_argument names the field).
 template <class Scalar>
@@ -58,15 +75,23 @@ struct integrate_options {
   /// Decreasing loss levels; the observer sees θ exactly where L(θ(t)) crosses each (method taylor
   /// only, instead of sample_times; levels the flow never reaches are not reported).
   std::vector<Scalar> sample_losses;
+  /// Go on from a position an earlier integration of the same options reported: its samples are not
+  /// reported again and the result is the one the uninterrupted integration gives, to the last bit.
+  std::optional<integrate_position<Scalar>> resume;
 };
 
-/// Callbacks from the driver. Either may be empty.
+/// Callbacks from the driver. Any may be empty.
 template <class Scalar>
 struct integrate_observer {
   /// θ at a requested sample time.
   std::function<void(const Scalar& t, std::span<const Scalar> theta)> on_sample;
   /// θ after every accepted step; return false to stop (stop_reason::interrupted).
   std::function<bool(const Scalar& t, std::span<const Scalar> theta, std::int64_t steps)> on_step;
+  /// Asked after every accepted step (after on_step) of a driver that can resume: whether on_position
+  /// wants the position now. The position also goes to on_position, unasked, where the integration
+  /// stops before its end (interrupted, max_steps).
+  std::function<bool()> position_due;
+  std::function<void(const integrate_position<Scalar>&)> on_position;
 };
 
 /// Named counts of a model's events (name → count), in the order the model's events declare them.

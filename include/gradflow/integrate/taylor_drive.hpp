@@ -88,6 +88,12 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
     hints.clear();
   };
   int immediate = 0;  // kinks in a row at the very start of a step (field changes without progress)
+  // A position holds no branches or events: only a field without kinks can stop and go on.
+  const bool resumable = J.kink_sources() == 0;
+  if (o.resume && !resumable)
+    throw std::invalid_argument(
+        "integrate_options::resume: method taylor on a field with kinks cannot resume (its branches and "
+        "events are not part of a position)");
   integration_summary<Scalar> s;
   s.order = J.order();
   Scalar t(0);
@@ -99,12 +105,11 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
   };
   const std::size_t dim = theta.size();
   std::vector<Scalar> x_end(dim), x(dim), dx(dim), v(dim);
-  std::size_t next = 0;
-  while (next < o.sample_times.size() && o.sample_times[next] <= 0) {
-    if (observer.on_sample) observer.on_sample(t, std::span<const Scalar>(theta));
-    ++next;
-  }
-  std::size_t next_level = 0;
+  std::size_t next = 0, next_level = 0;  // the next sample time, the next loss level
+  const auto report_position = [&] {
+    if (resumable && observer.on_position)
+      observer.on_position({t, theta, s.steps, s.rejected_steps, s.rhs_evals, next + next_level, {}});
+  };
   const auto emit_levels_down_to = [&](const Scalar& loss_end, const Scalar& h, const Scalar& t_start) {
     for (; next_level < o.sample_losses.size() && o.sample_losses[next_level] >= loss_end; ++next_level) {
       const Scalar& level = o.sample_losses[next_level];
@@ -113,10 +118,23 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
       if (observer.on_sample) observer.on_sample(Scalar(t_start + tau), std::span<const Scalar>(x));
     }
   };
-  const Scalar loss_start = model.loss(theta.data());
-  for (; next_level < o.sample_losses.size() && o.sample_losses[next_level] >= loss_start; ++next_level)
-    if (observer.on_sample) observer.on_sample(t, std::span<const Scalar>(theta));
-  if (o.loss_below && loss_start <= *o.loss_below) return finish(stop_reason::loss_below);
+  if (o.resume) {
+    t = o.resume->t;
+    s.steps = o.resume->steps;
+    s.rejected_steps = o.resume->rejected_steps;
+    s.rhs_evals = o.resume->rhs_evals;
+    // One of the two sample kinds is empty (integrate() validates it): the count is that of the other.
+    (o.sample_losses.empty() ? next : next_level) = o.resume->samples_done;
+  } else {
+    while (next < o.sample_times.size() && o.sample_times[next] <= 0) {
+      if (observer.on_sample) observer.on_sample(t, std::span<const Scalar>(theta));
+      ++next;
+    }
+    const Scalar loss_start = model.loss(theta.data());
+    for (; next_level < o.sample_losses.size() && o.sample_losses[next_level] >= loss_start; ++next_level)
+      if (observer.on_sample) observer.on_sample(t, std::span<const Scalar>(theta));
+    if (o.loss_below && loss_start <= *o.loss_below) return finish(stop_reason::loss_below);
+  }
   const Scalar tiny = 16 * eps<Scalar>();
   stop_reason reason = stop_reason::t_end;
   while (true) {
@@ -126,6 +144,7 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
     }
     if (s.steps >= o.max_steps) {
       reason = stop_reason::max_steps;
+      report_position();
       break;
     }
     J.compute(theta.data());
@@ -199,8 +218,10 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
     }
     if (!go_on) {
       reason = stop_reason::interrupted;
+      report_position();
       break;
     }
+    if (resumable && observer.position_due && observer.position_due()) report_position();
   }
   return finish(reason);
 }

@@ -78,28 +78,37 @@ trace_sample<Scalar> sample_at(const Model& model, const Scalar& t, std::span<co
   return s;
 }
 
+/// Appends the sample of `model`'s path at (t, θ) unless the trace already ends at t.
+template <class Scalar, class Model>
+void append_sample(run_trace<Scalar>& trace, const Model& model, const Scalar& t,
+                   std::span<const Scalar> theta) {
+  if (trace.samples.empty() || t != trace.samples.back().t)
+    trace.samples.push_back(sample_at(model, t, theta));
+}
+
 /// Integrates θ in place (see integrate()) and returns the sampled path: every sample the options ask
-/// for, plus t = 0 and the final state when they are not among them. `also` sees every sample and
-/// step too (progress, trajectory rows); `summary` receives integrate()'s summary.
+/// for, plus t = 0 and the final state when they are not among them. `also` sees every sample, step
+/// and position too (progress, trajectory rows, checkpoints); `summary` receives integrate()'s summary.
+/// A resumed integration (options.resume) continues `so_far`, the path up to the position: its t = 0
+/// sample and every sample reported before.
 template <class Scalar, class Model>
 run_trace<Scalar> integrate_traced(const Model& model, std::vector<Scalar>& theta,
                                    const integrate_options<Scalar>& options,
                                    const integrate_observer<Scalar>& also,
-                                   integration_summary<Scalar>& summary) {
-  run_trace<Scalar> trace;
+                                   integration_summary<Scalar>& summary, run_trace<Scalar> so_far = {}) {
+  run_trace<Scalar> trace = std::move(so_far);
   trace.tolerance = options.tolerance;
-  trace.samples.push_back(sample_at(model, Scalar(0), std::span<const Scalar>(theta)));
-  integrate_observer<Scalar> observer;
+  if (trace.samples.empty())
+    trace.samples.push_back(sample_at(model, Scalar(0), std::span<const Scalar>(theta)));
+  integrate_observer<Scalar> observer = also;
   observer.on_sample = [&](const Scalar& t, std::span<const Scalar> th) {
-    if (t != trace.samples.back().t) trace.samples.push_back(sample_at(model, t, th));
+    append_sample(trace, model, t, th);
     if (also.on_sample) also.on_sample(t, th);
   };
-  observer.on_step = also.on_step;
   summary = integrate(model, theta, options, observer);
   trace.reason = summary.reason;
   trace.steps = summary.steps;
-  if (summary.t_final != trace.samples.back().t)
-    trace.samples.push_back(sample_at(model, summary.t_final, std::span<const Scalar>(theta)));
+  append_sample(trace, model, summary.t_final, std::span<const Scalar>(theta));
   return trace;
 }
 
