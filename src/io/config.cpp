@@ -14,6 +14,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <algorithm>
@@ -39,12 +40,16 @@ const std::map<std::string, section_keys>& schema() {
         {"integrator",
          {{"method", key_kind::text}, {"tolerance", key_kind::decimal}, {"time_change", key_kind::text}}},
         {"stop",
-         {{"t_end", key_kind::decimal}, {"loss_below", key_kind::decimal}, {"max_steps", key_kind::integer}}},
+         {{"t_end", key_kind::decimal},
+          {"loss_below", key_kind::decimal},
+          {"max_steps", key_kind::integer},
+          {"wall_seconds", key_kind::decimal}}},
         {"output",
          {{"samples", key_kind::integer},
           {"spacing", key_kind::text},
           {"grid", key_kind::grid},
-          {"state", key_kind::boolean}}},
+          {"state", key_kind::boolean},
+          {"checkpoint_seconds", key_kind::integer}}},
     };
     for (const model_entry* e : model_entries())
       for (const auto& key : e->keys) out["model"].emplace(std::string(key.name), key.kind);
@@ -467,6 +472,13 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
   }
   r.set_default("stop", "max_steps", toml::value<std::int64_t>(1000000));
   c.max_steps = r.integer("stop", "max_steps", 1, std::int64_t{1} << 62);
+  if (const auto wall = r.decimal("stop", "wall_seconds")) {
+    if (coarse_decimal(*wall).sign() <= 0)
+      throw invalid_input("stop.wall_seconds = \"" + *wall + "\" violates wall_seconds > 0");
+    c.wall_seconds = std::strtod(wall->c_str(), nullptr);  // a clock budget: double is enough
+  }
+  if (r.find("output", "checkpoint_seconds"))  // not written into the resolved config when absent
+    c.checkpoint_seconds = r.integer("output", "checkpoint_seconds", 0, 1000000000);
 
   r.set_default("output", "samples", toml::value<std::int64_t>(101));
   c.samples = r.integer("output", "samples", 2, 10000000);

@@ -84,12 +84,14 @@ void add_trajectory(const model_run<Scalar>& r, run_result& out) {
 }
 
 template <class Scalar>
-run_result run_at(const run_config& c, run_observer& observer) {
+run_result run_at(const run_config& c, run_observer& observer, std::string_view checkpoint) {
   const auto start = std::chrono::steady_clock::now();
   const auto model = build_model<Scalar>(c);
-  const model_run<Scalar> r = model->integrate(c, observer);
+  const model_run<Scalar> r = model->integrate(c, observer, checkpoint, start);
   run_result out;
-  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.wall_seconds = r.earlier_wall_seconds +
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.resumed_from = r.resumed_from;
   out.summary = summary_of(c, r, out.wall_seconds);
   add_trajectory(r, out);
   for (const auto& [name, M] : r.final_matrices) out.files.emplace_back("final/" + name + ".csv", to_csv(M));
@@ -128,10 +130,17 @@ std::unique_ptr<configured_model<Real>> build_model<Real>(const run_config& c) {
   return entry_of(c).build_real(c);
 }
 
-run_result run(const run_config& c, run_observer& observer) {
-  if (c.is_float64) return run_at<double>(c, observer);
+run_result run(const run_config& c, run_observer& observer, std::string_view checkpoint) {
+  if (c.is_float64) return run_at<double>(c, observer, checkpoint);
   working_precision_scope scope(c.digits);
-  return run_at<Real>(c, observer);
+  return run_at<Real>(c, observer, checkpoint);
+}
+
+bool resumable_method(const run_config& c, std::string& why) {
+  if (c.method == method::rk78 || c.method == method::taylor) return true;
+  why = "method " + std::string(method_name(c.method)) +
+        " keeps stepper state between steps, so its runs cannot be checkpointed: use rk78 or taylor";
+  return false;
 }
 
 unsigned path_check_digits(const run_config& c) { return c.is_float64 ? 30 : c.digits + 20; }

@@ -36,10 +36,14 @@ struct run_config {
   std::string t_end;                      ///< stop.t_end, decimal (empty with time_change)
   std::optional<std::string> loss_below;  ///< stop.loss_below, decimal (method taylor only)
   std::int64_t max_steps = 0;             ///< stop.max_steps
-  std::int64_t samples = 0;               ///< output.samples
-  std::string spacing;                    ///< output.spacing: "t"
-  bool state = false;                     ///< output.state: trajectory.csv carries θ, one column per entry
-  nlohmann::json resolved;                ///< the whole config after --set and defaults (for manifest.json)
+  std::optional<double>
+      wall_seconds;  ///< stop.wall_seconds: stop (resumably) after this much wall time of one process
+  std::int64_t checkpoint_seconds =
+      60;                    ///< output.checkpoint_seconds: a checkpoint this often (0: at stops only)
+  std::int64_t samples = 0;  ///< output.samples
+  std::string spacing;       ///< output.spacing: "t"
+  bool state = false;        ///< output.state: trajectory.csv carries θ, one column per entry
+  nlohmann::json resolved;   ///< the whole config after --set and defaults (for manifest.json)
   std::vector<std::filesystem::path> input_files;  ///< the config and every CSV it reads
   std::vector<std::string> input_sha256;  ///< SHA-256 of each input_files entry, taken as it was read
 };

@@ -6,9 +6,11 @@
 #include "gradflow/integrate/trace.hpp"
 #include "gradflow/run/run.hpp"
 
+#include <chrono>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gradflow {
@@ -26,8 +28,11 @@ class configured_model {
   virtual const std::vector<Scalar>& start() const = 0;
   /// <matrix>_<row>_<col> per entry of θ, in state order.
   virtual std::vector<std::string> state_names() const = 0;
-  /// Integrates the config from start() and collects every output and the model's checks.
-  virtual model_run<Scalar> integrate(const run_config& c, run_observer& observer) const = 0;
+  /// Integrates the config from start(), or from `checkpoint` (non-empty: run/checkpoint.hpp), and
+  /// collects every output and the model's checks; `started` is when the run began (its wall time).
+  virtual model_run<Scalar> integrate(const run_config& c, run_observer& observer,
+                                      std::string_view checkpoint,
+                                      std::chrono::steady_clock::time_point started) const = 0;
   /// The model's checks (its entry's list, in order) on a path.
   virtual std::vector<check_result> checks(const run_trace<Scalar>& trace) const = 0;
   /// The trace sample at (t, θ): θ̇ from the model's field.

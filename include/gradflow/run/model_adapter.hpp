@@ -22,9 +22,11 @@
 #include "gradflow/io/invalid_input.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/numeric/precision.hpp"
+#include "gradflow/run/checkpoint.hpp"
 #include "gradflow/run/configured_model.hpp"
 #include "gradflow/run/model_run.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -194,14 +196,15 @@ class model_adapter final : public configured_model<Scalar> {
     return names_of_state<Scalar>(model().dimension(),
                                   [&](const Scalar* theta) { return Traits::state(model(), theta); });
   }
-  model_run<Scalar> integrate(const run_config& c, run_observer& observer) const override {
+  model_run<Scalar> integrate(const run_config& c, run_observer& observer, std::string_view checkpoint,
+                              std::chrono::steady_clock::time_point started) const override {
     if constexpr (Traits::time_change) {
       if (c.time_change) {
         const time_changed<Scalar, Model> flow(model());
-        return run_flow(c, observer, flow, flow.augment(start()));
+        return run_flow(c, observer, flow, flow.augment(start()), checkpoint, started);
       }
     }
-    return run_flow(c, observer, model(), start());
+    return run_flow(c, observer, model(), start(), checkpoint, started);
   }
   std::vector<check_result> checks(const run_trace<Scalar>& trace) const override {
     return Traits::checks(model(), trace);
@@ -234,18 +237,20 @@ class model_adapter final : public configured_model<Scalar> {
 
   template <class Flow>
   model_run<Scalar> run_flow(const run_config& c, run_observer& observer, const Flow& flow,
-                             std::vector<Scalar> theta) const;
+                             std::vector<Scalar> theta, std::string_view checkpoint,
+                             std::chrono::steady_clock::time_point started) const;
 
   std::pair<Model, std::vector<Scalar>> m_built;
 };
 
 template <class Traits, class Scalar>
 template <class Flow>
-model_run<Scalar> model_adapter<Traits, Scalar>::run_flow(const run_config& c, run_observer& observer,
-                                                          const Flow& flow, std::vector<Scalar> theta) const {
+model_run<Scalar> model_adapter<Traits, Scalar>::run_flow(
+    const run_config& c, run_observer& observer, const Flow& flow, std::vector<Scalar> theta,
+    std::string_view checkpoint, std::chrono::steady_clock::time_point started) const {
   const Model& m = model();
   model_run<Scalar> record;
-  const integrate_options<Scalar> options = detail::options_of(c, m, theta);
+  integrate_options<Scalar> options = detail::options_of(c, m, theta);
 
   std::vector<matrix<Scalar>> initial;
   for (auto& inv : m.invariants(theta.data())) {
@@ -270,6 +275,13 @@ model_run<Scalar> model_adapter<Traits, Scalar>::run_flow(const run_config& c, r
   // The accepted steps before each sample (flow.path_defect's bound counts the steps per interval).
   std::vector<std::pair<Scalar, std::int64_t>> sample_steps;
   std::int64_t steps_now = 0;
+  // Every sample as reported (a checkpoint replays them); this part's wall time (stop.wall_seconds
+  // budgets each part of a resumed run alone).
+  std::vector<reported_sample<Scalar>> reported;
+  const auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  bool out_of_time = false;
 
   integrate_observer<Scalar> o;
   // Each sample (t, θ(t)): one trajectory.csv row.
@@ -278,6 +290,7 @@ model_run<Scalar> model_adapter<Traits, Scalar>::run_flow(const run_config& c, r
     sample_steps.emplace_back(t, steps_now);
     record.rows.push_back({detail::physical_time(flow, t, th.data()), m.loss(th.data()), drift,
                            quantities(th.data()), state_of(th.data()), steps_now});
+    reported.push_back({t, {th.begin(), th.end()}, steps_now});
   };
   o.on_step = [&](const Scalar& t, std::span<const Scalar> th, std::int64_t steps) {
     steps_now = steps;
@@ -293,12 +306,45 @@ model_run<Scalar> model_adapter<Traits, Scalar>::run_flow(const run_config& c, r
     else
       p.t_end = to_double(options.t_end);
     p.log10_loss = [&] { return log10_as_double(m.loss(th.data())); };
-    return observer.on_step(p);
+    if (!observer.on_step(p)) return false;
+    out_of_time = c.wall_seconds && seconds() >= *c.wall_seconds;
+    return !out_of_time;
+  };
+  o.position_due = [&] { return observer.checkpoint_due(); };
+  o.on_position = [&](const integrate_position<Scalar>& at) {
+    observer.on_checkpoint(
+        checkpoint_text(c, at, record.max_drift, reported, record.earlier_wall_seconds + seconds()));
   };
 
+  // A resumed run replays the checkpoint's samples (rows, path and step counts come back exactly as
+  // the uninterrupted run had them) and goes on from its position.
+  run_trace<Scalar> so_far;
+  if (!checkpoint.empty()) {
+    run_checkpoint<Scalar> k = parse_checkpoint<Scalar>(c, checkpoint, theta.size(), initial.size());
+    if (k.position.samples_done > options.sample_times.size() + options.sample_losses.size())
+      throw invalid_checkpoint("the checkpoint counts " + std::to_string(k.position.samples_done) +
+                               " samples, more than the config's " + std::to_string(c.samples));
+    record.earlier_wall_seconds = k.wall_seconds;
+    record.resumed_from = {
+        {"t", to_decimal(Scalar(detail::physical_time(flow, k.position.t, k.position.theta.data())))},
+        {"steps", k.position.steps},
+        {"wall_seconds", k.wall_seconds}};
+    so_far.samples.push_back(sample_at(flow, Scalar(0), std::span<const Scalar>(theta)));
+    for (const auto& s : k.samples) {
+      steps_now = s.steps;
+      o.on_sample(s.t, std::span<const Scalar>(s.theta));
+      append_sample(so_far, flow, s.t, std::span<const Scalar>(s.theta));
+    }
+    steps_now = k.position.steps;
+    record.max_drift = std::move(k.max_drift);
+    options.resume = std::move(k.position);
+  }
+
   observer.on_start();
-  run_trace<Scalar> trace = integrate_traced(flow, theta, options, o, record.summary);
+  run_trace<Scalar> trace = integrate_traced(flow, theta, options, o, record.summary, std::move(so_far));
   require_working_precision(theta, "final state");
+  if (out_of_time && record.summary.reason == stop_reason::interrupted)
+    record.summary.reason = trace.reason = stop_reason::wall_seconds;
 
   record.summary.t_final = detail::physical_time(flow, record.summary.t_final, theta.data());
   record.loss_final = m.loss(theta.data());

@@ -44,6 +44,8 @@ struct model_run {
   named_matrices<Scalar> final_matrices;                    ///< final/<name>.csv
   std::vector<std::pair<std::string, std::string>> tables;  ///< further files: path, CSV text with header
   std::vector<check_result> checks;  ///< flow.path_defect first, then the model's checks
+  double earlier_wall_seconds = 0;   ///< wall time of the earlier parts of a resumed run
+  nlohmann::json resumed_from;       ///< run_result::resumed_from
 };
 
 }  // namespace gradflow

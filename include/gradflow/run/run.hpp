@@ -39,6 +39,13 @@ class run_observer {
   /// Progress of a long check: `done` of `total` units at `digits` (flow.path_defect: intervals).
   virtual void on_check_progress(std::string_view /*id*/, std::size_t /*done*/, std::size_t /*total*/,
                                  unsigned /*digits*/) {}
+  /// Asked after accepted steps of a run that can resume (method taylor on a field without kinks, or
+  /// rk78): whether on_checkpoint wants a checkpoint now.
+  virtual bool checkpoint_due() { return false; }
+  /// A checkpoint (run/checkpoint.hpp) that run(c, observer, checkpoint) goes on from; also handed
+  /// over, unasked, where such a run stops before its end (interrupted, stop.max_steps,
+  /// stop.wall_seconds), before the checks run.
+  virtual void on_checkpoint(const std::string& /*text*/) {}
 };
 
 /// A finished (or interrupted) run, every number as the decimal text it is written with.
@@ -51,13 +58,21 @@ struct run_result {
   stop_reason reason = stop_reason::t_end;
   std::string t_final, loss_final;  ///< short forms for a one-line report
   std::int64_t steps = 0;
-  double wall_seconds = 0;
+  double wall_seconds = 0;  ///< every part of the run, the earlier ones of a resumed run included
+  /// A resumed run: where the checkpoint it went on from was ({"t", "steps", "wall_seconds"}); else null.
+  nlohmann::json resumed_from;
 };
 
 /// Runs a validated config at its own precision (the caller's working precision is restored).
 /// Throws invalid_input for a config the precision cannot hold (e.g. t_end below the shortest step)
-/// and integration_error when a step fails.
-run_result run(const run_config& c, run_observer& observer);
+/// and integration_error when a step fails. A non-empty `checkpoint` (an earlier on_checkpoint's text
+/// for the same config) resumes the run there: the result is the uninterrupted run's, digit for digit;
+/// a checkpoint of another config, or one that does not parse, is invalid_input.
+run_result run(const run_config& c, run_observer& observer, std::string_view checkpoint = {});
+
+/// Whether runs of `c` can be checkpointed and resumed: method rk78, or taylor on a field without
+/// kinks (a model whose field has kinks never hands out a checkpoint); `why` says why not.
+bool resumable_method(const run_config& c, std::string& why);
 
 /// A sampled path as decimal strings: t_k (physical time) and θ_k in flat state order.
 struct text_path {
