@@ -194,7 +194,7 @@ BOOST_AUTO_TEST_CASE(a_run_that_cannot_fit_in_memory_is_refused_up_front) {
 }
 
 BOOST_AUTO_TEST_CASE(a_network_too_wide_for_memory_is_refused_up_front) {
-  // Issue 16.7: the documented width 10^6 needs about 58 GB at 30 digits; at 100 000 digits no
+  // Issue 16.7: the documented width 10^6 needs about 60 GB at 30 digits; at 100 000 digits no
   // machine has the memory, so the refusal does not depend on the one running the test.
   sandbox box;
   const std::string relu = R"([model]

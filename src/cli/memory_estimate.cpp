@@ -31,7 +31,8 @@ memory_estimate estimate_memory(const run_config& c, long bits) {
   const double text = (mp ? static_cast<double>(c.digits) : 17) + 10;
   const memory_profile model = entry_of(c).memory(c);
   const double params = model.parameters + (c.time_change ? 1 : 0);
-  // Per sample: the trace keeps θ (for the checks; a copy when the time is changed back), the row
+  // Per sample: the trace keeps θ (for the checks; a copy when the time is changed back) and the run
+  // once more (what a checkpoint replays), the row
   // keeps t, loss, drifts and the model's columns, and trajectory.csv the text of the row plus the
   // string's growth (up to twice its length while it is built).
   const double columns = 4 + model.quantities;
@@ -39,7 +40,7 @@ memory_estimate estimate_memory(const run_config& c, long bits) {
   // covered by the factor 2: examples/t1_5.toml at 60 digits stopped after about 94 000 of
   // output.samples = 200000 peaked at 528 MB, and this estimate gives 720 MB for those rows.
   const double per_sample =
-      2 * (params * real * (c.time_change ? 2 : 1) + columns * real + 2 * columns * text + 128);
+      2 * (params * real * (c.time_change ? 3 : 2) + columns * real + 2 * columns * text + 128);
   const double samples = static_cast<double>(c.samples) * per_sample;
   // output.grid: x and f (and g*) per point, and two two-column tables of text.
   const double grid = c.grid ? static_cast<double>(c.grid->points) * (3 * real + 2 * 2 * 2 * text) : 0;

@@ -48,14 +48,16 @@ double units_of(const run_config& c) {
   return static_cast<double>(c.model.integer("width")) * (c.model.boolean("asi") ? 2 : 1);
 }
 
-// The Taylor jet keeps each unit's coefficients and its activity against the data; measured on
-// examples/relu_fig1.toml (d = 1, 5 points, 30 digits, 64-byte Reals): peak RSS 118 MB at width 2000 and
-// 439 MB at width 8000 (asi: twice as many units), 26.8 kB = 420 Reals per unit. Taken as 450 Reals per
-// unit and input column (width 10^6 at 30 digits: about 58 GB).
+// The Taylor jet keeps each unit's coefficients and its activity against the data. Measured peak RSS
+// (asi, so 2·width units; max_steps = 2), the growth from width 250 to 500 (30 digits) or to 1000 (60,
+// 120 digits) per unit added, in Reals of the run's size (64, 80, 104 bytes): one input column
+// (examples/relu_fig1.toml) 433, 417, 373 Reals per unit at 30, 60, 120 digits; two
+// (examples/relu_2d_sphere.toml) 1709, 1714, 1826, and the same with 10 data points as with 5. Taken as
+// 470·d² Reals per unit for d input columns (width 10^6, asi, at 30 digits and d = 1: about 60 GB).
 memory_profile memory(const run_config& c) {
   const double d = static_cast<double>(c.model.matrix("X").n_cols()), units = units_of(c);
-  return {units * (d + 2) + 1 + (c.model.boolean("skip") ? d + 1 : 0), 3 * d + 1,
-          units * 450 * std::max(1.0, d), "model.width", std::to_string(c.model.integer("width"))};
+  return {units * (d + 2) + 1 + (c.model.boolean("skip") ? d + 1 : 0), 3 * d + 1, units * 470 * d * d,
+          "model.width", std::to_string(c.model.integer("width"))};
 }
 
 // output.grid as a column of inputs (the last point exactly `to`).
