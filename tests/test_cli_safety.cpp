@@ -52,11 +52,13 @@ t_end = "1000000"
 max_steps = 100000000
 )";
 
-// Hidden work directories gradflow keeps beside its outputs in the sandbox.
+// Hidden work directories gradflow keeps beside its outputs in the sandbox (not the checkpoint file
+// an interrupted run keeps there).
 std::vector<std::string> work_directories(const sandbox& box) {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(box.path("")))
-    if (e.path().filename().string().starts_with(".gradflow-")) out.push_back(e.path().filename().string());
+    if (e.path().filename().string().starts_with(".gradflow-") && e.is_directory())
+      out.push_back(e.path().filename().string());
   return out;
 }
 

@@ -163,8 +163,8 @@ stop_reason stop_of(const fs::path& dir, const run_config& c, const text_path& p
     try {
       const auto summary = nlohmann::json::parse(in);
       const std::string r = summary.at("stop_reason").get<std::string>();
-      for (const auto reason :
-           {stop_reason::t_end, stop_reason::max_steps, stop_reason::interrupted, stop_reason::loss_below})
+      for (const auto reason : {stop_reason::t_end, stop_reason::max_steps, stop_reason::interrupted,
+                                stop_reason::loss_below, stop_reason::wall_seconds})
         if (r == stop_reason_name(reason)) return reason;
     } catch (const std::exception&) {}
   }

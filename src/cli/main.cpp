@@ -84,11 +84,17 @@ int main(int argc, char** argv) {
                   "Override a config key: --set integrator.tolerance=1e-40 (repeatable)")
       ->allow_extra_args(false);
   run->add_flag("--quiet", run_args.quiet, "No progress lines on stderr");
+  run->add_flag(
+      "--resume", run_args.resume,
+      "Go on from the checkpoint an interrupted, killed or time-budgeted run into the same --out left "
+      "(to the same result as an uninterrupted run; none: start at t = 0)");
   run->footer(
       model_keys_help() +
-      "[precision] type, digits; [integrator] method, tolerance, time_change; [stop] t_end, loss_below, max_steps;\n"
-      "[output] samples, spacing, grid (the models that offer it: final/f_grid.csv, and g* in final/spline_grid.csv). Numbers are\n"
-      "decimal strings.\n"
+      "[precision] type, digits; [integrator] method, tolerance, time_change; [stop] t_end, loss_below, max_steps,\n"
+      "wall_seconds; [output] samples, spacing, state, checkpoint_seconds, grid (the models that offer it:\n"
+      "final/f_grid.csv, and g* in final/spline_grid.csv). Numbers are decimal strings.\n"
+      "Checkpoints (rk78, and taylor on fields without kinks): every output.checkpoint_seconds (default 60) and\n"
+      "where a run stops early, in the hidden file .gradflow-<hash>.checkpoint beside --out; --resume goes on.\n"
       "time_change = \"loss\" integrates in s with dt/ds = 1/L (classification losses to 1e-1000 at t ~ 1e996).\n"
       "summary.json carries the theorem checks' verdicts; exit 1 when one fails (files are still written).\n"
       "Methods: " +

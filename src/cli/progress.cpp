@@ -19,6 +19,12 @@ char g_message[512];
 extern "C" void on_signal(int) {
   if (g_clean_stop && !g_interrupted) {
     g_interrupted = 1;
+    // A long step (100 000 digits, a wide model) may take a while: say what happens meanwhile.
+    static const char stopping[] =
+        "gradflow: stopping after the current step (a second Ctrl-C quits at once, writing nothing)\n";
+    if (::write(STDERR_FILENO, stopping, sizeof stopping - 1) < 0) {
+      // nothing else a handler can do
+    }
     return;
   }
   const std::size_t length = std::strlen(g_message);
@@ -28,14 +34,18 @@ extern "C" void on_signal(int) {
 }
 }  // namespace
 
-void install_interrupt_handler(const char* message) {
-  std::snprintf(g_message, sizeof g_message, "%s", message);
+void on_stop_signals(void (*handler)(int)) {
   struct sigaction action {};
-  action.sa_handler = on_signal;
+  action.sa_handler = handler;
   sigemptyset(&action.sa_mask);
   for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&action.sa_mask, s);
   for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaction(s, &action, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+}
+
+void install_interrupt_handler(const char* message) {
+  std::snprintf(g_message, sizeof g_message, "%s", message);
+  on_stop_signals(on_signal);
 }
 
 void remove_on_exit(const std::vector<std::filesystem::path>& directories) {
@@ -94,6 +104,23 @@ void cli_observer::on_check_progress(std::string_view id, std::size_t done, std:
   std::fprintf(stderr, "gradflow: %.*s: interval %zu / %zu at %u digits  %.1f s\n",
                static_cast<int>(id.size()), id.data(), done, total, digits,
                std::chrono::duration<double>(now - *m_check_start).count());
+}
+
+bool cli_observer::checkpoint_due() {
+  return m_save && m_checkpoint_every > 0 && std::chrono::steady_clock::now() >= m_checkpoint_next;
+}
+
+void cli_observer::on_checkpoint(const std::string& text) {
+  if (!m_save) return;
+  m_checkpoint_next = std::chrono::steady_clock::now() + std::chrono::seconds(m_checkpoint_every);
+  try {
+    m_save(text);
+    ++m_checkpoints;
+    m_last_failed = false;
+  } catch (const std::exception& e) {  // a checkpoint that cannot be written never stops the run
+    if (!m_save_failed) std::fprintf(stderr, "gradflow: note: checkpoint not written: %s\n", e.what());
+    m_save_failed = m_last_failed = true;
+  }
 }
 
 }  // namespace gradflow::cli

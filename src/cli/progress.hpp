@@ -8,10 +8,14 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gradflow::cli {
 
+/// Makes `handler` handle SIGINT, SIGTERM and SIGHUP (each masked while it runs) and ignores SIGPIPE
+/// (a closed stdout fails writes instead of killing).
+void on_stop_signals(void (*handler)(int));
 /// Makes SIGINT, SIGTERM and SIGHUP end the process at once with exit code 130, after printing
 /// `message` and removing `directories` that are still empty (innermost first), until
 /// allow_clean_stop() is called; SIGPIPE is ignored (a closed stdout fails writes instead of killing).
@@ -43,19 +47,37 @@ class progress_meter {
   clock::time_point m_start, m_next;
 };
 
-/// The library's run observer on the command line: progress lines on stderr (unless `quiet`) and a
-/// stop request once a signal arrived (interrupt_requested()).
+/// The library's run observer on the command line: progress lines on stderr (unless `quiet`), a stop
+/// request once a signal arrived (interrupt_requested()), and checkpoints every `checkpoint_seconds`
+/// (0: only where the run stops early) written by `save` (nothing when it is empty).
 class cli_observer final : public run_observer {
  public:
-  explicit cli_observer(bool quiet) : m_quiet(quiet), m_progress(quiet) {}
+  explicit cli_observer(bool quiet, std::int64_t checkpoint_seconds = 0,
+                        std::function<void(const std::string&)> save = {})
+      : m_quiet(quiet),
+        m_progress(quiet),
+        m_checkpoint_every(checkpoint_seconds),
+        m_save(std::move(save)),
+        m_checkpoint_next(std::chrono::steady_clock::now() + std::chrono::seconds(checkpoint_seconds)) {}
   /// From the first step on there is something to save: a signal stops after the step.
   void on_start() override;
   bool on_step(const step_progress& p) override;
   void on_check_progress(std::string_view id, std::size_t done, std::size_t total, unsigned digits) override;
+  bool checkpoint_due() override;
+  void on_checkpoint(const std::string& text) override;
+  /// Checkpoints saved so far.
+  int checkpoints() const { return m_checkpoints; }
+  /// Whether the last checkpoint handed over could not be saved (said once on stderr).
+  bool last_save_failed() const { return m_last_failed; }
 
  private:
   bool m_quiet;
   progress_meter m_progress;
+  std::int64_t m_checkpoint_every;
+  std::function<void(const std::string&)> m_save;
+  std::chrono::steady_clock::time_point m_checkpoint_next;
+  int m_checkpoints = 0;
+  bool m_save_failed = false, m_last_failed = false;
   std::optional<std::chrono::steady_clock::time_point> m_check_start;
   std::chrono::steady_clock::time_point m_check_next;
 };

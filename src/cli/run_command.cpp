@@ -8,28 +8,89 @@
 
 #include "gradflow/io/invalid_input.hpp"
 #include "gradflow/numeric/precision.hpp"
+#include "gradflow/run/checkpoint.hpp"
 #include "gradflow/run/run.hpp"
 
 #include <cstdio>
+#include <functional>
+#include <string>
 #include <system_error>
 
 namespace gradflow::cli {
 
 namespace {
 
+// --resume: the checkpoint of --out, checked against the config; empty when there is none (the run
+// then starts at t = 0).
+std::string checkpoint_to_resume(const run_config& c, const run_arguments& args, const output_dir& out) {
+  std::string text = out.read_checkpoint();
+  const std::string path = out.checkpoint_path().string();
+  if (text.empty()) {
+    std::string why;
+    if (!args.quiet)
+      std::fprintf(stderr,
+                   "gradflow: note: --resume: no checkpoint for this --out (%s%s): starting at t = 0\n",
+                   path.c_str(), resumable_method(c, why) ? "" : ("; " + why).c_str());
+    return text;
+  }
+  try {
+    checkpoint_body(c, text);
+  } catch (const invalid_checkpoint& e) {
+    throw invalid_input("--resume: " + path + ": " + e.what());
+  }
+  return text;
+}
+
+// After the results are in place: a finished run needs no checkpoint; a run that stopped early keeps
+// the one it wrote where it stopped (or, when it could write none, leaves none that describes another run).
+void settle_checkpoint(const run_config& c, const run_result& result, const cli_observer& observer,
+                       output_dir& out) {
+  if (result.reason == stop_reason::t_end || result.reason == stop_reason::loss_below)
+    return out.remove_checkpoint();
+  if (observer.checkpoints() > 0) {
+    if (observer.last_save_failed())
+      std::fprintf(stderr,
+                   "gradflow: an earlier checkpoint is in %s: run again with --resume to go on from it\n",
+                   out.checkpoint_path().c_str());
+    else
+      std::fprintf(stderr, "gradflow: checkpoint at t = %s in %s: run again with --resume to go on\n",
+                   result.t_final.c_str(), out.checkpoint_path().c_str());
+    return;
+  }
+  if (observer.last_save_failed()) return;  // said when it failed
+  out.remove_checkpoint();
+  std::string why;
+  if (resumable_method(c, why)) why = "method taylor on a field with kinks cannot resume (rk78 can)";
+  std::fprintf(stderr, "gradflow: note: no checkpoint: %s\n", why.c_str());
+}
+
 int run_and_write(const run_config& c, const run_arguments& args, output_dir& out) {
   run_record record;
   record.config = &c;
   record.command_line = args.command_line;
   record.start_time = utc_now();
-  cli_observer observer(args.quiet);
+  const std::string checkpoint = args.resume ? checkpoint_to_resume(c, args, out) : std::string();
+  std::string why;
+  cli_observer observer(args.quiet, c.checkpoint_seconds,
+                        resumable_method(c, why)
+                            ? std::function<void(const std::string&)>(
+                                  [&](const std::string& text) { out.write_checkpoint(text); })
+                            : nullptr);
   run_result result;
   try {
-    result = run(c, observer);
+    result = run(c, observer, checkpoint);
   } catch (const integration_error& e) {
     std::fprintf(stderr, "gradflow: integration failed: %s (nothing written)\n", e.what());
     return exit_failure;
+  } catch (const invalid_checkpoint& e) {
+    std::fprintf(stderr, "gradflow: --resume: %s: %s\n", out.checkpoint_path().c_str(), e.what());
+    return exit_bad_input;
   }
+  if (!result.resumed_from.is_null() && !args.quiet)
+    std::fprintf(stderr, "gradflow: resumed at t = %s (step %lld) from %s\n",
+                 result.resumed_from["t"].get<std::string>().c_str(),
+                 static_cast<long long>(result.resumed_from["steps"].get<std::int64_t>()),
+                 out.checkpoint_path().c_str());
   record.result = &result;
   record.end_time = utc_now();
   commit_result written;
@@ -45,6 +106,7 @@ int run_and_write(const run_config& c, const run_arguments& args, output_dir& ou
     std::fprintf(stderr, "gradflow: %s\n", written.refused.c_str());
     return exit_bad_input;
   }
+  settle_checkpoint(c, result, observer, out);
 
   int count[3] = {0, 0, 0};  // pass, fail, not_applicable
   for (const auto& r : result.checks) ++count[static_cast<int>(r.verdict)];

@@ -11,6 +11,7 @@ struct run_arguments {
   std::filesystem::path out;  ///< empty: out/<config stem>
   std::vector<std::string> overrides;
   bool quiet = false;
+  bool resume = false;  ///< go on from the checkpoint of --out (none: start at t = 0)
   std::vector<std::string> command_line;
 };
 

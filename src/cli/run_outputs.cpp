@@ -56,6 +56,7 @@ std::string manifest_json(const run_record& r) {
       {"inputs", inputs},
       {"start_time", r.start_time},
       {"end_time", r.end_time},
+      {"resumed_from", r.result->resumed_from},
   };
   return m.dump(2) + "\n";
 }

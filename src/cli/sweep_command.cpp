@@ -46,7 +46,7 @@ void check_arguments(const sweep_arguments& a) {
 sweep_job job_of(const sweep_plan& plan, const fs::path& out, std::size_t index) {
   sweep_job job{index,
                 {self_executable(), "run", plan.base.string(), "--out",
-                 (out / plan.points[index].name).string(), "--quiet"}};
+                 (out / plan.points[index].name).string(), "--quiet", "--resume"}};
   for (const auto& o : plan.points[index].overrides) job.argv.insert(job.argv.end(), {"--set", o});
   return job;
 }

@@ -1,5 +1,7 @@
 #include "sweep_pool.hpp"
 
+#include "progress.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -107,14 +109,7 @@ volatile std::sig_atomic_t g_signals = 0;
 extern "C" void on_sweep_signal(int) { g_signals = g_signals + 1; }
 }  // namespace
 
-void install_sweep_signals() {
-  struct sigaction action {};
-  action.sa_handler = on_sweep_signal;
-  sigemptyset(&action.sa_mask);
-  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&action.sa_mask, s);
-  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaction(s, &action, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-}
+void install_sweep_signals() { on_stop_signals(on_sweep_signal); }
 
 int sweep_signal_count() { return g_signals; }
 

@@ -124,7 +124,8 @@ bool is_point_done(const fs::path& out, const sweep_point& point) {
   const auto summary = point_summary(out, point);
   std::error_code ec;
   return summary && fs::is_regular_file(out / point.name / "manifest.json", ec) &&
-         field_text(*summary, "stop_reason") != "interrupted";
+         field_text(*summary, "stop_reason") != "interrupted" &&
+         field_text(*summary, "stop_reason") != "wall_seconds";
 }
 
 bool has_point_run(const fs::path& out, const sweep_point& point) {

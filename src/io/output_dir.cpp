@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <system_error>
 
@@ -231,11 +233,12 @@ output_dir::~output_dir() {
   if (!m_committed) remove_created();
 }
 
-void output_dir::write(const fs::path& relative, std::string_view content) {
-  const fs::path file = m_staging / relative;
-  fs::create_directories(file.parent_path());
-  // POSIX calls rather than a stream: errno says why a write failed ("No space left on device"), and
-  // fsync makes the data durable before commit() renames the directory into place.
+namespace {
+
+// Creates `file` (which must not exist) holding `content`, synced to the disk. POSIX calls rather
+// than a stream: errno says why a write failed ("No space left on device"), and fsync makes the data
+// durable before a rename puts it into place.
+void write_durably(const fs::path& file, std::string_view content) {
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot write " + file.string());
   const char* p = content.data();
@@ -258,6 +261,71 @@ void output_dir::write(const fs::path& relative, std::string_view content) {
   }
   if (::close(fd) != 0)
     throw std::system_error(errno, std::generic_category(), "cannot write " + file.string());
+}
+
+// Whether `file` starts with checkpoint_magic (a file gradflow wrote as a checkpoint).
+bool is_checkpoint(const fs::path& file) {
+  std::string head(checkpoint_magic.size(), '\0');
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  const ssize_t n = ::read(fd, head.data(), head.size());
+  ::close(fd);
+  return n == static_cast<ssize_t>(head.size()) && head == checkpoint_magic;
+}
+
+}  // namespace
+
+void output_dir::write(const fs::path& relative, std::string_view content) {
+  const fs::path file = m_staging / relative;
+  fs::create_directories(file.parent_path());
+  write_durably(file, content);
+}
+
+fs::path output_dir::checkpoint_path() const {
+  const std::string prefix = work_prefix(m_target);
+  return m_target.parent_path() / (prefix.substr(0, prefix.size() - 1) + ".checkpoint");
+}
+
+std::string output_dir::read_checkpoint() const {
+  const fs::path file = checkpoint_path();
+  if (!state_of(file)) return {};
+  const std::string shown = "the checkpoint " + quoted(file);
+  if (!is_checkpoint(file))
+    throw invalid_input(shown +
+                        " is not a gradflow checkpoint (it does not start with \"gradflow checkpoint 1\"): "
+                        "it is left untouched; move it away to run into --out = " +
+                        quoted(m_target));
+  std::ifstream in(file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) throw invalid_input(shown + " cannot be read");
+  return text;
+}
+
+void output_dir::write_checkpoint(std::string_view text) {
+  const fs::path file = checkpoint_path(), part = m_work / "checkpoint";
+  if (state_of(file) && !is_checkpoint(file))
+    throw std::runtime_error(quoted(file) + " is not a gradflow checkpoint: not replaced");
+  std::error_code ec;
+  fs::remove(part, ec);
+  try {
+    write_durably(part, text);
+  } catch (...) {  // a partial file would take the room the outputs need (a full disk)
+    fs::remove(part, ec);
+    throw;
+  }
+  fs::rename(part, file, ec);
+  if (ec) throw std::system_error(ec, "cannot rename the checkpoint to " + file.string());
+  // The rename is durable once the directory is synced.
+  if (const int fd = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+void output_dir::remove_checkpoint() {
+  const fs::path file = checkpoint_path();
+  std::error_code ec;
+  if (is_checkpoint(file)) fs::remove(file, ec);
 }
 
 commit_result output_dir::commit() {

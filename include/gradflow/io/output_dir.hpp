@@ -12,6 +12,9 @@
 
 namespace gradflow {
 
+/// How every checkpoint file starts (run/checkpoint.hpp): a file that does not is never replaced.
+inline constexpr std::string_view checkpoint_magic = "gradflow checkpoint 1\n";
+
 /// What commit() did: where the results are, and anything the caller must tell the user.
 struct commit_result {
   std::filesystem::path written;  ///< the target, or a free sibling when the target was left untouched
@@ -43,6 +46,18 @@ class output_dir {
   const std::filesystem::path& target() const { return m_target; }
   /// The directory the files are written into until commit().
   const std::filesystem::path& staging() const { return m_staging; }
+  /// The checkpoint of runs into this target: the hidden file ".gradflow-<hash>.checkpoint" beside it
+  /// (a hash of the target's name, so it fits every legal name, and no dead run's cleanup removes it).
+  std::filesystem::path checkpoint_path() const;
+  /// The checkpoint's text; empty when there is none. Throws invalid_input when the file there is not
+  /// a checkpoint (checkpoint_magic) or cannot be read.
+  std::string read_checkpoint() const;
+  /// Replaces the checkpoint durably: written and synced in the work directory, then renamed into
+  /// place. A file there that is not a checkpoint is left untouched (std::runtime_error).
+  void write_checkpoint(std::string_view text);
+  /// Removes the checkpoint, if the file there is one.
+  void remove_checkpoint();
+
   /// Directories created by the constructor, innermost first (staging, work, missing parents): what
   /// a process ended at once by a signal may remove with rmdir(2) while they are empty.
   std::vector<std::filesystem::path> created_directories() const;
