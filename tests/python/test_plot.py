@@ -1,0 +1,136 @@
+"""gradflow plot (the CLI, which runs python3 -m gradflow.plot): each kind gives a PNG that is not
+blank, and bad input exits 2 with one message, leaving files it did not write alone."""
+import os
+import subprocess
+import unittest
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.image  # noqa: E402
+import numpy as np  # noqa: E402
+
+from support import DATA, EXAMPLES, executable, quick_run, scratch  # noqa: E402
+
+
+def picture_stats(path):
+    """(bytes, fraction of pixels not white, standard deviation of the grey levels)."""
+    image = matplotlib.image.imread(path)[..., :3]
+    grey = image.mean(axis=2)
+    return os.path.getsize(path), float(np.mean(grey < 0.95)), float(grey.std())
+
+
+@unittest.skipUnless(executable(), "GRADFLOW_EXE not set (ctest sets it)")
+class Plot(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = scratch()
+        cls.run_dir = quick_run(cls.tmp.name)
+        sweep_file = os.path.join(cls.tmp.name, "sweep.toml")
+        with open(sweep_file, "w") as f:
+            f.write(f'base = "{os.path.join(EXAMPLES, "t1_5_taylor.toml")}"\n[axes]\n'
+                    '"precision.digits" = [40, 60, 80]\n[set]\n"integrator.tolerance" = "1e-32"\n'
+                    '"stop.loss_below" = "1e-25"\n"output.samples" = 11\n')
+        cls.sweep_dir = os.path.join(cls.tmp.name, "sweep")
+        subprocess.run([executable(), "sweep", sweep_file, "--out", cls.sweep_dir, "--jobs", "2", "--quiet"],
+                       check=True, stdout=subprocess.DEVNULL)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def plot(self, *args):
+        return subprocess.run([executable(), "plot", *args], capture_output=True, text=True)
+
+    def assert_picture(self, path):
+        size, inked, spread = picture_stats(path)
+        # A blank or title-only figure has almost no ink; a plot with axes, ticks, curves and legend
+        # has several per cent of its pixels drawn and a grey-level spread well above 0.
+        self.assertGreater(size, 20000, path)
+        self.assertGreater(inked, 0.02, path)
+        self.assertGreater(spread, 0.1, path)
+
+    def test_each_kind_of_a_run(self):
+        for what in ("loss", "rate", "invariants", "checks"):
+            with self.subTest(what=what):
+                out = os.path.join(self.tmp.name, f"{what}.png")
+                p = self.plot(self.run_dir, "--what", what, "-o", out)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertEqual(p.stdout, f"gradflow: wrote {out}\n")
+                self.assert_picture(out)
+                # Its own PNG is replaced by the next plot.
+                p = self.plot(self.run_dir, "--what", what, "-o", out)
+                self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_sweep_and_dataset(self):
+        out = os.path.join(self.tmp.name, "sweep.png")
+        p = self.plot(self.sweep_dir, "--what", "sweep", "--y", "steps", "-o", out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assert_picture(out)
+        out = os.path.join(self.tmp.name, "sweep_loss.png")
+        self.assertEqual(self.plot(self.sweep_dir, "--what", "loss", "-o", out).returncode, 0)
+        self.assert_picture(out)
+        out = os.path.join(self.tmp.name, "dataset.png")
+        p = self.plot(os.path.join(DATA, "linear_deep", "random_depth4"), "--what", "invariants", "-o", out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assert_picture(out)
+
+    def test_the_fitted_slope(self):
+        # The legend's slope is the least-squares slope of log10 steps against log10 digits.
+        import gradflow
+        import gradflow.plot as gp
+        s = gradflow.load(self.sweep_dir)
+        fig = gp.figure(self.sweep_dir, "sweep", x="precision.digits", y="steps")
+        legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        x, y = np.log10(s.table["precision.digits"]), np.log10(s.table["steps"])
+        slope = np.polyfit(x, y, 1)[0]
+        self.assertEqual(legend, [f"all runs: slope {slope:.3f}"])
+
+    def test_bad_input_exits_2_with_one_message(self):
+        out = os.path.join(self.tmp.name, "bad.png")
+        cases = [
+            ((self.run_dir, "--what", "speed", "-o", out),
+             'gradflow: --what = "speed" must be one of loss, rate, invariants, checks, sweep\n'),
+            ((os.path.join(self.tmp.name, "nowhere"), "-o", out),
+             f'gradflow: DIR = "{os.path.join(self.tmp.name, "nowhere")}": no such directory\n'),
+            ((self.run_dir, "-o", os.path.join(self.tmp.name, "x.jpg")),
+             f'gradflow: -o = "{os.path.join(self.tmp.name, "x.jpg")}" must end in .png\n'),
+            ((self.run_dir, "--what", "sweep", "-o", out),
+             f'gradflow: --what = "sweep" needs a sweep directory (sweep.csv); {self.run_dir} is a run\n'),
+            ((self.sweep_dir, "--what", "sweep", "--y", "nope", "-o", out), None),
+            ((self.tmp.name, "-o", out), None),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                p = self.plot(*args)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+                if message is not None:
+                    self.assertEqual(p.stderr, message)
+                self.assertFalse(os.path.exists(out))
+
+    def test_a_file_it_did_not_write_is_left_alone(self):
+        for content in (b"notes\n", b"\x89PNG\r\n\x1a\n" + b"\0" * 32):
+            with self.subTest(content=content[:4]):
+                out = os.path.join(self.tmp.name, "mine.png")
+                with open(out, "wb") as f:
+                    f.write(content)
+                p = self.plot(self.run_dir, "-o", out)
+                self.assertEqual(p.returncode, 2)
+                self.assertIn("exists and is not a PNG written by gradflow plot: not replaced", p.stderr)
+                with open(out, "rb") as f:
+                    self.assertEqual(f.read(), content)
+        leftovers = [n for n in os.listdir(self.tmp.name) if n.startswith(".gradflow-plot-")]
+        self.assertEqual(leftovers, [])
+
+    def test_missing_python_package_directory(self):
+        env = dict(os.environ, GRADFLOW_PYTHON_DIR=os.path.join(self.tmp.name, "nowhere"))
+        p = subprocess.run([executable(), "plot", self.run_dir, "-o", os.path.join(self.tmp.name, "n.png")],
+                           capture_output=True, text=True, env=env)
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(len(p.stderr.splitlines()), 1)
+        self.assertIn("GRADFLOW_PYTHON_DIR", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
