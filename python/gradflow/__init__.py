@@ -17,9 +17,19 @@ import shutil
 import tempfile
 
 from ._errors import ExecutableNotFound, GradflowError, IntegrationError, InvalidInput, LoadError
-from ._load import Collection, Result, Sweep, load
 from . import _toml
 from ._transport import find_executable, transport
+
+_LAZY = ("load", "Result", "Sweep", "Collection")
+
+
+def __getattr__(name):
+    # The readers need NumPy; importing them on first use lets `python3 -m gradflow.plot` say in one
+    # line which package is missing.
+    if name in _LAZY:
+        from . import _load
+        return getattr(_load, name)
+    raise AttributeError(f"module 'gradflow' has no attribute {name!r}")
 
 __all__ = ["load", "run", "check", "Result", "Sweep", "Collection", "CheckReport", "GradflowError",
            "LoadError", "InvalidInput", "IntegrationError", "ExecutableNotFound", "find_executable"]
@@ -71,6 +81,7 @@ def run(config, out=None, quiet=True, **overrides):
     finally:
         if scratch is not None and not os.path.isdir(os.path.join(scratch, "run")):
             shutil.rmtree(scratch, ignore_errors=True)
+    from ._load import load
     return load(out)
 
 

@@ -475,11 +475,16 @@ def main(argv=None):
         if args.what is not None and args.what not in KINDS:
             raise BadInput(f"--what = \"{args.what}\" must be one of {', '.join(KINDS)}")
         check_output(args.output)
-        try:
-            _pyplot()
-        except ImportError as e:
-            sys.stderr.write(f"gradflow plot: matplotlib is missing ({e}): install Debian's "
-                             "python3-matplotlib (scripts/install-deps)\n")
+        missing = []
+        for module, package in (("numpy", "python3-numpy"), ("mpmath", "python3-mpmath"),
+                                ("matplotlib", "python3-matplotlib")):
+            try:
+                __import__(module)
+            except ImportError:
+                missing.append(package)
+        if missing:
+            sys.stderr.write(f"gradflow: plot needs {', '.join(missing)} for {sys.executable} "
+                             "(Debian packages; scripts/install-deps installs them)\n")
             return 2
         fig = figure(args.dir, args.what, x=args.x, y=args.y)
         save(fig, args.output)
