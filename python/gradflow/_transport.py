@@ -54,26 +54,33 @@ def _message(stderr_text):
 
 
 def _communicate(argv, quiet):
-    """Runs argv; relays its stderr when not quiet; returns (exit code, stderr text).
-    Ctrl-C: the child (same process group) got SIGINT too and stops after its current step; wait for
-    it (forwarding one SIGINT in case only Python was signalled), then re-raise KeyboardInterrupt."""
+    """Runs argv; relays its stderr when not quiet; returns (exit code, stderr text, stdout text).
+
+    The child has its own process group, so a terminal's Ctrl-C reaches only Python: on
+    KeyboardInterrupt exactly one SIGINT is forwarded (gradflow then stops after its current step and
+    writes complete files), Python waits for it and re-raises; a second Ctrl-C forwards a second SIGINT
+    (gradflow ends at once, writing nothing)."""
     process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
+                               stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
+                               process_group=0)
     collected = []
     try:
-        for line in process.stderr:
-            collected.append(line)
-            if not quiet:
+        if quiet:
+            stdout, err = process.communicate()
+            collected.append(err)
+        else:  # stdout is one line (where the results are): it cannot fill its pipe meanwhile
+            for line in process.stderr:
+                collected.append(line)
                 sys.stderr.write(line)
-        stdout = process.stdout.read()
+            stdout = process.stdout.read()
         code = process.wait()
     except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
         try:
-            process.send_signal(signal.SIGINT)
-            process.wait()
+            process.communicate()
         except KeyboardInterrupt:
-            process.kill()
-            process.wait()
+            process.send_signal(signal.SIGINT)
+            process.communicate()
         raise
     return code, "".join(collected), stdout
 
