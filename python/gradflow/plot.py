@@ -44,6 +44,9 @@ def _pyplot():
 
 # -- helpers ---------------------------------------------------------------------------------------
 def _title(result, what, note=None):
+    import textwrap
+    if note:
+        note = "\n".join(textwrap.wrap(note, 110))
     s = result.summary
     precision = "float64" if s.get("precision") == "float64" else f"{s.get('digits')} digits"
     change = ", time_change = loss" if result.time_change == "loss" else ""
@@ -178,7 +181,9 @@ def plot_rate(result, ax):
         ym = math.log10(measured) if log_y else measured
         colour = VERDICT_COLOURS.get(rate["verdict"], "k")
         if seg is not None:
-            ax.plot(seg, [yb, yb], "--", color=colour, lw=2.5,
+            ax.plot(seg, [yb, yb], "--", color=colour, lw=2.5)
+            # The interval can be short against the whole run: a wide bar marker keeps it visible.
+            ax.plot([(seg[0] + seg[1]) / 2], [yb], "_", color=colour, ms=18, mew=2.5,
                     label=f"min2021.rate bound on its tightest interval [{seg[0]:.4g}, {seg[1]:.4g}]: "
                           f"{bound:.4g} ({rate['verdict']})")
             ax.plot([(seg[0] + seg[1]) / 2], [ym], "D", color=colour, ms=6,
@@ -298,6 +303,16 @@ def _numeric_columns(sweep):
             and any(r[c] != "" for r in sweep.rows)]
 
 
+def _label_log_axis(axis, values):
+    """Ticks at the axis values themselves when there are few (a log axis over less than a decade
+    otherwise shows no labelled tick)."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+    if 1 < len(values) <= 8:
+        axis.set_major_locator(FixedLocator(values))
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        axis.set_minor_locator(NullLocator())
+
+
 def plot_sweep(sweep, ax, x=None, y=None):
     import numpy as np
     from ._load import log10_exact
@@ -317,6 +332,11 @@ def plot_sweep(sweep, ax, x=None, y=None):
         raise BadInput(f"--x = \"{x}\" must be one of the numeric columns of {sweep.path}/sweep.csv: "
                        + ", ".join(numeric))
     others = [a for a in sweep.axes if a != x]
+    # Log axes on the values themselves when float64 holds every one; else log10 of the exact strings.
+    def representable(column):
+        values = [float(r[column]) for r in sweep.rows if r[column] != ""]
+        return all(1e-300 < abs(v) < 1e300 for v in values)
+    native = representable(x) and representable(y)
     groups = {}
     for r in sweep.rows:
         groups.setdefault(tuple(r[a] for a in others), []).append(r)
@@ -332,16 +352,36 @@ def plot_sweep(sweep, ax, x=None, y=None):
         order = np.argsort(lx[ok])
         px, py = lx[ok][order], ly[ok][order]
         label = ", ".join(f"{a}={v}" for a, v in zip(others, key)) or "all runs"
+        show = (lambda v: 10.0 ** v) if native else (lambda v: v)
         if len(px) >= 2 and np.ptp(px) > 0:
             slope, intercept = np.polyfit(px, py, 1)
             label += f": slope {slope:.3f}"
-            line, = ax.plot(px, py, "o", ms=5)
+            line, = ax.plot(show(px), show(py), "o", ms=5)
             grid = np.linspace(px.min(), px.max(), 50)
-            ax.plot(grid, slope * grid + intercept, "--", color=line.get_color(), lw=1.2, label=label)
+            ax.plot(show(grid), show(slope * grid + intercept), "--", color=line.get_color(), lw=1.2,
+                    label=label)
         else:
-            ax.plot(px, py, "o", ms=5, label=label + " (too few points to fit)")
-    ax.set_xlabel(f"log10 {x}")
-    ax.set_ylabel(f"log10 {y}")
+            ax.plot(show(px), show(py), "o", ms=5, label=label + " (too few points to fit)")
+    all_y = [v for v in (log10_exact(r[y]) for r in sweep.rows if r[y]) if np.isfinite(v)]
+    flat = bool(all_y) and max(all_y) - min(all_y) < 1e-12
+    if native:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(x)
+        ax.set_ylabel(y)
+        _label_log_axis(ax.xaxis, sorted({10.0 ** v for v in
+                                           (log10_exact(r[x]) for r in sweep.rows if r[x]) if np.isfinite(v)}))
+        from matplotlib.ticker import FuncFormatter
+        plain = FuncFormatter(lambda v, _: f"{v:g}")
+        ax.yaxis.set_major_formatter(plain)
+        ax.yaxis.set_minor_formatter(plain)
+        if flat:  # one value: a log axis needs a range around it
+            ax.set_ylim(10.0 ** (all_y[0] - 0.3), 10.0 ** (all_y[0] + 0.3))
+    else:
+        ax.set_xlabel(f"log10 {x}")
+        ax.set_ylabel(f"log10 {y}")
+        if flat:
+            ax.set_ylim(all_y[0] - 0.3, all_y[0] + 0.3)
     ax.legend(fontsize=7, title="least-squares fit of log10 y on log10 x", title_fontsize=7)
     note = f"; {dropped} points without a positive value left out" if dropped else ""
     ax.set_title(f"sweep — {y} against {x}, log-log ({len(sweep)} points{note})\n{sweep.path}", fontsize=9)
