@@ -124,6 +124,39 @@ class Transport(unittest.TestCase):
 
 
 @requires_binary
+class Interrupt(unittest.TestCase):
+    def test_ctrl_c_stops_the_run_cleanly_and_raises_keyboardinterrupt(self):
+        # A long rk78 run; SIGINT to the Python process only (as a terminal's Ctrl-C reaches it, the
+        # run being in its own process group): run() forwards one SIGINT, gradflow stops after its
+        # step and writes complete files (stop_reason = "interrupted"), and KeyboardInterrupt reaches
+        # the caller.
+        import signal
+        import sys
+        import time
+        with scratch() as tmp:
+            out = os.path.join(tmp, "out")
+            code = textwrap.dedent(f"""
+                import sys, gradflow
+                try:
+                    gradflow.run({os.path.join(EXAMPLES, "t1_5.toml")!r}, out={out!r}, stop__t_end="1000000",
+                                 integrator__tolerance="1e-40")
+                except KeyboardInterrupt:
+                    print(gradflow.load({out!r}).summary["stop_reason"])
+                    sys.exit(130)
+                print("finished")
+                """)
+            p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+            # Wait until the run has started (its staging directory beside out), then interrupt.
+            deadline = time.time() + 30
+            while not any(n.startswith(".gradflow-") for n in os.listdir(tmp)) and time.time() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.3)
+            p.send_signal(signal.SIGINT)
+            stdout, _ = p.communicate(timeout=60)
+            self.assertEqual((p.returncode, stdout), (130, "interrupted\n"))
+
+
+@requires_binary
 class Check(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
