@@ -11,8 +11,9 @@ Kinds (README "Plots"):
               precision dashed and the integrator tolerance dotted.
   checks      one bar per check: log10(measured/bound), coloured by verdict, with the numbers.
   sweep       a sweep.csv column (--y, default wall_seconds) against an axis (--x, default the first
-              numeric axis) on log-log axes, one line per combination of the other axes, each with
-              its least-squares slope in the legend.
+              numeric axis) on log-log axes (log10 of the exact strings when a value is beyond
+              float64), one line per combination of the other axes, each with its least-squares slope
+              of log10 y on log10 x in the legend.
 
 The PNG is written to a hidden file beside FILE and renamed. An existing FILE is replaced only when
 it is a PNG this module wrote (its Software text chunk says "gradflow plot"); anything else is
@@ -506,7 +507,7 @@ def main(argv=None):
     parser.add_argument("--y", help="sweep: the sweep.csv column plotted (default: wall_seconds)")
 
     def error(message):
-        sys.stderr.write(f"gradflow plot: {message} (see gradflow plot --help)\n")
+        sys.stderr.write(f"gradflow: {message} (see gradflow plot --help)\n")
         sys.exit(2)
 
     parser.error = error
