@@ -55,6 +55,14 @@ def _title(result, what, note=None):
             f"stop: {s.get('stop_reason')}\n" + (f"{note}\n" if note else "") + result.path)
 
 
+def _few_rows(result):
+    """A note when trajectory.csv has too few rows to show a curve (e.g. spacing = "t" with an early
+    loss_below stop), else None."""
+    n = len(result.exact["t"])
+    return (f"only {n} samples in trajectory.csv (output.samples, output.spacing = \"loss\" spreads "
+            "them over a loss_below run)") if n < 5 else None
+
+
 def _time_axis(result):
     """(x values, label, keep mask): t, or log10 t (exact, any size) with the time change."""
     import numpy as np
@@ -139,7 +147,7 @@ def plot_loss(item, ax):
     ax.set_xlabel(xlabel)
     ax.set_ylabel("log10 loss")
     ax.legend(fontsize=8)
-    ax.set_title(_title(item, "loss"), fontsize=9)
+    ax.set_title(_title(item, "loss", _few_rows(item)), fontsize=9)
 
 
 def _rate_check(result, id):
@@ -210,6 +218,8 @@ def plot_rate(result, ax):
                 ax.axhline(math.log10(level) if log_y else level, ls="--", color="#6a1b9a", lw=1.2,
                            label=f"min2021.exp_bound: λ_r c(0) = {level:.4g} bounds the mean rate "
                                  f"({exp_bound['verdict']})")
+    if _few_rows(result):
+        notes.append(_few_rows(result))
     if rate is None and exp_bound is None:
         ids = ", ".join(c["id"] for c in result.checks) or "none"
         notes.append(f"no rate bound among this run's checks ({ids})")
@@ -245,7 +255,9 @@ def plot_invariants(result, ax):
     ax.set_xlabel(xlabel)
     ax.set_ylabel("log10 |drift since t = 0|")
     ax.legend(fontsize=8)
-    ax.set_title(_title(result, "invariant drift"), fontsize=9)
+    if result.time_change != "loss" and keep.any():
+        ax.set_xlim(left=0)
+    ax.set_title(_title(result, "invariant drift", _few_rows(result)), fontsize=9)
 
 
 def plot_checks(result, ax, text_ax=None):

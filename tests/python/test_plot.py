@@ -13,11 +13,22 @@ import numpy as np  # noqa: E402
 from support import DATA, EXAMPLES, executable, quick_run, scratch  # noqa: E402
 
 
-def picture_stats(path):
-    """(bytes, fraction of pixels not white, standard deviation of the grey levels)."""
+def coloured_pixels(path):
+    """Pixels whose colour is not a grey (channel spread > 0.2): the curves, bars and points.
+    Axes, ticks, grid, text and background are black or grey, so an empty figure has none
+    (measured: 0 for titled, gridded empty axes; 1596 for the sparsest figure here, a sweep of two
+    points per line)."""
     image = matplotlib.image.imread(path)[..., :3]
-    grey = image.mean(axis=2)
-    return os.path.getsize(path), float(np.mean(grey < 0.95)), float(grey.std())
+    return int(((image.max(axis=2) - image.min(axis=2)) > 0.2).sum())
+
+
+def plot_in_process(*args):
+    """gradflow.plot.main, the entry `gradflow plot` runs, without a new interpreter per figure."""
+    import contextlib
+    import io
+    import gradflow.plot
+    with contextlib.redirect_stdout(io.StringIO()):
+        return gradflow.plot.main(list(args))
 
 
 @unittest.skipUnless(executable(), "GRADFLOW_EXE not set (ctest sets it)")
@@ -43,36 +54,34 @@ class Plot(unittest.TestCase):
         return subprocess.run([executable(), "plot", *args], capture_output=True, text=True)
 
     def assert_picture(self, path):
-        size, inked, spread = picture_stats(path)
-        # A blank or title-only figure has almost no ink; a plot with axes, ticks, curves and legend
-        # has several per cent of its pixels drawn and a grey-level spread well above 0.
-        self.assertGreater(size, 20000, path)
-        self.assertGreater(inked, 0.02, path)
-        self.assertGreater(spread, 0.1, path)
+        self.assertGreater(os.path.getsize(path), 10000, path)
+        self.assertGreater(coloured_pixels(path), 1000, path)
 
     def test_each_kind_of_a_run(self):
         for what in ("loss", "rate", "invariants", "checks"):
             with self.subTest(what=what):
                 out = os.path.join(self.tmp.name, f"{what}.png")
-                p = self.plot(self.run_dir, "--what", what, "-o", out)
-                self.assertEqual(p.returncode, 0, p.stderr)
-                self.assertEqual(p.stdout, f"gradflow: wrote {out}\n")
+                self.assertEqual(plot_in_process(self.run_dir, "--what", what, "-o", out), 0)
                 self.assert_picture(out)
-                # Its own PNG is replaced by the next plot.
-                p = self.plot(self.run_dir, "--what", what, "-o", out)
-                self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_through_the_cli_and_replacing_its_own_png(self):
+        out = os.path.join(self.tmp.name, "cli.png")
+        for _ in range(2):  # the second replaces the PNG the first wrote
+            p = self.plot(self.run_dir, "--what", "rate", "-o", out)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(p.stdout, f"gradflow: wrote {out}\n")
+            self.assert_picture(out)
 
     def test_sweep_and_dataset(self):
         out = os.path.join(self.tmp.name, "sweep.png")
-        p = self.plot(self.sweep_dir, "--what", "sweep", "--y", "steps", "-o", out)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(plot_in_process(self.sweep_dir, "--what", "sweep", "--y", "steps", "-o", out), 0)
         self.assert_picture(out)
         out = os.path.join(self.tmp.name, "sweep_loss.png")
-        self.assertEqual(self.plot(self.sweep_dir, "--what", "loss", "-o", out).returncode, 0)
+        self.assertEqual(plot_in_process(self.sweep_dir, "--what", "loss", "-o", out), 0)
         self.assert_picture(out)
         out = os.path.join(self.tmp.name, "dataset.png")
-        p = self.plot(os.path.join(DATA, "linear_deep", "random_depth4"), "--what", "invariants", "-o", out)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(plot_in_process(os.path.join(DATA, "linear_deep", "random_depth4"), "--what",
+                                         "invariants", "-o", out), 0)
         self.assert_picture(out)
 
     def test_the_fitted_slope(self):
@@ -117,7 +126,8 @@ class Plot(unittest.TestCase):
                     f.write(content)
                 p = self.plot(self.run_dir, "-o", out)
                 self.assertEqual(p.returncode, 2)
-                self.assertIn("exists and is not a PNG written by gradflow plot: not replaced", p.stderr)
+                self.assertEqual(p.stderr, f'gradflow: -o = "{out}" exists and is not a PNG written by '
+                                           'gradflow plot: not replaced (remove it or choose another name)\n')
                 with open(out, "rb") as f:
                     self.assertEqual(f.read(), content)
         leftovers = [n for n in os.listdir(self.tmp.name) if n.startswith(".gradflow-plot-")]
