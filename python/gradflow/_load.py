@@ -262,10 +262,24 @@ class Sweep:
         header, rows = read_csv(os.path.join(self.path, "sweep.csv"))
         if header is None or "run" not in header:
             raise LoadError(os.path.join(self.path, "sweep.csv"), "no header with a \"run\" column")
-        self.columns = header
-        self.rows = [dict(zip(header, r)) for r in rows]
-        self.axes = header[: header.index("run")]
+        self._columns = header
+        self._rows = [dict(zip(header, r)) for r in rows]
         self._results = {}
+
+    @property
+    def columns(self):
+        """sweep.csv's header: the axes, run, stop_reason, …, one column per check id."""
+        return list(self._columns)
+
+    @property
+    def rows(self):
+        """One dict per grid point (column -> string), in grid order."""
+        return self._rows
+
+    @property
+    def axes(self):
+        """The axis columns (the keys of [axes], in the order written)."""
+        return self._columns[: self._columns.index("run")]
 
     def __repr__(self):
         return f"<gradflow.Sweep {self.path}: {len(self)} points, axes {', '.join(self.axes)}>"

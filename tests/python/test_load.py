@@ -135,6 +135,23 @@ class LoadRun(unittest.TestCase):
         self.assertEqual(self.r.verdicts["flow.path_defect"], "pass")
 
 
+class ReadmeMatchesTheCode(unittest.TestCase):
+    def test_every_name_of_the_python_block_exists(self):
+        # README "Python": each gradflow.X, r.X (a Result) and s.X (a Sweep) the block names is real.
+        import re
+        with open(os.path.join(os.path.dirname(DATA), "README.md"), encoding="utf-8") as f:
+            readme = f.read()
+        block = readme.split("## Python\n", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+        owners = {"gradflow": gradflow, "r": gradflow.Result, "s": gradflow.Sweep}
+        names = re.findall(r"\b(gradflow|r|s)\.([A-Za-z_]\w*)", block)
+        self.assertGreater(len(names), 15)
+        for owner, name in names:
+            self.assertTrue(hasattr(owners[owner], name), f"{owner}.{name}")
+        for name in re.findall(r"CheckReport \(([^)]*)\)", block)[0].split(", "):
+            report = gradflow.CheckReport(0, {"checks": []})
+            self.assertTrue(hasattr(report, name), f"CheckReport.{name}")
+
+
 class LoadErrors(unittest.TestCase):
     def test_errors_name_the_path_and_what_is_missing(self):
         with scratch() as tmp:

@@ -84,6 +84,32 @@ class Plot(unittest.TestCase):
                                          "invariants", "-o", out), 0)
         self.assert_picture(out)
 
+    def test_axes_and_bounds_follow_the_run(self):
+        import gradflow.plot as gp
+        # T1.5 carries min2021.rate and min2021.exp_bound: both bounds are drawn, dashed.
+        fig = gp.figure(self.run_dir, "rate")
+        legend = " | ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+        self.assertIn("min2021.rate bound on its tightest interval", legend)
+        self.assertIn("min2021.exp_bound: λ_r c(0)", legend)
+        # A run whose checks have no rate bound: none is drawn and the title says so.
+        with scratch() as tmp:
+            out = os.path.join(tmp, "mor")
+            subprocess.run([executable(), "run", os.path.join(EXAMPLES, "moroshko_1e1000.toml"), "--out", out,
+                            "--quiet", "--set", "stop.loss_below=1e-60", "--set", "output.samples=11"],
+                           check=True, stdout=subprocess.DEVNULL)
+            fig = gp.figure(out, "rate")
+            ax = fig.axes[0]
+            self.assertIn("no rate bound among this run's checks", ax.get_title())
+            self.assertEqual(len(ax.get_legend().get_texts()), 1)
+            # time_change = "loss": t reaches 1e56 here (1e996 in the example), so the axis is log10 t.
+            fig = gp.figure(out, "loss")
+            self.assertEqual(fig.axes[0].get_xlabel(), "log10 t")
+            x = fig.axes[0].get_lines()[0].get_xdata()
+            # log10 of the exact t string against summary.json's log10_t_final (computed by gradflow).
+            import gradflow
+            expected = float(gradflow.load(out).summary["log10_t_final"])
+            self.assertLess(abs(float(x[-1]) - expected), 1e-12 * expected)
+
     def test_the_fitted_slope(self):
         # The legend's slope is the least-squares slope of log10 steps against log10 digits.
         import gradflow
