@@ -159,6 +159,22 @@ class Plot(unittest.TestCase):
         leftovers = [n for n in os.listdir(self.tmp.name) if n.startswith(".gradflow-plot-")]
         self.assertEqual(leftovers, [])
 
+    def test_missing_matplotlib_is_one_message(self):
+        # A matplotlib that cannot be imported (shadowed on PYTHONPATH, which gradflow plot keeps
+        # after its own package directory) stands for one that is not installed.
+        shadow = os.path.join(self.tmp.name, "shadow", "matplotlib")
+        os.makedirs(shadow, exist_ok=True)
+        with open(os.path.join(shadow, "__init__.py"), "w") as f:
+            f.write("raise ImportError('not installed')\n")
+        env = dict(os.environ, PYTHONPATH=os.path.dirname(shadow))
+        out = os.path.join(self.tmp.name, "m.png")
+        p = subprocess.run([executable(), "plot", self.run_dir, "-o", out], capture_output=True, text=True,
+                           env=env)
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(p.stderr, "gradflow: plot needs python3-matplotlib for /usr/bin/python3 (Debian "
+                                   "packages; scripts/install-deps installs them)\n")
+        self.assertFalse(os.path.exists(out))
+
     def test_missing_python_package_directory(self):
         env = dict(os.environ, GRADFLOW_PYTHON_DIR=os.path.join(self.tmp.name, "nowhere"))
         p = subprocess.run([executable(), "plot", self.run_dir, "-o", os.path.join(self.tmp.name, "n.png")],

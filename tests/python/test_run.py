@@ -176,6 +176,11 @@ class Check(unittest.TestCase):
         only = gradflow.check(self.dir, ids=["min2021.imbalance"])
         self.assertEqual(list(only.verdicts), ["min2021.imbalance"])
 
+    def test_tolerance_is_passed_on(self):
+        report = gradflow.check(self.dir, ids=["flow.path_defect"], tolerance="1e-10")
+        self.assertTrue(report.passed)
+        self.assertIn("tolerance 1e-10", report.table)
+
     def test_a_retimed_path_fails(self):
         # Every t scaled by 1 + 1e-6 (examples/scipy_dop853.py --retime): flow.path_defect must fail.
         retimed = os.path.join(self.tmp.name, "retimed")
