@@ -17,7 +17,8 @@ Kinds (README "Plots"):
 
 The PNG is written to a hidden file beside FILE and renamed. An existing FILE is replaced only when
 it is a PNG this module wrote (its Software text chunk says "gradflow plot"); anything else is
-refused (exit 2), as is a FILE not ending in .png. Exit codes: 0 written, 2 bad input (one message).
+refused (exit 2), as is a FILE not ending in .png. Exit codes: 0 written, 1 the PNG could not be
+written (the reason), 2 bad input (one message).
 """
 import argparse
 import math
@@ -540,7 +541,11 @@ def main(argv=None):
                              "(Debian packages; scripts/install-deps installs them)\n")
             return 2
         fig = figure(args.dir, args.what, x=args.x, y=args.y)
-        save(fig, args.output)
+        try:
+            save(fig, args.output)
+        except OSError as e:
+            sys.stderr.write(f"gradflow: could not write {args.output}: {e.strerror or e}\n")
+            return 1
     except BadInput as e:
         sys.stderr.write(f"gradflow: {e}\n")
         return 2

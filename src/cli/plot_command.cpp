@@ -102,8 +102,8 @@ CLI::App* add_plot_subcommand(CLI::App& app, plot_arguments& args) {
       "with the bounds the run's checks report (min2021.rate, min2021.exp_bound) dashed; invariants: each *_drift\n"
       "column with eps of the run's precision dashed; checks: log10(measured/bound) per check, coloured by\n"
       "verdict; sweep: a column against an axis, log-log, with least-squares slopes. -o must end in .png; an\n"
-      "existing file is replaced only if gradflow plot wrote it. Exit codes: 0 written, 2 bad input or\n"
-      "python3/matplotlib missing (one message). README: Plots.");
+      "existing file is replaced only if gradflow plot wrote it. Exit codes: 0 written, 1 not\n"
+      "writable, 2 bad input or python3/matplotlib missing (one message). README: Plots.");
   return plot;
 }
 

@@ -24,7 +24,7 @@ CLI::App* add_plot_subcommand(CLI::App& app, plot_arguments& args);
 
 /// Draws a run, dataset or sweep directory into a PNG through `/usr/bin/python3 -m gradflow.plot`
 /// (python/gradflow/plot.py, matplotlib with the Agg backend) and returns its exit code: 0 written,
-/// 2 bad input or python3/matplotlib missing (one message on stderr).
+/// 1 the PNG could not be written, 2 bad input or python3/matplotlib missing (one message on stderr).
 int plot_command(const plot_arguments& args);
 
 }  // namespace gradflow::cli
