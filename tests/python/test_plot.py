@@ -175,6 +175,13 @@ class Plot(unittest.TestCase):
                                    "packages; scripts/install-deps installs them)\n")
         self.assertFalse(os.path.exists(out))
 
+    def test_help_lists_plot(self):
+        p = subprocess.run([executable(), "--help"], capture_output=True, text=True)
+        self.assertIn("\n  plot ", p.stdout)
+        p = subprocess.run([executable(), "plot", "--help"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("--what", p.stdout)
+
     def test_missing_python_package_directory(self):
         env = dict(os.environ, GRADFLOW_PYTHON_DIR=os.path.join(self.tmp.name, "nowhere"))
         p = subprocess.run([executable(), "plot", self.run_dir, "-o", os.path.join(self.tmp.name, "n.png")],
