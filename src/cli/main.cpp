@@ -1,5 +1,6 @@
 // gradflow: rigorous numerical experiments on gradient flows (command-line front end).
 #include "check_command.hpp"
+#include "plot_command.hpp"
 #include "run_command.hpp"
 #include "sweep_command.hpp"
 #include "verify_command.hpp"
@@ -157,6 +158,8 @@ int main(int argc, char** argv) {
       "is fine, 1 one failed (a check failed or the run ended with an error; the sweep goes\n"
       "on), 2 bad input (nothing written), 130 interrupted (runs in flight stop cleanly; the\n"
       "same command runs the rest).");
+  plot_arguments plot_args;
+  auto* plot = add_plot_subcommand(app, plot_args);
   auto* list = app.add_subcommand("list", "Show models, losses, methods and check ids");
 
   try {
@@ -184,6 +187,7 @@ int main(int argc, char** argv) {
   try {
     if (verify->parsed()) return verify_command(verify_args);
     if (check->parsed()) return check_command(check_args);
+    if (plot->parsed()) return plot_command(plot_args);
     if (sweep->parsed()) {
       sweep_args.has_jobs = sweep->count("--jobs") > 0;
       sweep_args.has_task = sweep->count("--task") > 0;
