@@ -400,8 +400,20 @@ BOOST_AUTO_TEST_CASE(interrupt_writes_complete_files_and_exits_130) {
   BOOST_TEST(r.exit_code == 130, r.err);
   BOOST_TEST(r.out.starts_with("gradflow: wrote " + out.string() + " (stop_reason interrupted"), r.out);
   BOOST_TEST(r.err.starts_with("gradflow: t = "), r.err);
+  // Progress lines, the note that the run stops after the current step, and where its checkpoint is.
   std::istringstream lines(r.err);
-  for (std::string line; std::getline(lines, line);) BOOST_TEST(line.starts_with("gradflow: t = "), line);
+  int stopping = 0, checkpoint = 0;
+  for (std::string line; std::getline(lines, line);) {
+    stopping +=
+        line == "gradflow: stopping after the current step (a second Ctrl-C quits at once, writing nothing)";
+    checkpoint += line.starts_with("gradflow: checkpoint at t = ") &&
+                  line.ends_with(": run again with --resume to go on");
+    BOOST_TEST((line.starts_with("gradflow: t = ") || line.starts_with("gradflow: stopping") ||
+                line.starts_with("gradflow: checkpoint")),
+               line);
+  }
+  BOOST_TEST(stopping == 1);
+  BOOST_TEST(checkpoint == 1);
 
   json summary = json::parse(slurp(out / "summary.json"));
   BOOST_TEST(summary["stop_reason"] == "interrupted");

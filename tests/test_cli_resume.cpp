@@ -179,10 +179,7 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_config_is_refused) {
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find("written for another config") != std::string::npos, r.err);
   BOOST_TEST(slurp(checkpoint_of(box, "o")) == kept);
-  // stop.max_steps may change: the capped run goes on to the end.
-  const run_result rest = box.run(run_into(box, "o", "--resume --quiet"));
-  BOOST_TEST_REQUIRE(rest.exit_code == 0, rest.err);
-  require_same_outputs(whole(), box.path("o"));
+  // (That stop.max_steps may change between parts, test_resume shows through the library.)
 }
 
 BOOST_AUTO_TEST_CASE(resume_without_a_checkpoint_starts_at_zero_and_dopri5_says_it_keeps_none) {
