@@ -33,14 +33,9 @@ namespace {
 
 // About 3 s of Taylor steps and as many of checks (linear2 at 250 digits down to a loss of 1e-230), with
 // a checkpoint every second.
-const std::string medium_config = R"([model]
-kind = "linear2"
-X = [["1", "0", "0"], ["0", "2", "0"]]
-Y = [["1"], ["1"]]
-U0 = [["1", "0.5"], ["0.2", "-0.3"], ["0", "0"]]
-V0 = [["0.1", "0.2"]]
-
-[precision]
+const std::string medium_config =
+    gradflow::test::t1_5_quick_config.substr(0, gradflow::test::t1_5_quick_config.find("[precision]")) +
+    R"([precision]
 digits = 250
 
 [integrator]
