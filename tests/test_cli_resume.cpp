@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <filesystem>
@@ -163,6 +164,20 @@ BOOST_AUTO_TEST_CASE(a_file_gradflow_did_not_write_is_never_taken_for_a_checkpoi
   BOOST_TEST(plain.exit_code == 0, plain.err);
   BOOST_TEST(plain.err.find("checkpoint not written") != std::string::npos, plain.err);
   BOOST_TEST(slurp(checkpoint_of(box, "o")) == "my notes\n");
+  // Neither a FIFO (whose open would wait for a writer) nor a symbolic link is read or replaced.
+  fs::remove(checkpoint_of(box, "o"));
+  BOOST_REQUIRE(::mkfifo(checkpoint_of(box, "o").c_str(), 0644) == 0);
+  const run_result fifo = box.run(run_into(box, "o", "--resume"), "timeout 60");
+  BOOST_TEST(fifo.exit_code == 2, fifo.err);
+  BOOST_TEST(fifo.err.find("is not a gradflow checkpoint") != std::string::npos, fifo.err);
+  BOOST_TEST(fs::is_fifo(checkpoint_of(box, "o")));
+  fs::remove(checkpoint_of(box, "o"));
+  box.write("real.checkpoint", "gradflow checkpoint 1\n");
+  fs::create_symlink(box.path("real.checkpoint"), checkpoint_of(box, "o"));
+  const run_result link = box.run(run_into(box, "o", "--resume"));
+  BOOST_TEST(link.exit_code == 2, link.err);
+  BOOST_TEST(fs::is_symlink(checkpoint_of(box, "o")));
+  BOOST_TEST(slurp(box.path("real.checkpoint")) == "gradflow checkpoint 1\n");
 }
 
 BOOST_AUTO_TEST_CASE(a_checkpoint_of_another_config_is_refused) {

@@ -11,6 +11,7 @@
 #include "gradflow/run/checkpoint.hpp"
 #include "gradflow/run/run.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -39,6 +40,13 @@ std::string checkpoint_to_resume(const run_config& c, const run_arguments& args,
     throw invalid_input("--resume: " + path + ": " + e.what());
   }
   return text;
+}
+
+// A decimal of every working digit cut to 7 significant ones for a message ("2.624329e+02").
+std::string short_decimal(const std::string& text) {
+  const auto e = text.find_first_of("eE");
+  const std::size_t mantissa = std::min(e == std::string::npos ? text.size() : e, std::size_t{8});
+  return text.substr(0, mantissa) + (e == std::string::npos ? "" : text.substr(e));
 }
 
 // After the results are in place: a finished run needs no checkpoint; a run that stopped early keeps
@@ -88,7 +96,7 @@ int run_and_write(const run_config& c, const run_arguments& args, output_dir& ou
   }
   if (!result.resumed_from.is_null() && !args.quiet)
     std::fprintf(stderr, "gradflow: resumed at t = %s (step %lld) from %s\n",
-                 result.resumed_from["t"].get<std::string>().c_str(),
+                 short_decimal(result.resumed_from["t"].get<std::string>()).c_str(),
                  static_cast<long long>(result.resumed_from["steps"].get<std::int64_t>()),
                  out.checkpoint_path().c_str());
   record.result = &result;

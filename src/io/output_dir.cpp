@@ -263,10 +263,12 @@ void write_durably(const fs::path& file, std::string_view content) {
     throw std::system_error(errno, std::generic_category(), "cannot write " + file.string());
 }
 
-// Whether `file` starts with checkpoint_magic (a file gradflow wrote as a checkpoint).
+// Whether `file` is a regular file starting with checkpoint_magic (one gradflow wrote as a checkpoint).
+// A symbolic link, a directory or a FIFO (whose open would wait for a writer) never is.
 bool is_checkpoint(const fs::path& file) {
+  if (const auto s = state_of(file); !s || s->type != 'f') return false;
   std::string head(checkpoint_magic.size(), '\0');
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return false;
   const ssize_t n = ::read(fd, head.data(), head.size());
   ::close(fd);
