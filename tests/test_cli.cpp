@@ -354,6 +354,26 @@ BOOST_AUTO_TEST_CASE(example_run_writes_every_output_and_a_rerun_replaces_them) 
   for (const auto& name : box.listing()) BOOST_TEST(!name.starts_with(".out."), name);
 }
 
+BOOST_AUTO_TEST_CASE(a_loss_below_not_reached_by_t_end_is_said) {
+  // Issue 18: a float64 run with an unreachable loss_below ran silently to t_end.
+  sandbox box;
+  const fs::path out = box.path("out");
+  const fs::path taylor_example = fs::path(GRADFLOW_SOURCE_DIR) / "examples/t1_5_taylor.toml";
+  const run_result r = box.run("run " + quote(taylor_example) + " --out " + quote(out) +
+                               " --set precision.type=float64 --set integrator.tolerance=1e-12"
+                               " --set stop.loss_below=1e-40 --set stop.t_end=2 --quiet");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  const json summary = json::parse(slurp(out / "summary.json"));
+  BOOST_TEST(summary["stop_reason"] == "t_end");
+  const std::string note = "gradflow: note: stop.loss_below = 1e-40 was not reached by stop.t_end (loss ";
+  BOOST_TEST_REQUIRE(r.err.starts_with(note), r.err);
+  BOOST_TEST(r.err.ends_with(")\n"), r.err);
+  BOOST_TEST(gradflow::test::line_count(r.err) == 1u, r.err);
+  const double said = std::stod(r.err.substr(note.size())),
+               final = std::stod(summary["loss_final"].get<std::string>());
+  BOOST_TEST(std::abs(said - final) <= 1e-5 * final);  // six digits of the final loss
+}
+
 BOOST_AUTO_TEST_CASE(taylor_samples_log_spaced_in_loss) {
   sandbox box;
   const fs::path out = box.path("out");

@@ -115,6 +115,9 @@ int run_and_write(const run_config& c, const run_arguments& args, output_dir& ou
     return exit_bad_input;
   }
   settle_checkpoint(c, result, observer, out);
+  if (c.loss_below && result.reason == stop_reason::t_end)  // e.g. below what float64 can resolve
+    std::fprintf(stderr, "gradflow: note: stop.loss_below = %s was not reached by stop.t_end (loss %s)\n",
+                 c.loss_below->c_str(), result.loss_final.c_str());
 
   int count[3] = {0, 0, 0};  // pass, fail, not_applicable
   for (const auto& r : result.checks) ++count[static_cast<int>(r.verdict)];
