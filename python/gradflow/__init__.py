@@ -9,8 +9,10 @@
     gradflow.load("data/linear2/t1_5")        # any run, sweep or dataset directory
     gradflow.check("out/dop853").verdicts     # gradflow check --json
 
-load() is pure Python (NumPy; mpmath for mpf) and needs no build. run() and check() call the gradflow
-executable (GRADFLOW_EXE, else the build tree beside this package, else PATH); see _transport.py.
+load() is pure Python (NumPy; mpmath for mpf) and needs no build. run() goes through the compiled
+module gradflow._gradflow when a build made it (the library run API in this process), else, like
+check(), through the gradflow executable (GRADFLOW_EXE, else the build tree beside this package, else
+PATH); see _transport.py.
 """
 import os
 import shutil

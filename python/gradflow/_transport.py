@@ -8,9 +8,9 @@ The public API (gradflow.run, gradflow.check) calls only `transport()`, whose ob
     check(directory: str, ids: list[str], tolerance: str | None) -> (exit_code: int, report: dict)
         report = gradflow check --json's {"dir", "checks": [...]}; raises InvalidInput.
 
-A compiled module `gradflow._gradflow` (pybind11 over the library run API) providing the same two
-functions replaces this transport without changing the public API; GRADFLOW_TRANSPORT=cli forces the
-executable.
+The compiled module `gradflow._gradflow` (pybind11 over the library run API, python/src/bindings.cpp),
+when a build made it, runs configs in this process instead (CompiledTransport) without changing the
+public API; GRADFLOW_TRANSPORT=cli forces the executable.
 """
 import glob
 import json
@@ -139,19 +139,58 @@ class CliTransport:
             return code, report
 
 
+class CompiledTransport:
+    """The compiled module gradflow._gradflow: run() in this process through the library run API
+    (no progress lines; Ctrl-C stops after the current step with complete files, then raises
+    KeyboardInterrupt); check() through the executable."""
+
+    name = "compiled"
+
+    def __init__(self, module):
+        self.module = module
+        self._cli = None
+
+    def run(self, config_path, out, overrides, quiet=True):
+        self.module.run(config_path, out, list(overrides), quiet)
+
+    def check(self, directory, ids, tolerance=None):
+        if self._cli is None:
+            self._cli = CliTransport()
+        return self._cli.check(directory, ids, tolerance)
+
+
+def _module_directories():
+    """Where a build put gradflow/_gradflow*.so: GRADFLOW_MODULE_DIR, else build/release and build/test
+    beside this package (never build/asan: a sanitized module does not load into python3)."""
+    if os.environ.get("GRADFLOW_MODULE_DIR"):
+        return [os.environ["GRADFLOW_MODULE_DIR"]]
+    return [os.path.join(_REPO_DIR, "build", b, "python") for b in ("release", "test")]
+
+
+def _compiled_module():
+    import importlib.util
+    for directory in _module_directories():
+        for path in sorted(glob.glob(os.path.join(directory, "gradflow", "_gradflow*.so"))):
+            spec = importlib.util.spec_from_file_location("gradflow._gradflow", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            sys.modules["gradflow._gradflow"] = module
+            return module
+    return None
+
+
 _transport = None
 
 
 def transport():
-    """The compiled module when present (and GRADFLOW_TRANSPORT is not "cli"), else the executable."""
+    """The compiled module when one is built (and GRADFLOW_TRANSPORT is not "cli"), else the
+    executable."""
     global _transport
     if _transport is None:
         if os.environ.get("GRADFLOW_TRANSPORT") != "cli":
-            try:
-                from . import _gradflow  # noqa: F401  (pybind11, not built yet)
-                _transport = _gradflow
-            except ImportError:
-                pass
+            module = _compiled_module()
+            if module is not None:
+                _transport = CompiledTransport(module)
         if _transport is None:
             _transport = CliTransport()
     return _transport

@@ -4,11 +4,11 @@
 
 #include "memory_estimate.hpp"
 #include "progress.hpp"
-#include "run_record.hpp"
 
 #include "gradflow/io/invalid_input.hpp"
 #include "gradflow/numeric/precision.hpp"
 #include "gradflow/run/checkpoint.hpp"
+#include "gradflow/run/run_directory.hpp"
 #include "gradflow/run/run.hpp"
 
 #include <algorithm>

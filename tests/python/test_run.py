@@ -91,13 +91,15 @@ class Transport(unittest.TestCase):
         _transport.reset()
 
     def setUp(self):
-        self.saved = os.environ.get("GRADFLOW_EXE")
+        self.saved = {k: os.environ.get(k) for k in ("GRADFLOW_EXE", "GRADFLOW_TRANSPORT")}
+        os.environ["GRADFLOW_TRANSPORT"] = "cli"  # the stand-in is an executable, whatever is built
 
     def tearDown(self):
-        if self.saved is None:
-            os.environ.pop("GRADFLOW_EXE", None)
-        else:
-            os.environ["GRADFLOW_EXE"] = self.saved
+        for k, v in self.saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
         _transport.reset()
 
     def test_exit_codes(self):
@@ -145,15 +147,23 @@ class Interrupt(unittest.TestCase):
                     sys.exit(130)
                 print("finished")
                 """)
-            p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-            # Wait until the run has started (its staging directory beside out), then interrupt.
-            deadline = time.time() + 30
-            while not any(n.startswith(".gradflow-") for n in os.listdir(tmp)) and time.time() < deadline:
-                time.sleep(0.05)
-            time.sleep(0.3)
-            p.send_signal(signal.SIGINT)
-            stdout, _ = p.communicate(timeout=60)
-            self.assertEqual((p.returncode, stdout), (130, "interrupted\n"))
+            # Both transports: the executable, and the compiled module in this process when built.
+            for transport in ("cli", "compiled"):
+                with self.subTest(transport=transport):
+                    shutil.rmtree(out, ignore_errors=True)
+                    env = dict(os.environ, GRADFLOW_TRANSPORT=transport)
+                    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                                         env=env)
+                    # Wait until the run has started (its work directory beside out), then interrupt.
+                    deadline = time.time() + 30
+                    while (not any(n.startswith(".gradflow-") and os.path.isdir(os.path.join(tmp, n))
+                                   for n in os.listdir(tmp))
+                           and time.time() < deadline):
+                        time.sleep(0.05)
+                    time.sleep(0.3)
+                    p.send_signal(signal.SIGINT)
+                    stdout, _ = p.communicate(timeout=60)
+                    self.assertEqual((p.returncode, stdout), (130, "interrupted\n"))
 
 
 @requires_binary

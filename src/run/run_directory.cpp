@@ -1,4 +1,4 @@
-#include "run_record.hpp"
+#include "gradflow/run/run_directory.hpp"
 
 #include "gradflow/config.hpp"
 #include "gradflow/io/matrix_text.hpp"
@@ -14,7 +14,7 @@
 #include <cmath>
 #include <ctime>
 
-namespace gradflow::cli {
+namespace gradflow {
 
 namespace {
 
@@ -80,4 +80,4 @@ void write_outputs(output_dir& out, const run_record& record) {
   out.write("manifest.json", manifest_json(record));
 }
 
-}  // namespace gradflow::cli
+}  // namespace gradflow

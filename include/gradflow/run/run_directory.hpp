@@ -1,6 +1,7 @@
 #pragma once
-// Everything a finished run hands to the output writers: the library's result (run/run.hpp) and
-// what only the command line knows (the command, the clock).
+// A run directory's files (summary.json, trajectory.csv, final/*.csv, config.toml, manifest.json)
+// from a finished run: the library's result (run/run.hpp) and what only its caller knows (the command,
+// the clock). Shared by `gradflow run` and the Python module.
 #include "gradflow/io/config.hpp"
 #include "gradflow/io/output_dir.hpp"
 #include "gradflow/run/run.hpp"
@@ -8,9 +9,9 @@
 #include <string>
 #include <vector>
 
-namespace gradflow::cli {
+namespace gradflow {
 
-/// A finished (or interrupted) run as the command line saw it.
+/// A finished (or interrupted) run as its caller saw it.
 struct run_record {
   const run_config* config = nullptr;
   const run_result* result = nullptr;
@@ -24,4 +25,4 @@ void write_outputs(output_dir& out, const run_record& record);
 /// Current UTC time as ISO 8601 ("2026-11-23T20:19:00Z").
 std::string utc_now();
 
-}  // namespace gradflow::cli
+}  // namespace gradflow
