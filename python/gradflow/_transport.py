@@ -168,12 +168,19 @@ def _module_directories():
 
 
 def _compiled_module():
+    """The module of the first build that has one and loads (a module built for another Python does
+    not: the executable is used then); None without one."""
     import importlib.util
+    if "gradflow._gradflow" in sys.modules:
+        return sys.modules["gradflow._gradflow"]
     for directory in _module_directories():
         for path in sorted(glob.glob(os.path.join(directory, "gradflow", "_gradflow*.so"))):
             spec = importlib.util.spec_from_file_location("gradflow._gradflow", path)
             module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
+            try:
+                spec.loader.exec_module(module)
+            except ImportError:
+                continue
             sys.modules["gradflow._gradflow"] = module
             return module
     return None
