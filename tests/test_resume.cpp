@@ -206,6 +206,13 @@ BOOST_AUTO_TEST_CASE(a_damaged_checkpoint_is_refused_naming_the_line) {
               fewer.find('\n', fewer.rfind("\nsample ") + 1) - fewer.rfind("\nsample "));
   refused(fewer, "samples but its position counts");
   refused("not a checkpoint\n", "not a gradflow checkpoint");
+  // Found by the fuzzer: a line without its value threw std::out_of_range, not invalid_checkpoint.
+  std::string no_value = good;
+  no_value.replace(
+      no_value.find("\nwall_seconds ") + 13,
+      no_value.find('\n', no_value.find("\nwall_seconds ") + 1) - (no_value.find("\nwall_seconds ") + 13),
+      "");
+  refused(no_value, "line 5 should hold one value after \"wall_seconds\"");
 }
 
 BOOST_AUTO_TEST_CASE(methods_that_keep_state_and_fields_with_kinks_hand_out_no_checkpoint) {

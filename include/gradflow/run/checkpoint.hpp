@@ -81,6 +81,13 @@ class checkpoint_lines {
       fail("line " + std::to_string(m_line) + " should start with \"" + std::string(tag) + "\"");
     return words;
   }
+  /// The one value of the next line, whose first word must be `tag`.
+  std::string_view value(std::string_view tag) {
+    const auto words = next(tag);
+    if (words.size() != 2)
+      fail("line " + std::to_string(m_line) + " should hold one value after \"" + std::string(tag) + "\"");
+    return words[1];
+  }
   bool starts_with(std::string_view tag) const { return m_rest.starts_with(std::string(tag) + " "); }
   bool done() const { return m_rest.empty(); }
   std::int64_t integer(std::string_view word) const {
@@ -152,10 +159,10 @@ run_checkpoint<Scalar> parse_checkpoint(const run_config& c, std::string_view te
     return xs;
   };
   run_checkpoint<Scalar> k;
-  if (const auto n = lines.integer(lines.next("dimension").at(1)); static_cast<std::size_t>(n) != dimension)
+  if (const auto n = lines.integer(lines.value("dimension")); static_cast<std::size_t>(n) != dimension)
     lines.fail("holds a state of " + std::to_string(n) + " entries, the model has " +
                std::to_string(dimension));
-  k.wall_seconds = lines.number<double>(lines.next("wall_seconds").at(1));
+  k.wall_seconds = lines.number<double>(lines.value("wall_seconds"));
   const auto position = lines.next("position");
   if (position.size() != 7)
     lines.fail("has a position line of " + std::to_string(position.size()) + " words, not 7");
