@@ -49,6 +49,7 @@ const std::map<std::string, section_keys>& schema() {
           {"spacing", key_kind::text},
           {"grid", key_kind::grid},
           {"state", key_kind::boolean},
+          {"npz", key_kind::boolean},
           {"checkpoint_seconds", key_kind::integer}}},
     };
     for (const model_entry* e : model_entries())
@@ -415,7 +416,9 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
 
   r.set_default("output", "samples", toml::value<std::int64_t>(101));
   c.samples = r.integer("output", "samples", 2, 10000000);
-  r.set_default("output", "spacing", toml::value<std::string>(c.time_change ? "loss" : "t"));
+  // A run that stops on a loss spreads its samples over the levels it passes (issue 18: spacing in t
+  // over [0, t_end] gave 2–3 rows of 60 to a run that ends on loss_below long before t_end).
+  r.set_default("output", "spacing", toml::value<std::string>(c.loss_below ? "loss" : "t"));
   c.spacing = r.text("output", "spacing");
   if (c.spacing != "t" && c.spacing != "loss")
     throw invalid_input("output.spacing = \"" + c.spacing + "\" must be \"t\" or \"loss\"");
@@ -429,6 +432,9 @@ run_config load_config(const std::filesystem::path& file, const std::vector<std:
 
   r.set_default("output", "state", toml::value<bool>(false));
   c.state = r.boolean("output", "state");
+  // output.npz only adds files (run_directory.cpp reads it from the resolved config): not written into
+  // the resolved config when absent, so configs without it keep their hash.
+  if (r.find("output", "npz")) r.boolean("output", "npz");
   c.grid = r.grid("output", "grid");
   if (c.grid && !entry->grid)
     throw invalid_input("output.grid is available for model.kind = " + kinds_with(&model_entry::grid) +

@@ -110,9 +110,17 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
     if (resumable && observer.on_position)
       observer.on_position({t, theta, s.steps, s.rejected_steps, s.rhs_evals, next + next_level, {}});
   };
-  const auto emit_levels_down_to = [&](const Scalar& loss_end, const Scalar& h, const Scalar& t_start) {
+  // Samples at the loss levels the step [t_start, t_start + h] passes. A level equal to the loss_below
+  // the step ends on is that end itself (`at_end`), not a second root of the same equation an eps
+  // away, which would add a final row a rounding after the last sample.
+  const auto emit_levels_down_to = [&](const Scalar& loss_end, const Scalar& h, const Scalar& t_start,
+                                       const std::vector<Scalar>* at_end) {
     for (; next_level < o.sample_losses.size() && o.sample_losses[next_level] >= loss_end; ++next_level) {
       const Scalar& level = o.sample_losses[next_level];
+      if (at_end && level == *o.loss_below) {
+        if (observer.on_sample) observer.on_sample(Scalar(t_start + h), std::span<const Scalar>(*at_end));
+        continue;
+      }
       const Scalar tau = locate_loss(model, J, h, level, x, dx, v);
       evaluate_polynomial(J, tau, x);
       if (observer.on_sample) observer.on_sample(Scalar(t_start + tau), std::span<const Scalar>(x));
@@ -197,7 +205,7 @@ integration_summary<Scalar> drive(const Model& model_at_start, std::vector<Scala
         loss_end = *o.loss_below;
         event = true;
       }
-      emit_levels_down_to(loss_end, h, t);
+      emit_levels_down_to(loss_end, h, t, event ? &x_end : nullptr);
     }
     // NOTE: on the last step t + (t_end − t) may differ from t_end by one rounding; t_end is exact.
     const Scalar t_new = to_end && !event ? o.t_end : Scalar(t + h);

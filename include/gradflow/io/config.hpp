@@ -41,7 +41,7 @@ struct run_config {
   std::int64_t checkpoint_seconds =
       60;                    ///< output.checkpoint_seconds: a checkpoint this often (0: at stops only)
   std::int64_t samples = 0;  ///< output.samples
-  std::string spacing;       ///< output.spacing: "t"
+  std::string spacing;       ///< output.spacing: "t" or "loss"
   bool state = false;        ///< output.state: trajectory.csv carries θ, one column per entry
   nlohmann::json resolved;   ///< the whole config after --set and defaults (for manifest.json)
   std::vector<std::filesystem::path> input_files;  ///< the config and every CSV it reads
