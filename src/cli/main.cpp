@@ -84,6 +84,10 @@ int main(int argc, char** argv) {
   run->add_option("--set", run_args.overrides,
                   "Override a config key: --set integrator.tolerance=1e-40 (repeatable)")
       ->allow_extra_args(false);
+  std::string run_format = "csv";
+  run->add_option("--format", run_format,
+                  "npz: also write NumPy archives beside the CSVs (the same as --set output.npz=true)")
+      ->check(CLI::IsMember({"csv", "npz"}));
   run->add_flag("--quiet", run_args.quiet, "No progress lines on stderr");
   run->add_flag(
       "--resume", run_args.resume,
@@ -92,7 +96,7 @@ int main(int argc, char** argv) {
   run->footer(
       model_keys_help() +
       "[precision] type, digits; [integrator] method, tolerance, time_change; [stop] t_end, loss_below, max_steps,\n"
-      "wall_seconds; [output] samples, spacing, state, checkpoint_seconds, grid (the models that offer it:\n"
+      "wall_seconds; [output] samples, spacing, state, npz, checkpoint_seconds, grid (the models that offer it:\n"
       "final/f_grid.csv, and g* in final/spline_grid.csv). Numbers are decimal strings.\n"
       "Checkpoints (rk78, and taylor on fields without kinks): every output.checkpoint_seconds (default 60) and\n"
       "where a run stops early, in the hidden file .gradflow-<hash>.checkpoint beside --out; --resume goes on.\n"
@@ -183,6 +187,7 @@ int main(int argc, char** argv) {
                  "gradflow: --out = \"\" is empty: give a directory (or omit --out for out/<config stem>)\n");
     return exit_bad_input;
   }
+  if (run_format == "npz") run_args.overrides.emplace_back("output.npz=true");
   for (int i = 0; i < argc; ++i) run_args.command_line.emplace_back(argv[i]);
   try {
     if (verify->parsed()) return verify_command(verify_args);

@@ -15,7 +15,10 @@ std::string fingerprint(const run_config& c) {
   run_config k = c;
   k.resolved["stop"].erase("max_steps");
   k.resolved["stop"].erase("wall_seconds");
-  if (k.resolved.contains("output")) k.resolved["output"].erase("checkpoint_seconds");
+  if (k.resolved.contains("output")) {
+    k.resolved["output"].erase("checkpoint_seconds");
+    k.resolved["output"].erase("npz");  // which files are written, not the path
+  }
   return sha256_text(resolved_toml(k));
 }
 
@@ -36,8 +39,8 @@ std::string_view checkpoint_body(const run_config& c, std::string_view text) {
   const std::string header = checkpoint_header(c);
   if (!text.starts_with(header))
     throw invalid_checkpoint(
-        "the checkpoint was written for another config (only stop.max_steps, stop.wall_seconds and "
-        "output.checkpoint_seconds may change between the parts of a run)");
+        "the checkpoint was written for another config (only stop.max_steps, stop.wall_seconds, "
+        "output.checkpoint_seconds and output.npz may change between the parts of a run)");
   return text.substr(header.size());
 }
 

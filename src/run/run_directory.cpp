@@ -2,6 +2,7 @@
 
 #include "gradflow/config.hpp"
 #include "gradflow/io/matrix_text.hpp"
+#include "gradflow/io/npz.hpp"
 #include "gradflow/numeric/decimal.hpp"
 #include "gradflow/numeric/precision.hpp"
 
@@ -61,6 +62,26 @@ std::string manifest_json(const run_record& r) {
   return m.dump(2) + "\n";
 }
 
+// output.npz = true: trajectory.npz (one array per column), final.npz (one array per final matrix) and
+// final/STEM.npz for every table with a header (f_grid.csv), the float64 nearest to each decimal.
+void write_npz(output_dir& out, const std::string& trajectory, const run_result& r) {
+  out.write("trajectory.npz", npz_archive(npz_columns(trajectory)));
+  std::vector<npz_array> finals;
+  for (const auto& [path, text] : r.files) {
+    std::filesystem::path p(path);
+    if (csv_has_header(text))
+      out.write(p.replace_extension(".npz"), npz_archive(npz_columns(text)));
+    else
+      finals.push_back(npz_matrix(p.stem().string(), text));
+  }
+  out.write("final.npz", npz_archive(finals));
+}
+
+bool wants_npz(const run_config& c) {
+  const auto output = c.resolved.find("output");
+  return output != c.resolved.end() && output->value("npz", false);
+}
+
 }  // namespace
 
 std::string utc_now() {
@@ -74,8 +95,10 @@ std::string utc_now() {
 
 void write_outputs(output_dir& out, const run_record& record) {
   out.write("summary.json", record.result->summary.dump(2) + "\n");
-  out.write("trajectory.csv", trajectory_csv(*record.result));
+  const std::string trajectory = trajectory_csv(*record.result);
+  out.write("trajectory.csv", trajectory);
   for (const auto& [path, text] : record.result->files) out.write(path, text);
+  if (wants_npz(*record.config)) write_npz(out, trajectory, *record.result);
   out.write("config.toml", resolved_toml(*record.config));
   out.write("manifest.json", manifest_json(record));
 }
