@@ -49,7 +49,7 @@ def _overrides(overrides):
     return out
 
 
-def run(config, out=None, quiet=True, **overrides):
+def run(config, out=None, quiet=True, resume=False, **overrides):
     """Runs a config and returns its Result.
 
     config: a path to a TOML file, or a dict {section: {key: value}} (numbers as decimal strings or
@@ -58,6 +58,9 @@ def run(config, out=None, quiet=True, **overrides):
     `--set section.key=value` (precision__digits=60, integrator__tolerance="1e-50", model__U0=[["1"]]).
     out: the output directory (gradflow's rules: replaced only if empty or an earlier gradflow output);
     None: a fresh directory under the temporary directory, kept (Result.path says where).
+    quiet=False: progress lines on stderr. resume=True: go on from the checkpoint a run into the same
+    `out` left when it was interrupted, killed or stopped by stop__wall_seconds (gradflow run --resume;
+    none: start at t = 0).
     Raises InvalidInput (exit 2, gradflow's message), IntegrationError (exit 1, nothing written),
     KeyboardInterrupt (Ctrl-C: the run stops after its current step). A failed theorem check is not an
     exception: see Result.failed.
@@ -79,7 +82,7 @@ def run(config, out=None, quiet=True, **overrides):
             with open(config_path, "w", encoding="utf-8") as f:
                 f.write(config_text)
         out = os.path.abspath(os.fspath(out)) if out is not None else os.path.join(scratch, "run")
-        transport().run(config_path, out, sets, quiet)
+        transport().run(config_path, out, sets, quiet, resume)
     finally:
         if scratch is not None and not os.path.isdir(os.path.join(scratch, "run")):
             shutil.rmtree(scratch, ignore_errors=True)

@@ -2,7 +2,7 @@
 
 The public API (gradflow.run, gradflow.check) calls only `transport()`, whose object has
 
-    run(config_path: str, out: str, overrides: list[str], quiet: bool) -> None
+    run(config_path: str, out: str, overrides: list[str], quiet: bool, resume: bool) -> None
         writes a complete run directory at `out`; raises InvalidInput (bad input, exit 2),
         IntegrationError (failed, nothing written) or KeyboardInterrupt; a failed check is not an error.
     check(directory: str, ids: list[str], tolerance: str | None) -> (exit_code: int, report: dict)
@@ -102,12 +102,14 @@ class CliTransport:
     def __init__(self, executable=None):
         self.executable = executable or find_executable()
 
-    def run(self, config_path, out, overrides, quiet=True):
+    def run(self, config_path, out, overrides, quiet=True, resume=False):
         argv = [self.executable, "run", config_path, "--out", out]
         for o in overrides:
             argv += ["--set", o]
         if quiet:
             argv.append("--quiet")
+        if resume:
+            argv.append("--resume")
         before = _stamp(out)
         code, err, _ = _communicate(argv, quiet)
         if code == 130:
@@ -141,7 +143,8 @@ class CliTransport:
 
 class CompiledTransport:
     """The compiled module gradflow._gradflow: run() in this process through the library run API
-    (no progress lines; Ctrl-C stops after the current step with complete files, then raises
+    (progress lines on stderr unless quiet, memory refused up front, checkpoints and resume as
+    `gradflow run`; Ctrl-C stops after the current step with complete files, then raises
     KeyboardInterrupt); check() through the executable."""
 
     name = "compiled"
@@ -150,8 +153,8 @@ class CompiledTransport:
         self.module = module
         self._cli = None
 
-    def run(self, config_path, out, overrides, quiet=True):
-        self.module.run(config_path, out, list(overrides), quiet)
+    def run(self, config_path, out, overrides, quiet=True, resume=False):
+        self.module.run(config_path, out, list(overrides), quiet, resume)
 
     def check(self, directory, ids, tolerance=None):
         if self._cli is None:

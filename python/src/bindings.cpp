@@ -1,12 +1,18 @@
 // gradflow._gradflow: the library run API (run/run.hpp) for Python, as the transport of gradflow.run
-// (python/gradflow/_transport.py): run(config_path, out, overrides, quiet) reads the config, integrates
-// it in this process and writes the same run directory `gradflow run` writes (run/run_directory.hpp).
-// The GIL is released while the run integrates; Ctrl-C (Python's SIGINT handler) is polled ten times a
-// second and stops the run after its current step, with complete files, then raises KeyboardInterrupt.
+// (python/gradflow/_transport.py): run(config_path, out, overrides, quiet, resume) reads the config,
+// integrates it in this process and writes the same run directory `gradflow run` writes
+// (run/run_directory.hpp), with its progress lines, memory refusal and checkpoints (the front-end parts
+// of src/cli it shares). The GIL is released while the run integrates; Ctrl-C (Python's SIGINT handler)
+// is polled ten times a second and stops the run after its current step, with complete files, then
+// raises KeyboardInterrupt.
+#include "checkpoint_notes.hpp"
+#include "progress.hpp"
 #include "gradflow/integrate/options.hpp"
 #include "gradflow/io/config.hpp"
 #include "gradflow/io/invalid_input.hpp"
 #include "gradflow/io/output_dir.hpp"
+#include "gradflow/numeric/precision.hpp"
+#include "gradflow/run/memory_estimate.hpp"
 #include "gradflow/run/run.hpp"
 #include "gradflow/run/run_directory.hpp"
 
@@ -14,6 +20,7 @@
 #include <pybind11/stl.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -24,19 +31,19 @@ namespace {
 
 using namespace gradflow;
 
-// Stops the run at the first accepted step after Python saw a signal.
-class python_observer final : public run_observer {
+// True at the first accepted step after Python saw a signal (polled ten times a second).
+class python_signals {
  public:
-  bool on_step(const step_progress&) override {
+  bool operator()() {
     const auto now = std::chrono::steady_clock::now();
-    if (now < m_next) return true;
+    if (m_interrupted || now < m_next) return m_interrupted;
     m_next = now + std::chrono::milliseconds(100);
     py::gil_scoped_acquire gil;
     if (PyErr_CheckSignals() != 0) {
       PyErr_Clear();  // raised again once the files are written
       m_interrupted = true;
     }
-    return !m_interrupted;
+    return m_interrupted;
   }
   bool interrupted() const { return m_interrupted; }
 
@@ -45,27 +52,40 @@ class python_observer final : public run_observer {
   bool m_interrupted = false;
 };
 
+// As `gradflow run CONFIG --out OUT [--set …] [--quiet] [--resume]`, minus the result line: memory
+// refused up front, progress on stderr unless quiet, checkpoints, the run directory.
 void run_into(const std::string& config_path, const std::string& out,
-              const std::vector<std::string>& overrides, bool /*quiet: the library prints nothing*/) {
+              const std::vector<std::string>& overrides, bool quiet, bool resume) {
   const run_config c = load_config(config_path, overrides);
+  require_memory(c, c.is_float64 ? 53 : working_bits_for(c.digits));
   output_dir directory(out, c.input_files);
   run_record record;
   record.config = &c;
   record.command_line = {"python3", "gradflow.run", config_path};
   for (const auto& o : overrides) record.command_line.insert(record.command_line.end(), {"--set", o});
+  if (resume) record.command_line.emplace_back("--resume");
   record.start_time = utc_now();
-  python_observer observer;
+  const std::string checkpoint = resume ? cli::checkpoint_to_resume(c, quiet, directory) : std::string();
+  python_signals signals;
+  std::string why;
+  cli::cli_observer observer(quiet, c.checkpoint_seconds,
+                             resumable_method(c, why)
+                                 ? std::function<void(const std::string&)>(
+                                       [&](const std::string& text) { directory.write_checkpoint(text); })
+                                 : nullptr,
+                             std::ref(signals));
   run_result result;
   {
     py::gil_scoped_release release;
-    result = run(c, observer);
+    result = run(c, observer, checkpoint);
   }
   record.result = &result;
   record.end_time = utc_now();
   write_outputs(directory, record);
   const commit_result written = directory.commit();
   if (!written.refused.empty()) throw invalid_input(written.refused);
-  if (observer.interrupted()) {
+  cli::settle_checkpoint(c, result, observer, directory);
+  if (signals.interrupted()) {
     PyErr_SetString(PyExc_KeyboardInterrupt, ("gradflow run interrupted: complete files in " + out).c_str());
     throw py::error_already_set();
   }
@@ -91,6 +111,7 @@ PYBIND11_MODULE(_gradflow, m) {
     }
   });
   m.def("run", &run_into, py::arg("config_path"), py::arg("out"), py::arg("overrides"),
-        py::arg("quiet") = true,
-        "Integrates CONFIG with the overrides (\"section.key=value\") and writes the run directory OUT.");
+        py::arg("quiet") = true, py::arg("resume") = false,
+        "Integrates CONFIG with the overrides (\"section.key=value\") and writes the run directory OUT "
+        "(resume: go on from OUT's checkpoint, as gradflow run --resume).");
 }

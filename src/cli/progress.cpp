@@ -91,7 +91,7 @@ bool cli_observer::on_step(const step_progress& p) {
         return std::string(line);
       },
       p.steps, p.log10_loss);
-  return !interrupt_requested();
+  return !m_stop_requested();
 }
 
 void cli_observer::on_check_progress(std::string_view id, std::size_t done, std::size_t total,

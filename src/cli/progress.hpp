@@ -47,17 +47,20 @@ class progress_meter {
   clock::time_point m_start, m_next;
 };
 
-/// The library's run observer on the command line: progress lines on stderr (unless `quiet`), a stop
-/// request once a signal arrived (interrupt_requested()), and checkpoints every `checkpoint_seconds`
-/// (0: only where the run stops early) written by `save` (nothing when it is empty).
+/// The library's run observer of a front end (the command line, the Python module): progress lines on
+/// stderr (unless `quiet`), a stop request once `stop_requested` says so (default: a signal arrived,
+/// interrupt_requested()), and checkpoints every `checkpoint_seconds` (0: only where the run stops
+/// early) written by `save` (nothing when it is empty).
 class cli_observer final : public run_observer {
  public:
   explicit cli_observer(bool quiet, std::int64_t checkpoint_seconds = 0,
-                        std::function<void(const std::string&)> save = {})
+                        std::function<void(const std::string&)> save = {},
+                        std::function<bool()> stop_requested = interrupt_requested)
       : m_quiet(quiet),
         m_progress(quiet),
         m_checkpoint_every(checkpoint_seconds),
         m_save(std::move(save)),
+        m_stop_requested(std::move(stop_requested)),
         m_checkpoint_next(std::chrono::steady_clock::now() + std::chrono::seconds(checkpoint_seconds)) {}
   /// From the first step on there is something to save: a signal stops after the step.
   void on_start() override;
@@ -75,6 +78,7 @@ class cli_observer final : public run_observer {
   progress_meter m_progress;
   std::int64_t m_checkpoint_every;
   std::function<void(const std::string&)> m_save;
+  std::function<bool()> m_stop_requested;
   std::chrono::steady_clock::time_point m_checkpoint_next;
   int m_checkpoints = 0;
   bool m_save_failed = false, m_last_failed = false;

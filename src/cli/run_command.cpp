@@ -2,12 +2,13 @@
 // stderr and signals turned into a clean stop, and writes the run directory.
 #include "run_command.hpp"
 
-#include "memory_estimate.hpp"
+#include "checkpoint_notes.hpp"
 #include "progress.hpp"
 
 #include "gradflow/io/invalid_input.hpp"
 #include "gradflow/numeric/precision.hpp"
 #include "gradflow/run/checkpoint.hpp"
+#include "gradflow/run/memory_estimate.hpp"
 #include "gradflow/run/run_directory.hpp"
 #include "gradflow/run/run.hpp"
 
@@ -21,27 +22,6 @@ namespace gradflow::cli {
 
 namespace {
 
-// --resume: the checkpoint of --out, checked against the config; empty when there is none (the run
-// then starts at t = 0).
-std::string checkpoint_to_resume(const run_config& c, const run_arguments& args, const output_dir& out) {
-  std::string text = out.read_checkpoint();
-  const std::string path = out.checkpoint_path().string();
-  if (text.empty()) {
-    std::string why;
-    if (!args.quiet)
-      std::fprintf(stderr,
-                   "gradflow: note: --resume: no checkpoint for this --out (%s%s): starting at t = 0\n",
-                   path.c_str(), resumable_method(c, why) ? "" : ("; " + why).c_str());
-    return text;
-  }
-  try {
-    checkpoint_body(c, text);
-  } catch (const invalid_checkpoint& e) {
-    throw invalid_input("--resume: " + path + ": " + e.what());
-  }
-  return text;
-}
-
 // A decimal of every working digit cut to 7 significant ones for a message ("2.624329e+02").
 std::string short_decimal(const std::string& text) {
   const auto e = text.find_first_of("eE");
@@ -49,35 +29,12 @@ std::string short_decimal(const std::string& text) {
   return text.substr(0, mantissa) + (e == std::string::npos ? "" : text.substr(e));
 }
 
-// After the results are in place: a finished run needs no checkpoint; a run that stopped early keeps
-// the one it wrote where it stopped (or, when it could write none, leaves none that describes another run).
-void settle_checkpoint(const run_config& c, const run_result& result, const cli_observer& observer,
-                       output_dir& out) {
-  if (result.reason == stop_reason::t_end || result.reason == stop_reason::loss_below)
-    return out.remove_checkpoint();
-  if (observer.checkpoints() > 0) {
-    if (observer.last_save_failed())
-      std::fprintf(stderr,
-                   "gradflow: an earlier checkpoint is in %s: run again with --resume to go on from it\n",
-                   out.checkpoint_path().c_str());
-    else
-      std::fprintf(stderr, "gradflow: checkpoint at t = %s in %s: run again with --resume to go on\n",
-                   result.t_final.c_str(), out.checkpoint_path().c_str());
-    return;
-  }
-  if (observer.last_save_failed()) return;  // said when it failed
-  out.remove_checkpoint();
-  std::string why;
-  if (resumable_method(c, why)) why = "method taylor on a field with kinks cannot resume (rk78 can)";
-  std::fprintf(stderr, "gradflow: note: no checkpoint: %s\n", why.c_str());
-}
-
 int run_and_write(const run_config& c, const run_arguments& args, output_dir& out) {
   run_record record;
   record.config = &c;
   record.command_line = args.command_line;
   record.start_time = utc_now();
-  const std::string checkpoint = args.resume ? checkpoint_to_resume(c, args, out) : std::string();
+  const std::string checkpoint = args.resume ? checkpoint_to_resume(c, args.quiet, out) : std::string();
   std::string why;
   cli_observer observer(args.quiet, c.checkpoint_seconds,
                         resumable_method(c, why)

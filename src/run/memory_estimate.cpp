@@ -1,4 +1,4 @@
-#include "memory_estimate.hpp"
+#include "gradflow/run/memory_estimate.hpp"
 
 #include "gradflow/io/invalid_input.hpp"
 #include "gradflow/run/model_entry.hpp"
@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace gradflow::cli {
+namespace gradflow {
 
 namespace {
 
@@ -89,4 +89,4 @@ void require_memory(const run_config& c, long bits) {
       (c.is_float64 ? "" : " or precision.digits"));
 }
 
-}  // namespace gradflow::cli
+}  // namespace gradflow

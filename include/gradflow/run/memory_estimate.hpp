@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-namespace gradflow::cli {
+namespace gradflow {
 
 /// Bytes the largest parts of a run hold at once (the trajectory and its trace, the CSV text, the
 /// grid tables, a wide ReLU network's Taylor jet), at `bits` of precision (53: float64).
@@ -25,4 +25,4 @@ double available_memory();
 /// Throws invalid_input naming the dominant key when the estimate exceeds what is available.
 void require_memory(const run_config& c, long bits);
 
-}  // namespace gradflow::cli
+}  // namespace gradflow
