@@ -46,11 +46,20 @@ class LoadDatasets(unittest.TestCase):
                     self.assertEqual(r.exact[column], strings)
                     np.testing.assert_array_equal(r.trajectory[column], np.array([float(s) for s in strings]))
                 self.assertEqual(r.summary, read_json_plain(os.path.join(folder, "output", "summary.json")))
+                # The resolved config the run wrote (defaults filled in), which holds the dataset's keys.
+                with open(os.path.join(folder, "output", "config.toml"), "rb") as f:
+                    resolved = tomllib.load(f)
+                self.assertEqual(r.config, resolved)
                 with open(os.path.join(folder, "config.toml"), "rb") as f:
-                    self.assertEqual(r.config, tomllib.load(f))
+                    for section, keys in tomllib.load(f).items():
+                        for key, value in keys.items():
+                            self.assertEqual(resolved[section][key], value, f"{section}.{key}")
                 for matrix in r.final:
                     with open(os.path.join(folder, "output", "final", matrix + ".csv")) as f:
                         lines = f.read().split()
+                    if lines[0][0].isalpha():  # a table (f_grid.csv): its header, then numbers
+                        self.assertEqual(r.final_headers[matrix], lines[0].split(","))
+                        lines = lines[1:]
                     expected = np.array([[float(v) for v in line.split(",")] for line in lines])
                     np.testing.assert_array_equal(r.final[matrix], expected)
 
