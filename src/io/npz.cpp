@@ -47,8 +47,10 @@ std::uint32_t size32(std::size_t n) {
 std::string npy(const npz_array& a) {
   std::string shape = "(";
   for (std::size_t k = 0; k < a.shape.size(); ++k) shape += std::to_string(a.shape[k]) + ", ";
-  if (a.shape.size() > 1) shape.resize(shape.size() - 2);  // (n,) for one axis, (n, m) for two
-  else if (!a.shape.empty()) shape.pop_back();
+  if (a.shape.size() > 1)
+    shape.resize(shape.size() - 2);  // (n,) for one axis, (n, m) for two
+  else if (!a.shape.empty())
+    shape.pop_back();
   shape += ")";
   std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }";
   const std::size_t prefix = 10;  // magic (6), version (2), header length (2)
@@ -91,10 +93,10 @@ std::string npz_archive(const std::vector<npz_array>& arrays) {
     const std::string name = a.name + ".npy", body = npy(a);
     const std::uint32_t crc = crc32(body), size = size32(body.size()), offset = size32(out.size());
     auto common = [&](std::string& s) {
-      put16(s, 20);  // version needed: 2.0
-      put16(s, 0);   // flags
-      put16(s, 0);   // stored
-      put16(s, 0);   // time
+      put16(s, 20);    // version needed: 2.0
+      put16(s, 0);     // flags
+      put16(s, 0);     // stored
+      put16(s, 0);     // time
       put16(s, 0x21);  // date: 1980-01-01 (members carry no clock: the archive is reproducible)
       put32(s, crc);
       put32(s, size);
@@ -139,7 +141,8 @@ std::vector<npz_array> npz_columns(const std::string& csv) {
   for (auto& name : fields_of(line)) columns.push_back({std::move(name), {0}, {}});
   while (std::getline(in, line)) {
     const auto fields = fields_of(line);
-    if (fields.size() != columns.size()) throw std::invalid_argument("a CSV row of another width than its header");
+    if (fields.size() != columns.size())
+      throw std::invalid_argument("a CSV row of another width than its header");
     for (std::size_t k = 0; k < fields.size(); ++k) columns[k].values.push_back(float64_of(fields[k]));
   }
   for (auto& c : columns) c.shape = {c.values.size()};
@@ -162,7 +165,8 @@ npz_array npz_matrix(const std::string& name, const std::string& csv) {
   for (std::string line; std::getline(in, line);) {
     const auto fields = fields_of(line);
     if (a.shape[0] == 0) a.shape[1] = fields.size();
-    if (fields.size() != a.shape[1]) throw std::invalid_argument("a CSV matrix with rows of different widths");
+    if (fields.size() != a.shape[1])
+      throw std::invalid_argument("a CSV matrix with rows of different widths");
     for (const auto& f : fields) a.values.push_back(float64_of(f));
     ++a.shape[0];
   }
