@@ -67,12 +67,7 @@ void run_into(const std::string& config_path, const std::string& out,
   record.start_time = utc_now();
   const std::string checkpoint = resume ? cli::checkpoint_to_resume(c, quiet, directory) : std::string();
   python_signals signals;
-  std::string why;
-  cli::cli_observer observer(quiet, c.checkpoint_seconds,
-                             resumable_method(c, why)
-                                 ? std::function<void(const std::string&)>(
-                                       [&](const std::string& text) { directory.write_checkpoint(text); })
-                                 : nullptr,
+  cli::cli_observer observer(quiet, c.checkpoint_seconds, cli::checkpoint_saver(c, directory),
                              std::ref(signals));
   run_result result;
   {

@@ -26,6 +26,12 @@ std::string checkpoint_to_resume(const run_config& c, bool quiet, const output_d
   return text;
 }
 
+std::function<void(const std::string&)> checkpoint_saver(const run_config& c, output_dir& out) {
+  std::string why;
+  if (!resumable_method(c, why)) return nullptr;
+  return [&out](const std::string& text) { out.write_checkpoint(text); };
+}
+
 void settle_checkpoint(const run_config& c, const run_result& result, const cli_observer& observer,
                        output_dir& out) {
   if (result.reason == stop_reason::t_end || result.reason == stop_reason::loss_below)

@@ -7,6 +7,7 @@
 #include "gradflow/io/output_dir.hpp"
 #include "gradflow/run/run.hpp"
 
+#include <functional>
 #include <string>
 
 namespace gradflow::cli {
@@ -15,6 +16,9 @@ namespace gradflow::cli {
 /// is of another config or damaged); empty when there is none (the run then starts at t = 0, with a
 /// note unless `quiet`).
 std::string checkpoint_to_resume(const run_config& c, bool quiet, const output_dir& out);
+
+/// What saves the checkpoints of `c` into `out`: nothing for a method that cannot resume.
+std::function<void(const std::string&)> checkpoint_saver(const run_config& c, output_dir& out);
 
 /// After the results are in place: a finished run needs no checkpoint; a run that stopped early keeps
 /// the one it wrote where it stopped (or, when it could write none, leaves none that describes another

@@ -35,12 +35,7 @@ int run_and_write(const run_config& c, const run_arguments& args, output_dir& ou
   record.command_line = args.command_line;
   record.start_time = utc_now();
   const std::string checkpoint = args.resume ? checkpoint_to_resume(c, args.quiet, out) : std::string();
-  std::string why;
-  cli_observer observer(args.quiet, c.checkpoint_seconds,
-                        resumable_method(c, why)
-                            ? std::function<void(const std::string&)>(
-                                  [&](const std::string& text) { out.write_checkpoint(text); })
-                            : nullptr);
+  cli_observer observer(args.quiet, c.checkpoint_seconds, checkpoint_saver(c, out));
   run_result result;
   try {
     result = run(c, observer, checkpoint);
